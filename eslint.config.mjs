@@ -1,0 +1,74 @@
+// Lint rules from CONVENTIONS.md: strict types, no floating promises, type-only imports, no import
+// cycles, and workflow code that can only reach deterministic modules.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+// Modules that do I/O or are non-deterministic. Workflows and the pure engine may import their types
+// (erased at compile time) but never their values: zod inside a workflow would retry a task forever.
+const impureModules = [
+  'zod',
+  'mongodb',
+  'nodemailer',
+  'twilio',
+  'smtp-server',
+  'mailparser',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  'node:*',
+  'fs',
+  'path',
+  'crypto',
+  'http',
+  'net',
+  'child_process',
+];
+
+const restrictTo = (extraAllowedTypeOnly) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { group: impureModules, message: 'Workflows and the engine must stay deterministic: no I/O modules.' },
+        {
+          group: extraAllowedTypeOnly,
+          allowTypeImports: true,
+          message: 'Only type imports from here: values would pull I/O into the workflow bundle.',
+        },
+      ],
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'eslint.config.mjs'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: restrictTo(['../activities*', '../events*', '../playbooks*', '../config*', '../store*', '../client*']),
+  },
+  {
+    files: ['engine/**/*.ts'],
+    rules: restrictTo([
+      '../activities*',
+      '../events*',
+      '../playbooks*',
+      '../config*',
+      '../store*',
+      '../client*',
+      '../workflows*',
+    ]),
+  },
+);
