@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Transporter } from 'nodemailer';
+import type { Collection } from 'mongodb';
+import type { DeliveryRecord } from '../store/collections';
+import { claimDelivery, settleDelivery } from '../store/deliveries';
+import { ErrorType } from './errors';
+import type { DeliveryContext, EmailMessage, SendResult } from './types';
+
+export interface SendEmailDeps {
+  deliveries: Collection<DeliveryRecord>;
+  mailer: Transporter;
+  from: string;
+  now: () => Date;
+}
+
+export interface SendEmailInput {
+  context: DeliveryContext;
+  to: string;
+  message: EmailMessage;
+}
+
+/** Same key, same Message-ID: a resend inside the ambiguous window is recognisable downstream. */
+export function messageIdFor(idempotencyKey: string): string {
+  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}@journeys.local>`;
+}
+
+export function createSendEmail(deps: SendEmailDeps) {
+  return async function sendEmail({ context, to, message }: SendEmailInput): Promise<SendResult> {
+    const claim = await claimDelivery(
+      deps.deliveries,
+      { ...context, channel: 'email', to, subject: message.subject },
+      deps.now(),
+    );
+    if (claim.kind === 'settled') return settledResult(claim.record);
+
+    let providerMessageId: string;
+    try {
+      const info = (await deps.mailer.sendMail({
+        from: deps.from,
+        to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        messageId: messageIdFor(context.idempotencyKey),
+        headers: { 'X-Journey-Idempotency-Key': context.idempotencyKey },
+      })) as { messageId?: string };
+      providerMessageId = info.messageId ?? messageIdFor(context.idempotencyKey);
+    } catch (error) {
+      const code = (error as { responseCode?: unknown }).responseCode;
+      if (typeof code === 'number' && code >= 500) {
+        const reason = `SMTP ${code}: ${(error as Error).message}`;
+        await settleDelivery(deps.deliveries, context.idempotencyKey, { status: 'failed', reason }, deps.now());
+        throw ApplicationFailure.nonRetryable(reason, ErrorType.PermanentDeliveryFailure, { to });
+      }
+      throw error; // 4xx and connection errors are transient: Temporal retries with the same key.
+    }
+    await settleDelivery(deps.deliveries, context.idempotencyKey, { status: 'sent', providerMessageId }, deps.now());
+    return { status: 'sent', providerMessageId, attempts: claim.attempts };
+  };
+}
+
+export function settledResult(record: DeliveryRecord): SendResult {
+  const settledAs = record.status === 'pending' ? 'failed' : record.status;
+  return record.providerMessageId === undefined
+    ? { status: 'already-settled', settledAs }
+    : { status: 'already-settled', settledAs, providerMessageId: record.providerMessageId };
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from '../engine/duration';
+
+/*
+ * All runtime configuration comes from environment variables, checked once at start-up. A bad value
+ * stops the process with the variable's name and what was expected, never a stack trace later.
+ */
+
+const HOST_PORT = /^[^:\s]+:\d{1,5}$/;
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+/** What each variable must hold, in words, for the error message. */
+const EXPECTED = {
+  TEMPORAL_ADDRESS: 'host:port of the Temporal frontend, e.g. 127.0.0.1:7233',
+  TEMPORAL_NAMESPACE: 'a Temporal namespace name',
+  TEMPORAL_TASK_QUEUE: 'a task queue name',
+  MONGODB_URI: 'a mongodb:// or mongodb+srv:// connection string',
+  MONGODB_DB: 'a database name',
+  SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587',
+  MAIL_FROM: 'the From address of journey emails, e.g. "Shop <shop@example.com>"',
+  TWILIO_ACCOUNT_SID: 'a Twilio Account SID: AC followed by 32 hex digits',
+  TWILIO_AUTH_TOKEN: 'the Twilio auth token',
+  TWILIO_FROM: 'the sending phone number in E.164 form, e.g. +15005550006',
+  TWILIO_API_BASE_URL: 'an http(s) URL of a Twilio-compatible API; leave unset for Twilio itself',
+  HOLDOUT_SALT: 'a non-empty string; changing it reshuffles every holdout',
+  CART_ABANDONMENT_WAIT: 'a duration such as 90s, 15m, 1h or 2d',
+  WORKFLOW_BUNDLE_PATH: 'the path of a prebuilt workflow bundle (npm run build:bundle)',
+} as const;
+type Variable = keyof typeof EXPECTED;
+
+const SECRET: ReadonlySet<Variable> = new Set(['TWILIO_AUTH_TOKEN', 'MONGODB_URI', 'SMTP_URL']);
+
+const nonEmpty = z.string().trim().min(1);
+
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: nonEmpty.regex(HOST_PORT).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: nonEmpty.default('default'),
+  TEMPORAL_TASK_QUEUE: nonEmpty.default('journeys'),
+  MONGODB_URI: nonEmpty.regex(/^mongodb(\+srv)?:\/\/\S+$/),
+  MONGODB_DB: nonEmpty.regex(/^[^/\\. "$]+$/).default('journeys'),
+  SMTP_URL: nonEmpty.regex(/^smtps?:\/\/\S+$/),
+  MAIL_FROM: nonEmpty.default('Journeys <journeys@localhost>'),
+  TWILIO_ACCOUNT_SID: nonEmpty.regex(/^AC[0-9a-fA-F]{32}$/),
+  TWILIO_AUTH_TOKEN: nonEmpty,
+  TWILIO_FROM: nonEmpty.regex(E164),
+  TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HOLDOUT_SALT: nonEmpty.default('journeys-holdout-v1'),
+  CART_ABANDONMENT_WAIT: nonEmpty.regex(DURATION_PATTERN).optional(),
+  WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
+});
+
+export interface Config {
+  temporal: { address: string; namespace: string; taskQueue: string };
+  mongo: { uri: string; db: string };
+  smtpUrl: string;
+  mailFrom: string;
+  twilio: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
+  holdoutSalt: string;
+  /** Overrides the cart playbook's wait, e.g. for a demo; unset keeps the playbook's value. */
+  cartAbandonmentWait?: string;
+  workflowBundlePath?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: { variable: string; problem: string }[]) {
+    super(
+      `Invalid configuration (environment variables):\n` +
+        problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n'),
+    );
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable counts as unset, as shells and .env files commonly leave them.
+  const input = Object.fromEntries(
+    Object.keys(EXPECTED).map((name) => [name, env[name] === '' ? undefined : env[name]]),
+  );
+  const result = EnvSchema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const variable = String(issue.path[0]) as Variable;
+      const value = input[variable];
+      const shown = value === undefined ? 'is not set' : SECRET.has(variable) ? 'is invalid' : `is "${value}"`;
+      return { variable, problem: `${shown}; expected ${EXPECTED[variable]}` };
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  const config: Config = {
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    mongo: { uri: e.MONGODB_URI, db: e.MONGODB_DB },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM },
+    holdoutSalt: e.HOLDOUT_SALT,
+  };
+  if (e.TWILIO_API_BASE_URL !== undefined) config.twilio.apiBaseUrl = e.TWILIO_API_BASE_URL;
+  if (e.CART_ABANDONMENT_WAIT !== undefined) config.cartAbandonmentWait = e.CART_ABANDONMENT_WAIT;
+  if (e.WORKFLOW_BUNDLE_PATH !== undefined) config.workflowBundlePath = e.WORKFLOW_BUNDLE_PATH;
+  return config;
+}

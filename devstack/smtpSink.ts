@@ -1,0 +1,102 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface CapturedEmail {
+  envelopeFrom: string;
+  envelopeTo: string[];
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  messageId?: string;
+  /** The X-Journey-Idempotency-Key header our sends carry, for de-duplication checks. */
+  idempotencyKey?: string;
+  receivedAt: Date;
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  const list = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return list.flatMap((entry) => entry.value.flatMap((a) => (a.address ? [a.address] : [])));
+}
+
+/**
+ * A real SMTP server on loopback that accepts every message, parses it, keeps it in memory and
+ * writes it as an .eml file when given a directory, so tests and the demo read what was delivered.
+ */
+export class SmtpSink {
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+    /** Every accepted message, in arrival order. */
+    readonly messages: readonly CapturedEmail[],
+  ) {}
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  static async start(options: { port?: number; dir?: string } = {}): Promise<SmtpSink> {
+    if (options.dir) mkdirSync(options.dir, { recursive: true });
+    const messages: CapturedEmail[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      allowInsecureAuth: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          simpleParser(raw).then(
+            (mail) => {
+              const key = mail.headers.get('x-journey-idempotency-key');
+              const captured: CapturedEmail = {
+                envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+                to: addresses(mail.to),
+                subject: mail.subject ?? '',
+                text: mail.text ?? '',
+                html: typeof mail.html === 'string' ? mail.html : '',
+                receivedAt: new Date(),
+                ...(mail.messageId ? { messageId: mail.messageId } : {}),
+                ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+              };
+              messages.push(captured);
+              if (options.dir) writeFileSync(join(options.dir, `${Date.now()}-${messages.length}.eml`), raw);
+              callback();
+            },
+            (error: Error) => callback(error),
+          );
+        });
+      },
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+    });
+    // smtp-server exposes its net.Server as `server`; its typings do not.
+    const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    return new SmtpSink(server, port, messages);
+  }
+
+  /** Resolves with the first captured message that matches, polling until the timeout. */
+  async waitFor(match: (mail: CapturedEmail) => boolean, timeoutMs = 10_000): Promise<CapturedEmail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching email arrived within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolveClose) => this.server.close(() => resolveClose()));
+  }
+}

@@ -1,0 +1,81 @@
+import type { Collection, Db } from 'mongodb';
+import type { JourneyEvent } from '../events/schema';
+
+export type DeliveryStatus = 'pending' | 'sent' | 'suppressed' | 'failed';
+
+/**
+ * One message a journey wanted to send, keyed by its business idempotency key. A send writes the
+ * record as `pending` before calling the provider and `sent` after, so a retry can tell the two apart.
+ */
+export interface DeliveryRecord {
+  idempotencyKey: string;
+  status: DeliveryStatus;
+  customerId: string;
+  playbookId: string;
+  playbookVersion: number;
+  journeyId: string;
+  entryEventId: string;
+  step: string;
+  arm: 'treatment' | 'control';
+  channel?: 'email' | 'sms';
+  to?: string;
+  subject?: string;
+  /** Why nothing was sent: `holdout`, `no-contact`, or a provider's permanent refusal. */
+  reason?: string;
+  providerMessageId?: string;
+  /** Provider calls made for this key; above 1 only inside the documented ambiguous window. */
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProfileRecord {
+  _id: string;
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  timezone?: string;
+  updatedAt: Date;
+}
+
+export type EventStatus = 'received' | 'routed';
+
+/** The inbox of accepted events, unique by eventId: the first line of de-duplication. */
+export interface EventRecord {
+  eventId: string;
+  type: JourneyEvent['type'];
+  customerId: string;
+  occurredAt: Date;
+  receivedAt: Date;
+  status: EventStatus;
+  /** Workflow IDs the event was delivered to, once routed. */
+  routedTo?: string[];
+  payload: JourneyEvent;
+}
+
+export interface Collections {
+  deliveries: Collection<DeliveryRecord>;
+  profiles: Collection<ProfileRecord>;
+  events: Collection<EventRecord>;
+}
+
+export function collections(db: Db): Collections {
+  return {
+    deliveries: db.collection<DeliveryRecord>('deliveries'),
+    profiles: db.collection<ProfileRecord>('profiles'),
+    events: db.collection<EventRecord>('events'),
+  };
+}
+
+/** Idempotent; run by the worker and the client at start-up. The unique indexes carry correctness. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  const { deliveries, events } = collections(db);
+  await deliveries.createIndex({ idempotencyKey: 1 }, { unique: true, name: 'idempotencyKey_unique' });
+  await deliveries.createIndex({ customerId: 1, createdAt: -1 }, { name: 'customer_recent' });
+  await events.createIndex({ eventId: 1 }, { unique: true, name: 'eventId_unique' });
+  await events.createIndex({ customerId: 1, occurredAt: -1 }, { name: 'customer_recent' });
+}
+
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../config/env';
+import { InvalidEventError, parseEvent } from '../events/parse';
+import { loadCartAbandonmentPlaybook, PlaybookError } from '../playbooks/cartAbandonment';
+import { cartUpdated } from './support/events';
+
+const validEnv = {
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/',
+  SMTP_URL: 'smtp://127.0.0.1:2525',
+  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
+  TWILIO_AUTH_TOKEN: 'secret-token',
+  TWILIO_FROM: '+15005550006',
+};
+
+describe('event validation', () => {
+  it('names a missing customerId', () => {
+    const { customerId: _dropped, ...event } = cartUpdated('c-1');
+    assert.throws(
+      () => parseEvent(event),
+      (error: unknown) =>
+        error instanceof InvalidEventError &&
+        error.issues.some((i) => i.path === 'customerId') &&
+        error.message.includes(`"${event.eventId}"`),
+    );
+  });
+
+  it('names every wrongly typed field, with its JSON path', () => {
+    const event = { ...cartUpdated('c-1'), customerId: 42, items: [{ sku: 'x', name: 'y', quantity: 'two', unitPrice: 1 }] };
+    try {
+      parseEvent(event);
+      assert.fail('expected InvalidEventError');
+    } catch (error) {
+      assert.ok(error instanceof InvalidEventError);
+      assert.deepEqual(
+        error.issues.map((i) => i.path),
+        ['customerId', 'items[0].quantity'],
+      );
+      assert.match(error.message, /customerId: Invalid input: expected string, received number/);
+    }
+  });
+
+  it('rejects an unknown event type and unknown fields', () => {
+    assert.throws(() => parseEvent({ ...cartUpdated('c-1'), type: 'cart.exploded' }), /type/);
+    assert.throws(() => parseEvent({ ...cartUpdated('c-1'), coupon: 'X' }), /coupon: unknown field/);
+    assert.throws(() => parseEvent('not json'), /not an object/);
+  });
+});
+
+describe('configuration', () => {
+  it('loads a valid environment with defaults', () => {
+    const config = loadConfig(validEnv);
+    assert.equal(config.temporal.address, '127.0.0.1:7233');
+    assert.equal(config.temporal.taskQueue, 'journeys');
+    assert.equal(config.twilio.apiBaseUrl, undefined);
+  });
+
+  it('names each missing or invalid variable and what it expects, without echoing secrets', () => {
+    try {
+      loadConfig({ ...validEnv, MONGODB_URI: undefined, TWILIO_FROM: '0701234567', TWILIO_AUTH_TOKEN: '' });
+      assert.fail('expected ConfigError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems.map((p) => p.variable).sort(), ['MONGODB_URI', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
+      assert.match(error.message, /MONGODB_URI: is not set; expected a mongodb:\/\/ or mongodb\+srv:\/\/ connection string/);
+      assert.match(error.message, /TWILIO_FROM: is "0701234567"; expected the sending phone number in E\.164 form/);
+      assert.doesNotMatch(error.message, /secret-token/);
+    }
+  });
+});
+
+describe('cart playbook file', () => {
+  it('loads the shipped playbook', () => {
+    const playbook = loadCartAbandonmentPlaybook();
+    assert.equal(playbook.id, 'cart-abandonment');
+    assert.equal(playbook.wait, '1h');
+  });
+
+  it('reports file, field and reason for every problem at once', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'playbook-')), 'bad.json');
+    writeFileSync(file, JSON.stringify({ id: 'Cart!', name: 'x', version: 1, wait: 'soon', holdoutPercent: 120, fallbackChannel: null, extra: 1 }));
+    try {
+      loadCartAbandonmentPlaybook(file);
+      assert.fail('expected PlaybookError');
+    } catch (error) {
+      assert.ok(error instanceof PlaybookError);
+      const lines = error.message.split('\n');
+      assert.equal(lines.length, 4);
+      assert.ok(lines.every((line) => line.startsWith(`${file}: `)));
+      assert.match(error.message, /: id: expected lowercase letters/);
+      assert.match(error.message, /: wait: expected a duration/);
+      assert.match(error.message, /: holdoutPercent: /);
+      assert.match(error.message, /: extra: unknown field/);
+    }
+  });
+});

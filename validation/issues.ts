@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+
+/** One problem in one input, located by a JSON path such as `items[0].quantity`. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/** Every issue zod found, not just the first, so an author fixes them in one pass. */
+export function toInputIssues(error: z.ZodError): InputIssue[] {
+  return error.issues.map((issue) => {
+    // zod reports an unknown key at the object that holds it; naming the key itself is clearer.
+    if (issue.code === 'unrecognized_keys') {
+      return {
+        path: formatPath([...issue.path, ...issue.keys.slice(0, 1)]),
+        message: `unknown field${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (not allowed here)`,
+      };
+    }
+    return { path: formatPath(issue.path), message: issue.message };
+  });
+}

@@ -1,0 +1,83 @@
+import { MongoClient } from 'mongodb';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities';
+import { createMailer } from './activities/providers/mailer';
+import { createTwilioClient } from './activities/providers/twilioClient';
+import { ConfigError, loadConfig, type Config } from './config/env';
+import { collections, ensureIndexes } from './store/collections';
+
+export interface JourneyWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: ActivityDeps;
+  /** A prebuilt bundle (npm run build:bundle) starts in milliseconds; without it the worker bundles. */
+  workflowBundlePath?: string;
+}
+
+/** The one place that decides what a journey worker registers; used by main, the demo and tests. */
+export function createJourneyWorker(options: JourneyWorkerOptions): Promise<Worker> {
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
+    ? { workflowBundle: { codePath: options.workflowBundlePath } }
+    : { workflowsPath: require.resolve('./workflows') };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.activities),
+    ...workflows,
+  });
+}
+
+/**
+ * Connects to MongoDB and Temporal, runs until SIGINT or SIGTERM (the SDK's runtime turns either
+ * into a graceful shutdown: no new tasks, running activities finish), then closes every client.
+ */
+export async function runWorker(config: Config, onReady?: (worker: Worker) => void): Promise<void> {
+  const mongo = await MongoClient.connect(config.mongo.uri);
+  const mailer = createMailer(config.smtpUrl);
+  let connection: NativeConnection | undefined;
+  try {
+    const db = mongo.db(config.mongo.db);
+    await ensureIndexes(db);
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    const worker = await createJourneyWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      activities: {
+        collections: collections(db),
+        mailer,
+        mailFrom: config.mailFrom,
+        twilio: createTwilioClient(config.twilio),
+        smsFrom: config.twilio.from,
+      },
+      ...(config.workflowBundlePath === undefined ? {} : { workflowBundlePath: config.workflowBundlePath }),
+    });
+    onReady?.(worker);
+    await worker.run();
+  } finally {
+    mailer.close();
+    await connection?.close();
+    await mongo.close();
+  }
+}
+
+if (require.main === module) {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(2);
+  }
+  runWorker(config, () =>
+    console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`),
+  ).then(
+    () => console.log('worker: stopped cleanly'),
+    (error: unknown) => {
+      console.error('worker: failed:', error);
+      process.exit(1);
+    },
+  );
+}
