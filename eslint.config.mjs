@@ -30,7 +30,10 @@ const restrictTo = (extraAllowedTypeOnly) => ({
     'error',
     {
       patterns: [
-        { group: impureModules, message: 'Workflows and the engine must stay deterministic: no I/O modules.' },
+        {
+          group: impureModules,
+          message: 'Workflows and the engine must stay deterministic: no I/O modules.',
+        },
         {
           group: extraAllowedTypeOnly,
           allowTypeImports: true,
@@ -48,7 +51,15 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { 'import-x': importX },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's describe/it return promises that the runner itself awaits.
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -57,7 +68,14 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
-    rules: restrictTo(['../activities*', '../events*', '../playbooks*', '../config*', '../store*', '../client*']),
+    rules: restrictTo([
+      '../activities*',
+      '../events*',
+      '../playbooks*',
+      '../config*',
+      '../store*',
+      '../client*',
+    ]),
   },
   {
     files: ['engine/**/*.ts'],

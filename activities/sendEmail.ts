@@ -50,12 +50,22 @@ export function createSendEmail(deps: SendEmailDeps) {
       const code = (error as { responseCode?: unknown }).responseCode;
       if (typeof code === 'number' && code >= 500) {
         const reason = `SMTP ${code}: ${(error as Error).message}`;
-        await settleDelivery(deps.deliveries, context.idempotencyKey, { status: 'failed', reason }, deps.now());
+        await settleDelivery(
+          deps.deliveries,
+          context.idempotencyKey,
+          { status: 'failed', reason },
+          deps.now(),
+        );
         throw ApplicationFailure.nonRetryable(reason, ErrorType.PermanentDeliveryFailure, { to });
       }
       throw error; // 4xx and connection errors are transient: Temporal retries with the same key.
     }
-    await settleDelivery(deps.deliveries, context.idempotencyKey, { status: 'sent', providerMessageId }, deps.now());
+    await settleDelivery(
+      deps.deliveries,
+      context.idempotencyKey,
+      { status: 'sent', providerMessageId },
+      deps.now(),
+    );
     return { status: 'sent', providerMessageId, attempts: claim.attempts };
   };
 }

@@ -34,12 +34,22 @@ export function createSendSms(deps: SendSmsDeps) {
       // network errors will, so they go back to Temporal's retry policy under the same key.
       if (status === 400) {
         const reason = `Twilio ${String(code)}: ${(error as Error).message}`;
-        await settleDelivery(deps.deliveries, context.idempotencyKey, { status: 'failed', reason }, deps.now());
+        await settleDelivery(
+          deps.deliveries,
+          context.idempotencyKey,
+          { status: 'failed', reason },
+          deps.now(),
+        );
         throw ApplicationFailure.nonRetryable(reason, ErrorType.PermanentDeliveryFailure, { to, code });
       }
       throw error;
     }
-    await settleDelivery(deps.deliveries, context.idempotencyKey, { status: 'sent', providerMessageId: sid }, deps.now());
+    await settleDelivery(
+      deps.deliveries,
+      context.idempotencyKey,
+      { status: 'sent', providerMessageId: sid },
+      deps.now(),
+    );
     return { status: 'sent', providerMessageId: sid, attempts: claim.attempts };
   };
 }

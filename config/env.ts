@@ -81,14 +81,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = result.error.issues.map((issue) => {
       const variable = String(issue.path[0]) as Variable;
       const value = input[variable];
-      const shown = value === undefined ? 'is not set' : SECRET.has(variable) ? 'is invalid' : `is "${value}"`;
+      const shown =
+        value === undefined ? 'is not set' : SECRET.has(variable) ? 'is invalid' : `is "${value}"`;
       return { variable, problem: `${shown}; expected ${EXPECTED[variable]}` };
     });
     throw new ConfigError(problems);
   }
   const e = result.data;
   const config: Config = {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+    },
     mongo: { uri: e.MONGODB_URI, db: e.MONGODB_DB },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

@@ -81,7 +81,7 @@ export class SmtpSink {
       server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
     });
     // smtp-server exposes its net.Server as `server`; its typings do not.
-    const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
     return new SmtpSink(server, port, messages);
   }
 

@@ -22,7 +22,13 @@ export interface StackPorts {
 }
 
 /** The ports `npm run stack` and the demo prefer; a busy one is swapped for a free one. */
-export const DEFAULT_PORTS: StackPorts = { temporal: 7233, temporalUi: 8233, mongo: 27017, smtp: 2525, twilio: 4010 };
+export const DEFAULT_PORTS: StackPorts = {
+  temporal: 7233,
+  temporalUi: 8233,
+  mongo: 27017,
+  smtp: 2525,
+  twilio: 4010,
+};
 
 export interface StackOptions {
   dataDir: string;
@@ -69,9 +75,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       mongodbUri = ferret.uri;
     }
 
-    const smtp = await SmtpSink.start({ port: await portOrFree(ports.smtp), dir: join(options.dataDir, 'mail') });
+    const smtp = await SmtpSink.start({
+      port: await portOrFree(ports.smtp),
+      dir: join(options.dataDir, 'mail'),
+    });
     stops.push(() => smtp.stop());
-    const twilio = await TwilioEndpoint.start({ accounts: [DEVSTACK_TWILIO], port: await portOrFree(ports.twilio) });
+    const twilio = await TwilioEndpoint.start({
+      accounts: [DEVSTACK_TWILIO],
+      port: await portOrFree(ports.twilio),
+    });
     stops.push(() => twilio.stop());
 
     return {

@@ -17,7 +17,10 @@ export async function startTemporalDevServer(options: {
   port: number;
   uiPort: number;
 }): Promise<TemporalDevServer> {
-  const searchAttributes = ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
+  const searchAttributes = ALL_SEARCH_ATTRIBUTES.flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=Keyword`,
+  ]);
   const service = await startService({
     name: 'temporal dev server',
     command: BINARIES.temporal,

@@ -91,10 +91,16 @@ export function applyEvent(state: CartJourneyState, event: JourneyEvent, now: nu
   if (state.phase === 'delivering' || state.phase === 'done') return { state: next, duplicate: false };
 
   if (event.type === 'order.placed') {
-    return { state: finish(next, { kind: 'exited', reason: 'order.placed', eventId: event.eventId }), duplicate: false };
+    return {
+      state: finish(next, { kind: 'exited', reason: 'order.placed', eventId: event.eventId }),
+      duplicate: false,
+    };
   }
   if (event.items.length === 0) {
-    return { state: finish(next, { kind: 'exited', reason: 'cart.emptied', eventId: event.eventId }), duplicate: false };
+    return {
+      state: finish(next, { kind: 'exited', reason: 'cart.emptied', eventId: event.eventId }),
+      duplicate: false,
+    };
   }
   const cart: CartSnapshot = { cartId: event.cartId, currency: event.currency, items: event.items };
   if (event.cartUrl !== undefined) cart.cartUrl = event.cartUrl;

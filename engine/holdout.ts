@@ -15,5 +15,7 @@ export function holdoutBucket(customerId: string, salt: string): number {
 
 /** Customers whose bucket falls below the holdout share are the control arm: they receive nothing. */
 export function assignArm(customerId: string, salt: string, holdoutPercent: number): Arm {
-  return holdoutBucket(customerId, salt) < Math.round(holdoutPercent * (BUCKETS / 100)) ? 'control' : 'treatment';
+  return holdoutBucket(customerId, salt) < Math.round(holdoutPercent * (BUCKETS / 100))
+    ? 'control'
+    : 'treatment';
 }

@@ -11,6 +11,11 @@ export function journeyWorkflowId(playbookId: string, customerId: string): strin
  * and the step. It is independent of Temporal's activity attempts, so a retried activity or a
  * replayed workflow finds the same key and never sends twice.
  */
-export function deliveryKey(playbookId: string, customerId: string, entryEventId: string, step: string): string {
+export function deliveryKey(
+  playbookId: string,
+  customerId: string,
+  entryEventId: string,
+  step: string,
+): string {
   return `${playbookId}:${customerId}:${entryEventId}:${step}`;
 }

@@ -53,7 +53,13 @@ export async function recordSuppression(
   now: Date,
 ): Promise<DeliveryRecord> {
   try {
-    const record: DeliveryRecord = { ...draft, status: 'suppressed', attempts: 0, createdAt: now, updatedAt: now };
+    const record: DeliveryRecord = {
+      ...draft,
+      status: 'suppressed',
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
     await deliveries.insertOne(record);
     return record;
   } catch (error) {

@@ -34,6 +34,10 @@ export async function acceptEvent(
   return { kind: 'unrouted' };
 }
 
-export async function markRouted(events: Collection<EventRecord>, eventId: string, routedTo: string[]): Promise<void> {
+export async function markRouted(
+  events: Collection<EventRecord>,
+  eventId: string,
+  routedTo: string[],
+): Promise<void> {
   await events.updateOne({ eventId }, { $set: { status: 'routed', routedTo } });
 }

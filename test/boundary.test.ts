@@ -29,7 +29,11 @@ describe('event validation', () => {
   });
 
   it('names every wrongly typed field, with its JSON path', () => {
-    const event = { ...cartUpdated('c-1'), customerId: 42, items: [{ sku: 'x', name: 'y', quantity: 'two', unitPrice: 1 }] };
+    const event = {
+      ...cartUpdated('c-1'),
+      customerId: 42,
+      items: [{ sku: 'x', name: 'y', quantity: 'two', unitPrice: 1 }],
+    };
     try {
       parseEvent(event);
       assert.fail('expected InvalidEventError');
@@ -64,9 +68,19 @@ describe('configuration', () => {
       assert.fail('expected ConfigError');
     } catch (error) {
       assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.problems.map((p) => p.variable).sort(), ['MONGODB_URI', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']);
-      assert.match(error.message, /MONGODB_URI: is not set; expected a mongodb:\/\/ or mongodb\+srv:\/\/ connection string/);
-      assert.match(error.message, /TWILIO_FROM: is "0701234567"; expected the sending phone number in E\.164 form/);
+      assert.deepEqual(error.problems.map((p) => p.variable).sort(), [
+        'MONGODB_URI',
+        'TWILIO_AUTH_TOKEN',
+        'TWILIO_FROM',
+      ]);
+      assert.match(
+        error.message,
+        /MONGODB_URI: is not set; expected a mongodb:\/\/ or mongodb\+srv:\/\/ connection string/,
+      );
+      assert.match(
+        error.message,
+        /TWILIO_FROM: is "0701234567"; expected the sending phone number in E\.164 form/,
+      );
       assert.doesNotMatch(error.message, /secret-token/);
     }
   });
@@ -81,7 +95,18 @@ describe('cart playbook file', () => {
 
   it('reports file, field and reason for every problem at once', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'playbook-')), 'bad.json');
-    writeFileSync(file, JSON.stringify({ id: 'Cart!', name: 'x', version: 1, wait: 'soon', holdoutPercent: 120, fallbackChannel: null, extra: 1 }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'Cart!',
+        name: 'x',
+        version: 1,
+        wait: 'soon',
+        holdoutPercent: 120,
+        fallbackChannel: null,
+        extra: 1,
+      }),
+    );
     try {
       loadCartAbandonmentPlaybook(file);
       assert.fail('expected PlaybookError');

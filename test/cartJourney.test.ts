@@ -77,7 +77,10 @@ describe('cart journey state machine', () => {
     });
     assert.deepEqual(planDelivery(waiting, {}), { action: 'suppress', reason: 'no-contact' });
     const noFallback = applyEvent(start({ fallbackChannel: null }), cartUpdated('c-1'), 0).state;
-    assert.deepEqual(planDelivery(noFallback, { phone: '+15550001' }), { action: 'suppress', reason: 'no-contact' });
+    assert.deepEqual(planDelivery(noFallback, { phone: '+15550001' }), {
+      action: 'suppress',
+      reason: 'no-contact',
+    });
   });
 
   it('suppresses control customers but records what would have been sent', () => {
@@ -108,6 +111,9 @@ describe('cart reminder rendering', () => {
     assert.match(email.text, /Total: €63\.00/);
     assert.match(email.html, /Canvas cap &lt;limited&gt;/);
     assert.doesNotMatch(email.html, /<limited>/);
-    assert.equal(renderCartReminderSms({ cart }), 'Your cart with Organic cotton tee and 1 more is waiting. https://shop.example/cart/abc');
+    assert.equal(
+      renderCartReminderSms({ cart }),
+      'Your cart with Organic cotton tee and 1 more is waiting. https://shop.example/cart/abc',
+    );
   });
 });

@@ -8,7 +8,9 @@ export function createMailer(smtpUrl: string): Transporter {
     host: url.hostname,
     port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)),
     secure: url.protocol === 'smtps:',
-    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    ...(url.username
+      ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+      : {}),
     // Loopback sinks speak plain SMTP; real servers upgrade with STARTTLS when they offer it.
     ignoreTLS: url.hostname === '127.0.0.1' || url.hostname === 'localhost',
     connectionTimeout: 10_000,

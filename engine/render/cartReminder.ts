@@ -25,7 +25,8 @@ export function renderCartReminderEmail({ firstName, cart }: CartReminderContent
   const count = cart.items.reduce((sum, item) => sum + item.quantity, 0);
   const subject = `You left ${count} item${count === 1 ? '' : 's'} in your cart`;
   const lines = cart.items.map(
-    (item) => `- ${item.quantity} × ${item.name} (${item.sku}): ${money(item.unitPrice * item.quantity, cart.currency)}`,
+    (item) =>
+      `- ${item.quantity} × ${item.name} (${item.sku}): ${money(item.unitPrice * item.quantity, cart.currency)}`,
   );
   const total = money(cartTotal(cart), cart.currency);
   const text = [

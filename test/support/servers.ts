@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient, type Db } from 'mongodb';
+import type { Transporter } from 'nodemailer';
+import type { Twilio } from 'twilio';
+import type { ActivityDeps } from '../../activities';
+import { createMailer } from '../../activities/providers/mailer';
+import { createTwilioClient } from '../../activities/providers/twilioClient';
+import { DEVSTACK_TWILIO } from '../../devstack/stack';
+import { SmtpSink } from '../../devstack/smtpSink';
+import { TwilioEndpoint } from '../../devstack/twilioEndpoint';
+import { collections, ensureIndexes, type Collections } from '../../store/collections';
+
+/** MongoDB (FerretDB or MONGODB_URI), SMTP and the Twilio-API endpoint, real and on loopback. */
+export interface ChannelServers {
+  db: Db;
+  collections: Collections;
+  smtp: SmtpSink;
+  twilio: TwilioEndpoint;
+  mailer: Transporter;
+  twilioClient: Twilio;
+  activityDeps: ActivityDeps;
+  close(): Promise<void>;
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Connects to `mongodbUri` with a database unique to this test file, and starts the channel sinks. */
+export async function startChannelServers(mongodbUri: string, dbName: string): Promise<ChannelServers> {
+  const mongo = await MongoClient.connect(mongodbUri);
+  const db = mongo.db(dbName);
+  await ensureIndexes(db);
+  const smtp = await SmtpSink.start();
+  const twilio = await TwilioEndpoint.start({ accounts: [DEVSTACK_TWILIO] });
+  const mailer = createMailer(smtp.url);
+  const twilioClient = createTwilioClient({ ...DEVSTACK_TWILIO, apiBaseUrl: twilio.baseUrl });
+  const cols = collections(db);
+  return {
+    db,
+    collections: cols,
+    smtp,
+    twilio,
+    mailer,
+    twilioClient,
+    activityDeps: {
+      collections: cols,
+      mailer,
+      mailFrom: 'Shop <shop@example.test>',
+      twilio: twilioClient,
+      smsFrom: DEVSTACK_TWILIO.from,
+    },
+    async close() {
+      mailer.close();
+      await smtp.stop();
+      await twilio.stop();
+      await mongo.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { JourneyClient } from '../../client/journeyClient';
+import { registerSearchAttributes } from '../../client/registerSearchAttributes';
+import { startFerretDb, type FerretDb } from '../../devstack/ferretdb';
+import { freePort } from '../../devstack/net';
+import { BINARIES } from '../../devstack/paths';
+import type { CartPlaybookSnapshot } from '../../engine/cartJourney';
+import { cartPlaybookSnapshot, loadCartAbandonmentPlaybook } from '../../playbooks/cartAbandonment';
+import { createJourneyWorker } from '../../worker';
+import { startChannelServers, tempDir, type ChannelServers } from './servers';
+
+/**
+ * Temporal's Java time-skipping test server, a real worker with real activities, and real MongoDB,
+ * SMTP and Twilio-API servers: a one-hour wait takes milliseconds, and nothing is mocked.
+ */
+export interface TimeSkippingHarness {
+  env: TestWorkflowEnvironment;
+  servers: ChannelServers;
+  taskQueue: string;
+  /** A client whose new runs use the shipped cart playbook, with any overrides. */
+  clientWith(overrides?: Partial<CartPlaybookSnapshot>): JourneyClient;
+  close(): Promise<void>;
+}
+
+export async function startTimeSkippingHarness(name: string): Promise<TimeSkippingHarness> {
+  const dir = tempDir(`journeys-${name}`);
+  let ferret: FerretDb | undefined;
+  let env: TestWorkflowEnvironment | undefined;
+  let servers: ChannelServers | undefined;
+  try {
+    const mongodbUri =
+      process.env.MONGODB_URI ||
+      (ferret = await startFerretDb({ dataDir: dir.path, port: await freePort() })).uri;
+    servers = await startChannelServers(mongodbUri, `test_${name}_${Date.now()}`);
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: BINARIES.temporalTestServer } },
+    });
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    const taskQueue = `journeys-${name}`;
+    const worker: Worker = await createJourneyWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      activities: servers.activityDeps,
+    });
+    const running = worker.run();
+    const shipped = cartPlaybookSnapshot(loadCartAbandonmentPlaybook(), 'test-salt');
+    const readyServers = servers;
+    const readyEnv = env;
+    return {
+      env,
+      servers,
+      taskQueue,
+      clientWith: (overrides = {}) =>
+        new JourneyClient({
+          temporal: readyEnv.client,
+          collections: readyServers.collections,
+          taskQueue,
+          cartPlaybook: { ...shipped, ...overrides },
+        }),
+      async close() {
+        worker.shutdown();
+        await running;
+        await readyEnv.teardown();
+        await readyServers.close();
+        await ferret?.stop();
+        dir.remove();
+      },
+    };
+  } catch (error) {
+    await env?.teardown();
+    await servers?.close();
+    await ferret?.stop();
+    dir.remove();
+    throw error;
+  }
+}
