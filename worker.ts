@@ -4,7 +4,14 @@ import { createActivities, type ActivityDeps } from './activities';
 import { createMailer } from './activities/providers/mailer';
 import { createTwilioClient } from './activities/providers/twilioClient';
 import { ConfigError, loadConfig, type Config } from './config/env';
+import { temporalConnectionOptions } from './config/temporalConnection';
 import { collections, ensureIndexes } from './store/collections';
+
+/**
+ * Below the activities' 30 s start-to-close timeout, so a hung Twilio call fails as a retryable
+ * error inside the activity rather than as an activity timeout.
+ */
+const TWILIO_TIMEOUT_MS = 15_000;
 
 export interface JourneyWorkerOptions {
   connection: NativeConnection;
@@ -40,7 +47,7 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
   try {
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
-    connection = await NativeConnection.connect({ address: config.temporal.address });
+    connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     const worker = await createJourneyWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -49,7 +56,7 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
         collections: collections(db),
         mailer,
         mailFrom: config.mailFrom,
-        twilio: createTwilioClient(config.twilio),
+        twilio: createTwilioClient({ ...config.twilio, timeoutMs: TWILIO_TIMEOUT_MS }),
         smsFrom: config.twilio.from,
       },
       ...(config.workflowBundlePath === undefined ? {} : { workflowBundlePath: config.workflowBundlePath }),

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import type { Config } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporalConnection';
 import { cartPlaybookSnapshot, loadCartAbandonmentPlaybook } from '../playbooks/cartAbandonment';
 import { collections, ensureIndexes, type Collections } from '../store/collections';
 import { JourneyClient } from './journeyClient';
@@ -19,7 +20,7 @@ export async function connectJourneyClient(config: Config): Promise<ConnectedJou
   try {
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
-    const connection = await Connection.connect({ address: config.temporal.address });
+    const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const cols = collections(db);
     const journeys = new JourneyClient({

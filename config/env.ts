@@ -14,6 +14,11 @@ const EXPECTED = {
   TEMPORAL_ADDRESS: 'host:port of the Temporal frontend, e.g. 127.0.0.1:7233',
   TEMPORAL_NAMESPACE: 'a Temporal namespace name',
   TEMPORAL_TASK_QUEUE: 'a task queue name',
+  TEMPORAL_API_KEY: 'a Temporal Cloud API key (turns TLS on)',
+  TEMPORAL_TLS: '"true" or "false": TLS to the Temporal frontend with the system CAs',
+  TEMPORAL_TLS_CERT: 'the path of a PEM client certificate for mTLS (with TEMPORAL_TLS_KEY)',
+  TEMPORAL_TLS_KEY: 'the path of the PEM private key of TEMPORAL_TLS_CERT',
+  TEMPORAL_TLS_CA: 'the path of a PEM CA certificate that signed the server certificate',
   MONGODB_URI: 'a mongodb:// or mongodb+srv:// connection string',
   MONGODB_DB: 'a database name',
   SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587',
@@ -28,7 +33,12 @@ const EXPECTED = {
 } as const;
 type Variable = keyof typeof EXPECTED;
 
-const SECRET: ReadonlySet<Variable> = new Set(['TWILIO_AUTH_TOKEN', 'MONGODB_URI', 'SMTP_URL']);
+const SECRET: ReadonlySet<Variable> = new Set([
+  'TWILIO_AUTH_TOKEN',
+  'MONGODB_URI',
+  'SMTP_URL',
+  'TEMPORAL_API_KEY',
+]);
 
 const nonEmpty = z.string().trim().min(1);
 
@@ -36,6 +46,11 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: nonEmpty.regex(HOST_PORT).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: nonEmpty.default('default'),
   TEMPORAL_TASK_QUEUE: nonEmpty.default('journeys'),
+  TEMPORAL_API_KEY: nonEmpty.optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_CERT: nonEmpty.optional(),
+  TEMPORAL_TLS_KEY: nonEmpty.optional(),
+  TEMPORAL_TLS_CA: nonEmpty.optional(),
   MONGODB_URI: nonEmpty.regex(/^mongodb(\+srv)?:\/\/\S+$/),
   MONGODB_DB: nonEmpty.regex(/^[^/\\. "$]+$/).default('journeys'),
   SMTP_URL: nonEmpty.regex(/^smtps?:\/\/\S+$/),
@@ -49,8 +64,23 @@ const EnvSchema = z.object({
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
 });
 
+export interface TemporalTls {
+  /** mTLS client certificate and key (PEM file paths). */
+  clientCert?: { certPath: string; keyPath: string };
+  caPath?: string;
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  /** Absent: plaintext, as the dev server speaks. */
+  tls?: TemporalTls;
+}
+
 export interface Config {
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: TemporalConfig;
   mongo: { uri: string; db: string };
   smtpUrl: string;
   mailFrom: string;
@@ -88,6 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = result.data;
+  if ((e.TEMPORAL_TLS_CERT === undefined) !== (e.TEMPORAL_TLS_KEY === undefined)) {
+    const variable = e.TEMPORAL_TLS_CERT === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    throw new ConfigError([
+      { variable, problem: `is not set; expected ${EXPECTED[variable]} (mTLS needs both)` },
+    ]);
+  }
   const config: Config = {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -100,6 +136,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM },
     holdoutSalt: e.HOLDOUT_SALT,
   };
+  if (e.TEMPORAL_API_KEY !== undefined) config.temporal.apiKey = e.TEMPORAL_API_KEY;
+  if (e.TEMPORAL_TLS === 'true' || e.TEMPORAL_API_KEY !== undefined || e.TEMPORAL_TLS_CERT !== undefined) {
+    const tls: TemporalTls = {};
+    if (e.TEMPORAL_TLS_CERT !== undefined && e.TEMPORAL_TLS_KEY !== undefined) {
+      tls.clientCert = { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY };
+    }
+    if (e.TEMPORAL_TLS_CA !== undefined) tls.caPath = e.TEMPORAL_TLS_CA;
+    config.temporal.tls = tls;
+  }
   if (e.TWILIO_API_BASE_URL !== undefined) config.twilio.apiBaseUrl = e.TWILIO_API_BASE_URL;
   if (e.CART_ABANDONMENT_WAIT !== undefined) config.cartAbandonmentWait = e.CART_ABANDONMENT_WAIT;
   if (e.WORKFLOW_BUNDLE_PATH !== undefined) config.workflowBundlePath = e.WORKFLOW_BUNDLE_PATH;

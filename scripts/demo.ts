@@ -158,6 +158,8 @@ async function main(): Promise<void> {
     );
     const query = encodeURIComponent(`CustomerId STARTS_WITH "demo-${runTag}"`);
     log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/default/workflows?query=${query}`);
+    if (!keep)
+      log('  (the stack stops when the demo ends: `npm run demo -- --keep` keeps it up to browse the runs)');
     failed = emails.length < 1 || exited < 1 || holdouts < 1;
     if (failed) log('DEMO FAILED: expected at least one email, one order exit and one holdout suppression.');
 

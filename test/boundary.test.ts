@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporalConnection';
 import { InvalidEventError, parseEvent } from '../events/parse';
 import { loadCartAbandonmentPlaybook, PlaybookError } from '../playbooks/cartAbandonment';
 import { cartUpdated } from './support/events';
@@ -83,6 +84,39 @@ describe('configuration', () => {
       );
       assert.doesNotMatch(error.message, /secret-token/);
     }
+  });
+});
+
+describe('Temporal connection configuration', () => {
+  it('turns TLS on for an API key, without echoing the key in errors', () => {
+    const config = loadConfig({ ...validEnv, TEMPORAL_API_KEY: 'cloud-key-123' });
+    assert.equal(config.temporal.apiKey, 'cloud-key-123');
+    assert.deepEqual(config.temporal.tls, {});
+    assert.throws(
+      () => loadConfig({ ...validEnv, TEMPORAL_API_KEY: 'cloud-key-123', TEMPORAL_ADDRESS: 'no-port' }),
+      (error: unknown) => error instanceof ConfigError && !error.message.includes('cloud-key-123'),
+    );
+  });
+
+  it('requires both halves of an mTLS client certificate', () => {
+    assert.throws(
+      () => loadConfig({ ...validEnv, TEMPORAL_TLS_CERT: '/etc/temporal/client.pem' }),
+      /TEMPORAL_TLS_KEY: is not set; expected the path of the PEM private key/,
+    );
+    const config = loadConfig({ ...validEnv, TEMPORAL_TLS_CERT: '/c.pem', TEMPORAL_TLS_KEY: '/k.pem' });
+    assert.deepEqual(config.temporal.tls, { clientCert: { certPath: '/c.pem', keyPath: '/k.pem' } });
+  });
+
+  it('names the variable whose certificate file cannot be read', () => {
+    const config = loadConfig({
+      ...validEnv,
+      TEMPORAL_TLS_CERT: '/nonexistent/c.pem',
+      TEMPORAL_TLS_KEY: '/k.pem',
+    });
+    assert.throws(
+      () => temporalConnectionOptions(config.temporal),
+      /TEMPORAL_TLS_CERT: cannot read "\/nonexistent\/c\.pem"/,
+    );
   });
 });
 
