@@ -6,9 +6,10 @@
 import { connectJourneyClient } from '../client/connect';
 import { loadConfig } from '../config/env';
 import { DEFAULT_DATA_DIR } from '../devstack/paths';
+import { customerInArm } from '../devstack/sampleCustomers';
 import { DEFAULT_PORTS, startStack } from '../devstack/stack';
 import type { JourneyOutcome } from '../engine/cartJourney';
-import { assignArm, holdoutBucket, type Arm } from '../engine/holdout';
+import { holdoutBucket, type Arm } from '../engine/holdout';
 import { journeyWorkflowId } from '../engine/ids';
 import { InvalidEventError } from '../events/parse';
 import type { CartUpdated } from '../events/schema';
@@ -22,14 +23,6 @@ const keep = process.argv.includes('--keep');
 const runTag = new Date().toISOString().slice(11, 19).replace(/:/g, '');
 
 const log = (text = '') => console.log(text);
-
-/** The first `<name>-<tag>-<n>` whose arm, by the real assignment function, is the one we want. */
-function customerIn(name: string, arm: Arm, holdoutPercent: number): string {
-  for (let n = 1; ; n++) {
-    const id = `demo-${runTag}-${name}-${n}`;
-    if (assignArm(id, DEMO_SALT, holdoutPercent) === arm) return id;
-  }
-}
 
 function cart(customerId: string, items: CartUpdated['items']): CartUpdated {
   return {
@@ -63,7 +56,10 @@ async function main(): Promise<void> {
   try {
     const people: Record<string, { id: string; profile: ProfileFields }> = {};
     const add = (name: string, arm: Arm, profile: ProfileFields) =>
-      (people[name] = { id: customerIn(name, arm, playbook.holdoutPercent), profile });
+      (people[name] = {
+        id: customerInArm(`demo-${runTag}-${name}`, arm, DEMO_SALT, playbook.holdoutPercent),
+        profile,
+      });
     add('ada', 'treatment', { firstName: 'Ada', email: 'ada@example.test' });
     add('bob', 'treatment', { firstName: 'Bob', email: 'bob@example.test' });
     add('carol', 'control', { firstName: 'Carol', email: 'carol@example.test' });

@@ -7,6 +7,7 @@ import { InvalidEventError } from '../events/parse';
 import { upsertProfile } from '../store/profiles';
 import { eventSignal, stateQuery } from '../workflows/messages';
 import { cartUpdated, orderPlaced, uniqueId } from './support/events';
+import { recordHistory } from './support/histories';
 import { startTimeSkippingHarness, type TimeSkippingHarness } from './support/timeSkipping';
 
 const HOUR = 3_600_000;
@@ -27,8 +28,8 @@ describe('cart abandonment on the time-skipping test server', () => {
     return id;
   }
   const workflowId = (customerId: string) => journeyWorkflowId('cart-abandonment', customerId);
-  const result = (customerId: string) =>
-    h.env.client.workflow.getHandle(workflowId(customerId)).result() as Promise<JourneyOutcome>;
+  const handle = (customerId: string) => h.env.client.workflow.getHandle(workflowId(customerId));
+  const result = (customerId: string) => handle(customerId).result() as Promise<JourneyOutcome>;
   const mailTo = (address: string) => h.servers.smtp.messages.filter((m) => m.to.includes(address));
 
   it('sends the reminder email, listing the cart, after the one-hour wait', async () => {
@@ -58,6 +59,7 @@ describe('cart abandonment on the time-skipping test server', () => {
     const waited = description.closeTime!.getTime() - description.startTime.getTime();
     assert.ok(waited >= HOUR, `the journey closed after ${waited} ms of workflow time, before the wait`);
 
+    await recordHistory('cart-delivered-email', handle(id));
     const record = await h.servers.collections.deliveries.findOne({ idempotencyKey: mail.idempotencyKey });
     assert.equal(record?.status, 'sent');
     assert.equal(record?.channel, 'email');
@@ -74,9 +76,41 @@ describe('cart abandonment on the time-skipping test server', () => {
     assert.deepEqual(routed.deliveredTo, [workflowId(id)]);
 
     assert.deepEqual(await result(id), { kind: 'exited', reason: 'order.placed', eventId: order.eventId });
+    await recordHistory('cart-exited-by-order', handle(id));
     await h.env.sleep('2 hours');
     assert.equal(mailTo(email).length, 0);
     assert.equal(await h.servers.collections.deliveries.countDocuments({ customerId: id }), 0);
+  });
+
+  it('restarts the wait when the cart changes, and reminds about the latest cart', async () => {
+    const email = `${uniqueId('fay')}@example.test`;
+    const id = await customer({ email });
+    const first = cartUpdated(id);
+    await h.clientWith().publish(first);
+    await h.env.sleep('50 minutes');
+    const boots = { sku: 'SKU-BOOT-3', name: 'Waxed leather boots', quantity: 1, unitPrice: 149 };
+    await h.clientWith().publish(cartUpdated(id, { items: [boots] }));
+
+    assert.equal((await result(id)).kind, 'delivered');
+    const description = await handle(id).describe();
+    const waited = description.closeTime!.getTime() - description.startTime.getTime();
+    assert.ok(waited >= 110 * 60_000, `reminded after ${waited} ms, not an hour after the last update`);
+    const [mail] = mailTo(email);
+    assert.equal(mail?.subject, 'You left 1 item in your cart');
+    assert.match(mail?.text ?? '', /Waxed leather boots/);
+    assert.equal(mail?.idempotencyKey, `cart-abandonment:${id}:${first.eventId}:reminder`);
+    await recordHistory('cart-wait-restarted', handle(id));
+  });
+
+  it('exits when the cart is emptied', async () => {
+    const email = `${uniqueId('gus')}@example.test`;
+    const id = await customer({ email });
+    await h.clientWith().publish(cartUpdated(id));
+    const emptied = cartUpdated(id, { items: [] });
+    await h.clientWith().publish(emptied);
+    assert.deepEqual(await result(id), { kind: 'exited', reason: 'cart.emptied', eventId: emptied.eventId });
+    assert.equal(mailTo(email).length, 0);
+    await recordHistory('cart-exited-emptied', handle(id));
   });
 
   it('sends nothing to a holdout customer but records what would have been sent', async () => {
@@ -92,6 +126,7 @@ describe('cart abandonment on the time-skipping test server', () => {
       idempotencyKey: `cart-abandonment:${id}:${event.eventId}:reminder`,
     });
     assert.equal(mailTo(email).length, 0);
+    await recordHistory('cart-holdout-suppressed', handle(id));
     const record = await h.servers.collections.deliveries.findOne({ customerId: id });
     assert.equal(record?.status, 'suppressed');
     assert.equal(record?.reason, 'holdout');
@@ -125,12 +160,13 @@ describe('cart abandonment on the time-skipping test server', () => {
     const id = await customer({ email });
     const event = cartUpdated(id);
     await h.clientWith().publish(event);
-    const handle = h.env.client.workflow.getHandle(workflowId(id));
-    await handle.signal(eventSignal, event); // as if a publisher died after signalling, then retried
-    const state = await handle.query(stateQuery);
+    const run = handle(id);
+    await run.signal(eventSignal, event); // as if a publisher died after signalling, then retried
+    const state = await run.query(stateQuery);
     assert.deepEqual(state.seenEventIds, [event.eventId]);
     assert.equal((await result(id)).kind, 'delivered');
     assert.equal(mailTo(email).length, 1);
+    await recordHistory('cart-duplicate-signal', run);
   });
 
   it('falls back to SMS through the Twilio API when the customer has no email address', async () => {
@@ -142,6 +178,7 @@ describe('cart abandonment on the time-skipping test server', () => {
       channel: 'sms',
       idempotencyKey: (await h.servers.collections.deliveries.findOne({ customerId: id }))?.idempotencyKey,
     });
+    await recordHistory('cart-delivered-sms', handle(id));
     const sms = h.servers.twilio.messages.filter((m) => m.to === phone);
     assert.equal(sms.length, 1);
     assert.match(sms[0]!.body, /^Ada, your cart with Organic cotton tee and 1 more is waiting/);

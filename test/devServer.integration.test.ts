@@ -5,6 +5,8 @@ import { loadConfig } from '../config/env';
 import { startStack, type Stack } from '../devstack/stack';
 import type { JourneyOutcome } from '../engine/cartJourney';
 import { journeyWorkflowId } from '../engine/ids';
+import { customerInArm } from '../devstack/sampleCustomers';
+import { loadCartAbandonmentPlaybook } from '../playbooks/cartAbandonment';
 import { upsertProfile } from '../store/profiles';
 import { cartUpdated, orderPlaced, uniqueId } from './support/events';
 import { tempDir } from './support/servers';
@@ -40,13 +42,24 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     dir.remove();
   });
 
+  /** A new customer in the treatment arm under the shipped holdout, so every send is real. */
+  const treated = (prefix: string) => {
+    const { holdoutSalt } = loadConfig(env);
+    return customerInArm(
+      uniqueId(prefix),
+      'treatment',
+      holdoutSalt,
+      loadCartAbandonmentPlaybook().holdoutPercent,
+    );
+  };
+
   const result = (customerId: string) =>
     connected.temporal.workflow
       .getHandle(journeyWorkflowId('cart-abandonment', customerId))
       .result() as Promise<JourneyOutcome>;
 
   it('publishes through the client and delivers the reminder to the SMTP server', async () => {
-    const id = uniqueId('it-ada');
+    const id = treated('it-ada');
     const email = `${id}@example.test`;
     await upsertProfile(connected.collections.profiles, id, { email, firstName: 'Ada' }, new Date());
     const event = cartUpdated(id);
@@ -60,7 +73,7 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
   });
 
   it('exits on order.placed and sends nothing', async () => {
-    const id = uniqueId('it-bob');
+    const id = treated('it-bob');
     const email = `${id}@example.test`;
     await upsertProfile(connected.collections.profiles, id, { email }, new Date());
     await connected.journeys.publish(cartUpdated(id));
@@ -71,7 +84,7 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
   });
 
   it('sends SMS through the real twilio SDK to the Twilio-API endpoint', async () => {
-    const id = uniqueId('it-dan');
+    const id = treated('it-dan');
     const phone = `+1555${String(Date.now()).slice(-7)}`;
     await upsertProfile(connected.collections.profiles, id, { phone }, new Date());
     await connected.journeys.publish(cartUpdated(id));
@@ -82,7 +95,7 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
   });
 
   it('makes runs findable by their search attributes, as Ops would in the Web UI', async () => {
-    const id = uniqueId('it-find');
+    const id = treated('it-find');
     await connected.journeys.publish(cartUpdated(id));
     await result(id);
     // Visibility is eventually consistent: poll briefly.

@@ -18,7 +18,10 @@ export interface TimeSkippingHarness {
   env: TestWorkflowEnvironment;
   servers: ChannelServers;
   taskQueue: string;
-  /** A client whose new runs use the shipped cart playbook, with any overrides. */
+  /**
+   * A client whose new runs use the shipped cart playbook with any overrides. The holdout is 0%
+   * unless a test asks for one, so a test's customer is never in control by chance.
+   */
   clientWith(overrides?: Partial<CartPlaybookSnapshot>): JourneyClient;
   close(): Promise<void>;
 }
@@ -57,7 +60,7 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
           temporal: readyEnv.client,
           collections: readyServers.collections,
           taskQueue,
-          cartPlaybook: { ...shipped, ...overrides },
+          cartPlaybook: { ...shipped, holdoutPercent: 0, ...overrides },
         }),
       async close() {
         worker.shutdown();

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Worker } from '@temporalio/worker';
+import { loadHistories } from './support/histories';
+
+/*
+ * Replays every recorded history (test/histories, one per journey shape) through the current
+ * workflow code. A change that would make a running journey non-deterministic fails here; guard
+ * such changes with patched() and record the new shape. Re-record with:
+ *   RECORD_HISTORIES=1 node --import tsx --test test/cartAbandonment.timeSkipping.test.ts
+ */
+describe('replay of recorded journey histories', () => {
+  const histories = loadHistories();
+
+  it('has a recorded history for every journey shape', () => {
+    assert.deepEqual(
+      histories.map((h) => h.name),
+      [
+        'cart-delivered-email',
+        'cart-delivered-sms',
+        'cart-duplicate-signal',
+        'cart-exited-by-order',
+        'cart-exited-emptied',
+        'cart-holdout-suppressed',
+        'cart-wait-restarted',
+      ],
+    );
+  });
+
+  it('replays all of them without non-determinism', async () => {
+    const results = Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../workflows'), replayName: 'journeys-replay' },
+      histories.map(({ name, history }) => ({ workflowId: name, history })),
+    );
+    let replayed = 0;
+    for await (const result of results) {
+      assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
+      replayed += 1;
+    }
+    assert.equal(replayed, histories.length);
+  });
+});
