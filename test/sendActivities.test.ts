@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { createActivities, type DeliveryContext } from '../activities';
+import { ErrorType } from '../activities/errors';
+import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
+import { freePort } from '../devstack/net';
+import { uniqueId } from './support/events';
+import { startChannelServers, tempDir, type ChannelServers } from './support/servers';
+
+/*
+ * The send activities called directly, as Temporal would on a retry, against real MongoDB, SMTP
+ * and the Twilio-API endpoint: the idempotency key, not the activity attempt, decides what is sent.
+ */
+describe('send activities', () => {
+  const dir = tempDir('journeys-sends');
+  let ferret: FerretDb | undefined;
+  let servers: ChannelServers;
+  let activities: ReturnType<typeof createActivities>;
+
+  before(async () => {
+    const uri =
+      process.env.MONGODB_URI ||
+      (ferret = await startFerretDb({ dataDir: dir.path, port: await freePort() })).uri;
+    servers = await startChannelServers(uri, `test_sends_${Date.now()}`);
+    activities = createActivities(servers.activityDeps);
+  });
+  after(async () => {
+    await servers?.close();
+    await ferret?.stop();
+    dir.remove();
+  });
+
+  const context = (): DeliveryContext => {
+    const customerId = uniqueId('cust');
+    const entryEventId = uniqueId('evt');
+    return {
+      idempotencyKey: `cart-abandonment:${customerId}:${entryEventId}:reminder`,
+      customerId,
+      playbookId: 'cart-abandonment',
+      playbookVersion: 1,
+      journeyId: `journey:cart-abandonment:${customerId}`,
+      entryEventId,
+      step: 'reminder',
+      arm: 'treatment',
+    };
+  };
+  const message = { subject: 'Your cart', text: 'Items…', html: '<p>Items…</p>' };
+
+  it('a retried email send finds the key settled and sends nothing', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    const first = await activities.sendEmail({ context: ctx, to, message });
+    const retry = await activities.sendEmail({ context: ctx, to, message });
+    assert.equal(first.status, 'sent');
+    assert.deepEqual(retry, {
+      status: 'already-settled',
+      settledAs: 'sent',
+      providerMessageId: first.status === 'sent' ? first.providerMessageId : '',
+    });
+    assert.equal(servers.smtp.messages.filter((m) => m.idempotencyKey === ctx.idempotencyKey).length, 1);
+  });
+
+  it('an attempt that died after claiming resends with the same Message-ID and counts the attempt', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    const now = new Date();
+    // What a worker killed between claiming and the provider's answer leaves behind.
+    await servers.collections.deliveries.insertOne({
+      ...ctx,
+      channel: 'email',
+      to,
+      status: 'pending',
+      attempts: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const result = await activities.sendEmail({ context: ctx, to, message });
+    assert.equal(result.status, 'sent');
+    assert.equal(result.status === 'sent' && result.attempts, 2);
+    const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.equal(record?.status, 'sent');
+    assert.equal(record?.attempts, 2);
+  });
+
+  it('a suppression is recorded once, however often it is retried', async () => {
+    const ctx = context();
+    await activities.recordSuppression({
+      context: ctx,
+      reason: 'holdout',
+      channel: 'email',
+      to: 'x@example.test',
+    });
+    await activities.recordSuppression({
+      context: ctx,
+      reason: 'holdout',
+      channel: 'email',
+      to: 'x@example.test',
+    });
+    assert.equal(
+      await servers.collections.deliveries.countDocuments({ idempotencyKey: ctx.idempotencyKey }),
+      1,
+    );
+    const sent = await activities.sendEmail({ context: ctx, to: 'x@example.test', message });
+    assert.deepEqual(sent, { status: 'already-settled', settledAs: 'suppressed' });
+  });
+
+  it('a Twilio 400 is permanent: the record fails and the activity must not be retried', async () => {
+    const ctx = context();
+    await assert.rejects(
+      activities.sendSms({ context: ctx, to: '+0123', body: 'hi' }),
+      (error: unknown) =>
+        error instanceof ApplicationFailure &&
+        error.nonRetryable &&
+        error.type === ErrorType.PermanentDeliveryFailure &&
+        /Twilio 21211/.test(error.message),
+    );
+    const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.equal(record?.status, 'failed');
+    assert.match(record?.reason ?? '', /not a valid phone number/);
+  });
+
+  it('a Twilio 429 is transient: the activity throws for Temporal to retry, and the retry sends once', async () => {
+    const ctx = context();
+    const to = `+1555${String(Date.now()).slice(-7)}`;
+    servers.twilio.injectFaults({ kind: 'status', status: 429 });
+    await assert.rejects(
+      activities.sendSms({ context: ctx, to, body: 'hi' }),
+      (error: unknown) => !(error instanceof ApplicationFailure),
+    );
+    const retry = await activities.sendSms({ context: ctx, to, body: 'hi' });
+    assert.equal(retry.status, 'sent');
+    assert.equal(servers.twilio.messages.filter((m) => m.to === to).length, 1);
+  });
+});
