@@ -9,8 +9,10 @@ export interface ServiceSpec {
   args: string[];
   /** stdout and stderr go here, so a failure can show its last lines. */
   logFile: string;
-  /** The service counts as ready once this port accepts connections. */
+  /** The service's port; it counts as ready once this accepts connections and `ready` agrees. */
   readyPort: number;
+  /** A stronger readiness check, run once the port is open (e.g. a real request). */
+  ready?: () => Promise<boolean>;
   readyTimeoutMs?: number;
 }
 
@@ -58,7 +60,11 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
     if (exitCode !== undefined) {
       throw new Error(`${spec.name} exited with code ${exitCode} while starting:\n${tail(spec.logFile)}`);
     }
-    if (await isPortOpen(spec.readyPort)) break;
+    // Another process could hold a port we were told was free; only our child's exit or a real
+    // request tells the two apart, so both are checked.
+    if ((await isPortOpen(spec.readyPort)) && (spec.ready === undefined || (await spec.ready()))) {
+      if (exitCode === undefined) break;
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`${spec.name} was not ready on port ${spec.readyPort} in time:\n${tail(spec.logFile)}`);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { BINARIES } from './paths';
 import { startService, type Service } from './process';
@@ -41,6 +42,21 @@ export async function startTemporalDevServer(options: {
     ],
     logFile: join(options.dataDir, 'temporal.log'),
     readyPort: options.port,
+    ready: () => namespaceAnswers(`127.0.0.1:${options.port}`),
   });
   return { ...service, address: `127.0.0.1:${options.port}`, uiUrl: `http://127.0.0.1:${options.uiPort}` };
+}
+
+/** The dev server opens its port before it has created the default namespace; wait for both. */
+async function namespaceAnswers(address: string): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 1_000 });
+    await connection.workflowService.describeNamespace({ namespace: 'default' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close();
+  }
 }
