@@ -44,7 +44,9 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
   const stop = async (): Promise<void> => {
     if (exitCode === undefined) {
       child.kill('SIGTERM');
-      const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      // Unref'd: once the child is gone, a pending grace timer must not hold the process open.
+      const grace = sleep(10_000, false, { ref: false });
+      const killed = await Promise.race([exited.then(() => true), grace]);
       if (!killed) {
         child.kill('SIGKILL');
         await exited;
