@@ -4,6 +4,7 @@ import type { Transporter } from 'nodemailer';
 import type { Collection } from 'mongodb';
 import type { DeliveryRecord } from '../store/collections';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
+import { settledResult } from './settledResult';
 import { ErrorType } from './errors';
 import type { DeliveryContext, EmailMessage, SendResult } from './types';
 
@@ -68,11 +69,4 @@ export function createSendEmail(deps: SendEmailDeps) {
     );
     return { status: 'sent', providerMessageId, attempts: claim.attempts };
   };
-}
-
-export function settledResult(record: DeliveryRecord): SendResult {
-  const settledAs = record.status === 'pending' ? 'failed' : record.status;
-  return record.providerMessageId === undefined
-    ? { status: 'already-settled', settledAs }
-    : { status: 'already-settled', settledAs, providerMessageId: record.providerMessageId };
 }

@@ -4,7 +4,7 @@ import type { Twilio } from 'twilio';
 import type { DeliveryRecord } from '../store/collections';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import { ErrorType } from './errors';
-import { settledResult } from './sendEmail';
+import { settledResult } from './settledResult';
 import type { DeliveryContext, SendResult } from './types';
 
 export interface SendSmsDeps {

@@ -1,16 +1,8 @@
 import type { Channel } from '../engine/cartJourney';
+import type { DeliveryIdentity } from '../store/collections';
 
 /** Who a message belongs to, carried into its delivery record. Plain data so workflows can build it. */
-export interface DeliveryContext {
-  idempotencyKey: string;
-  customerId: string;
-  playbookId: string;
-  playbookVersion: number;
-  journeyId: string;
-  entryEventId: string;
-  step: string;
-  arm: 'treatment' | 'control';
-}
+export type DeliveryContext = DeliveryIdentity;
 
 export interface EmailMessage {
   subject: string;

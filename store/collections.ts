@@ -3,13 +3,9 @@ import type { JourneyEvent } from '../events/schema';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'suppressed' | 'failed';
 
-/**
- * One message a journey wanted to send, keyed by its business idempotency key. A send writes the
- * record as `pending` before calling the provider and `sent` after, so a retry can tell the two apart.
- */
-export interface DeliveryRecord {
+/** Which journey step a message belongs to; the workflow builds it, every record carries it. */
+export interface DeliveryIdentity {
   idempotencyKey: string;
-  status: DeliveryStatus;
   customerId: string;
   playbookId: string;
   playbookVersion: number;
@@ -17,6 +13,14 @@ export interface DeliveryRecord {
   entryEventId: string;
   step: string;
   arm: 'treatment' | 'control';
+}
+
+/**
+ * One message a journey wanted to send, keyed by its business idempotency key. A send writes the
+ * record as `pending` before calling the provider and `sent` after, so a retry can tell the two apart.
+ */
+export interface DeliveryRecord extends DeliveryIdentity {
+  status: DeliveryStatus;
   channel?: 'email' | 'sms';
   to?: string;
   subject?: string;

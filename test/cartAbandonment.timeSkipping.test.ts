@@ -113,6 +113,20 @@ describe('cart abandonment on the time-skipping test server', () => {
     await recordHistory('cart-exited-emptied', handle(id));
   });
 
+  it('accepts an order with no journey running, before or after one, and starts nothing', async () => {
+    const id = await customer({ email: `${uniqueId('hal')}@example.test` });
+    assert.deepEqual((await h.clientWith().publish(orderPlaced(id))).deliveredTo, []);
+    await assert.rejects(handle(id).describe(), WorkflowNotFoundError);
+
+    await h.clientWith().publish(cartUpdated(id));
+    assert.equal((await result(id)).kind, 'delivered');
+    const late = await h.clientWith().publish(orderPlaced(id));
+    assert.deepEqual(late, { eventId: late.eventId, status: 'accepted', deliveredTo: [] });
+    const inbox = await h.servers.collections.events.findOne({ eventId: late.eventId });
+    assert.equal(inbox?.status, 'routed');
+    assert.equal(inbox?.type, 'order.placed');
+  });
+
   it('sends nothing to a holdout customer but records what would have been sent', async () => {
     const email = `${uniqueId('carol')}@example.test`;
     const id = await customer({ email });
