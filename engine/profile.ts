@@ -1,0 +1,35 @@
+import type { Consents } from '../events/schema';
+
+/**
+ * What the engine knows about a customer, built from `customer.upserted` (and `consent.updated`,
+ * `loyalty.tier_changed`) events and `update` steps. Plain data: the workflow and the simulator
+ * both read it.
+ */
+export interface Profile {
+  customerId: string;
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+  timezone?: string;
+  country?: string;
+  loyaltyTier?: string;
+  consents?: Consents;
+  attributes?: Record<string, string | number | boolean>;
+  tags?: string[];
+}
+
+/** The fields templates and conditions may read under `profile.` (attributes.* is open-ended). */
+export const PROFILE_FIELDS = [
+  'customerId',
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'timezone',
+  'country',
+  'loyaltyTier',
+  'consents',
+  'attributes',
+  'tags',
+] as const;
