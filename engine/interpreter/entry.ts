@@ -1,0 +1,69 @@
+import type { EventType, JourneyEvent } from '../../events/schema';
+import type { EventMatcher, Playbook } from '../../playbooks/schema';
+import { parseDuration } from '../duration';
+import type { Profile } from '../profile';
+import { evaluate, valueAt, type EvalContext } from './context';
+
+/** Whether `event` is what `matcher` describes, for a run entered by `trigger`. */
+export function matches(
+  matcher: EventMatcher,
+  event: JourneyEvent,
+  context: Omit<EvalContext, 'event'>,
+): boolean {
+  if (event.type !== matcher.event) return false;
+  if (matcher.matchTriggerOn !== undefined) {
+    const mine = valueAt(event, matcher.matchTriggerOn);
+    if (mine === undefined || mine !== valueAt(context.trigger, matcher.matchTriggerOn)) return false;
+  }
+  return matcher.where === undefined || evaluate(matcher.where, { ...context, event });
+}
+
+/** Whether an event would enter a new run: trigger type and filter, then the audience. */
+export function triggers(playbook: Playbook, event: JourneyEvent, profile: Profile | undefined): boolean {
+  const context: EvalContext = profile === undefined ? { trigger: event } : { trigger: event, profile };
+  if (!matches(playbook.trigger, event, context)) return false;
+  return playbook.audience === undefined || evaluate(playbook.audience, { ...context, event });
+}
+
+/** The value of the playbook's entry key in an event (one live run per value), if it declares one. */
+export function entryKeyValue(playbook: Playbook, event: JourneyEvent): string | undefined {
+  if (playbook.entry.key === undefined) return undefined;
+  const value = valueAt(event, playbook.entry.key);
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** `journey:<playbookId>:<customerId>`, or `…:<keyValue>` when the playbook declares an entry key. */
+export function journeyId(playbookId: string, customerId: string, keyValue?: string): string {
+  return keyValue === undefined
+    ? `journey:${playbookId}:${customerId}`
+    : `journey:${playbookId}:${customerId}:${keyValue}`;
+}
+
+export interface PastEntry {
+  enteredAt: number;
+}
+
+/**
+ * The re-entry policy, for a customer with no live run: `never` after any earlier entry,
+ * `afterExit` always (the earlier run is over), `cooldown` once that long has passed since the
+ * last entry.
+ */
+export function reentryAllowed(playbook: Playbook, last: PastEntry | undefined, now: number): boolean {
+  if (last === undefined) return true;
+  switch (playbook.entry.reentry) {
+    case 'never':
+      return false;
+    case 'afterExit':
+      return true;
+    case 'cooldown':
+      return now - last.enteredAt >= (parseDuration(playbook.entry.cooldown ?? '0s') ?? 0);
+  }
+}
+
+/** Event types a live run of this playbook must hear about: repeats, goals and awaited events. */
+export function eventsOfInterest(playbook: Playbook): Set<EventType> {
+  const types = new Set<EventType>([playbook.trigger.event]);
+  for (const goal of playbook.exit?.goals ?? []) types.add(goal.event);
+  for (const step of playbook.steps) if (step.type === 'waitForEvent') types.add(step.event);
+  return types;
+}

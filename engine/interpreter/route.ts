@@ -1,0 +1,34 @@
+import type { Profile } from '../profile';
+import type { Channel } from './types';
+
+export type Route = { channel: Channel; to: string } | { blocked: 'no-contact' | 'no-consent' };
+
+function address(profile: Profile, channel: Channel): string | undefined {
+  return channel === 'email' ? profile.email : profile.phone;
+}
+
+/** An explicit opt-out (`false`) blocks marketing on that channel; transactional always goes. */
+function consented(profile: Profile, channel: Channel, purpose: 'marketing' | 'transactional'): boolean {
+  if (purpose === 'transactional') return true;
+  return profile.consents?.[channel]?.marketing !== false;
+}
+
+/** The step's channel if the customer can be reached and has not opted out, else its fallback. */
+export function planRoute(
+  profile: Profile,
+  channel: Channel,
+  fallback: Channel | undefined,
+  purpose: 'marketing' | 'transactional',
+): Route {
+  let blocked: 'no-contact' | 'no-consent' = 'no-contact';
+  for (const candidate of fallback === undefined ? [channel] : [channel, fallback]) {
+    const to = address(profile, candidate);
+    if (to === undefined) continue;
+    if (!consented(profile, candidate, purpose)) {
+      blocked = 'no-consent';
+      continue;
+    }
+    return { channel: candidate, to };
+  }
+  return { blocked };
+}

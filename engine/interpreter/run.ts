@@ -1,0 +1,346 @@
+import type { JourneyEvent } from '../../events/schema';
+import type { Playbook, Step } from '../../playbooks/schema';
+import { parseDuration } from '../duration';
+import type { Arm } from '../holdout';
+import { evaluate } from './context';
+import { matches } from './entry';
+import { nextOf, stepById } from './graph';
+import { nextOpening, safeTimeZone } from './localTime';
+import { planRoute } from './route';
+import type { Decision, DecisionAction, Effect, Outcome, RunInput, RunState, StepResult } from './types';
+
+/*
+ * The journey interpreter: (definition, state, input, now) -> (state, effect?, decisions).
+ * No I/O and no clock of its own: the Temporal workflow and the offline simulator drive it
+ * with their own time and carry out its effects, so both make the same decisions.
+ */
+
+export interface RunStart {
+  playbook: Playbook;
+  journeyId: string;
+  customerId: string;
+  trigger: JourneyEvent;
+  arm: Arm;
+}
+
+const SEEN_EVENT_LIMIT = 1_000;
+
+function ms(duration: string): number {
+  const value = parseDuration(duration);
+  if (value === undefined) throw new Error(`invalid duration "${duration}"`);
+  return value;
+}
+
+/** Collects decisions for one call; every decision carries the same `now`. */
+class Log {
+  readonly decisions: Decision[] = [];
+  constructor(
+    private readonly state: () => RunState,
+    private readonly now: number,
+  ) {}
+  add(action: DecisionAction, step: string | null, extra: Partial<Decision> = {}): void {
+    const s = this.state();
+    this.decisions.push({
+      at: new Date(this.now).toISOString(),
+      customerId: s.customerId,
+      playbookId: s.playbookId,
+      step,
+      action,
+      ...extra,
+    });
+  }
+}
+
+/** Enters a run: records the entry and loads the profile before the first step. */
+export function startRun(start: RunStart, now: number): StepResult {
+  const { playbook, trigger } = start;
+  const first = playbook.steps[0];
+  if (!first) throw new Error(`playbook ${playbook.id} has no steps`);
+  const state: RunState = {
+    journeyId: start.journeyId,
+    runKey: `${playbook.id}:${start.customerId}:${trigger.eventId}`,
+    playbookId: playbook.id,
+    playbookVersion: playbook.version,
+    customerId: start.customerId,
+    arm: start.arm,
+    trigger,
+    entryEventId: trigger.eventId,
+    enteredAt: now,
+    deadline: now + ms(playbook.maxDuration),
+    position: { kind: 'effect', stepId: first.id, effect: 'loadProfile' },
+    pendingEffect: { type: 'loadProfile', stepId: first.id },
+    paused: false,
+    visits: {},
+    seenEventIds: [trigger.eventId],
+  };
+  const log = new Log(() => state, now);
+  log.add('enter', null, { reason: `trigger:${trigger.type}` });
+  return { state, effect: { type: 'loadProfile', stepId: first.id }, decisions: log.decisions };
+}
+
+/** Applies one input, then runs the definition forward until it needs time, an event or an effect. */
+export function applyInput(playbook: Playbook, state: RunState, input: RunInput, now: number): StepResult {
+  let current = state;
+  const log = new Log(() => current, now);
+  const set = (next: RunState) => (current = next);
+
+  if (current.position.kind === 'done') return { state: current, decisions: [] };
+
+  switch (input.kind) {
+    case 'event': {
+      const { event } = input;
+      if (current.seenEventIds.includes(event.eventId)) return { state: current, decisions: [] };
+      set({ ...current, seenEventIds: [...current.seenEventIds, event.eventId].slice(-SEEN_EVENT_LIMIT) });
+      onEvent(playbook, current, event, now, set, log);
+      break;
+    }
+    case 'pause':
+      set({ ...current, paused: true });
+      break;
+    case 'resume':
+      set({ ...current, paused: false });
+      break;
+    case 'exit':
+      set(finish(current, { status: 'exited', reason: `ops:${input.reason}` }, log));
+      break;
+    case 'wake':
+      break;
+    default:
+      onEffectResult(playbook, current, input, set, log);
+  }
+  return advance(playbook, current, now, log);
+}
+
+/** The next instant at which time alone changes the run, for the driver's timer. */
+export function nextWakeAt(state: RunState): number | undefined {
+  const { position } = state;
+  if (position.kind === 'done' || state.paused) return undefined;
+  if (position.kind === 'sleeping' || position.kind === 'waitingForEvent') {
+    return Math.min(position.until, state.deadline);
+  }
+  return position.kind === 'effect' ? undefined : state.deadline;
+}
+
+function finish(state: RunState, outcome: Outcome, log: Log): RunState {
+  const step = 'stepId' in state.position ? state.position.stepId : null;
+  log.add('exit', step, { reason: outcome.status === 'completed' ? 'completed' : outcome.reason });
+  const { pendingEffect: _dropped, ...rest } = state;
+  return { ...rest, position: { kind: 'done' }, outcome };
+}
+
+function onEvent(
+  playbook: Playbook,
+  state: RunState,
+  event: JourneyEvent,
+  now: number,
+  set: (s: RunState) => void,
+  log: Log,
+): void {
+  const context = { trigger: state.trigger, profile: state.profile, offer: state.offer };
+  // A goal ends the run at once, whatever it is doing, paused or not.
+  if (playbook.exit?.goals.some((goal) => matches(goal, event, context))) {
+    set(finish(state, { status: 'exited', reason: `goal:${event.type}`, eventId: event.eventId }, log));
+    return;
+  }
+  if (state.paused) return;
+
+  const { position } = state;
+  if (position.kind === 'waitingForEvent') {
+    const step = stepById(playbook, position.stepId);
+    if (step.type === 'waitForEvent' && matches(step, event, context)) {
+      set({ ...state, position: { kind: 'at', stepId: step.onEvent } });
+      return;
+    }
+  }
+  const repeat =
+    event.type === playbook.trigger.event && matches(playbook.trigger, event, { trigger: event });
+  if (!repeat || playbook.entry.onRepeat === 'ignore') return;
+  let next: RunState = { ...state, trigger: event };
+  if (playbook.entry.onRepeat === 'restartWait' && position.kind === 'sleeping') {
+    const step = stepById(playbook, position.stepId);
+    if (step.type === 'wait') next = { ...next, position: { ...position, until: now + ms(step.duration) } };
+  }
+  set(next);
+}
+
+function onEffectResult(
+  playbook: Playbook,
+  state: RunState,
+  input: Extract<RunInput, { kind: 'profileLoaded' | 'offerDecided' | 'delivered' | 'profileUpdated' }>,
+  set: (s: RunState) => void,
+  log: Log,
+): void {
+  const { position } = state;
+  if (position.kind !== 'effect') return; // a late or repeated result: the run has moved on
+  const step = stepById(playbook, position.stepId);
+
+  if (input.kind === 'profileLoaded') {
+    // A profile load is the first half of a send; elsewhere it only refreshes what we know.
+    const loaded = { ...state, profile: input.profile };
+    set(
+      step.type === 'send'
+        ? planSend(playbook, loaded, step, log)
+        : { ...loaded, position: { kind: 'at', stepId: step.id } },
+    );
+    return;
+  }
+  if (input.kind === 'offerDecided' && step.type === 'decideOffer') {
+    const next =
+      input.offer === null && step.onNoOffer !== undefined ? step.onNoOffer : nextOf(playbook, step);
+    set(moveTo({ ...state, offer: input.offer }, next));
+    return;
+  }
+  if (input.kind === 'delivered' || input.kind === 'profileUpdated') {
+    if (input.kind === 'delivered' && input.status === 'failed') {
+      log.add('suppress', step.id, { reason: input.reason ?? 'provider-failed' });
+    }
+    set(moveTo(state, nextOf(playbook, step)));
+  }
+}
+
+function moveTo(state: RunState, stepId: string | null): RunState {
+  const { pendingEffect: _settled, ...rest } = state;
+  return { ...rest, position: stepId === null ? { kind: 'done' } : { kind: 'at', stepId } };
+}
+
+/** Decides what a send step does with the freshly loaded profile, and asks the driver to do it. */
+function planSend(
+  playbook: Playbook,
+  state: RunState,
+  step: Extract<Step, { type: 'send' }>,
+  log: Log,
+): RunState {
+  const visit = state.visits[step.id] ?? 1;
+  const idempotencyKey = `${state.runKey}:${step.id}${visit > 1 ? `#${visit}` : ''}`;
+  const template = playbook.templates[step.template] ?? {};
+  const base = { type: 'deliver' as const, stepId: step.id, idempotencyKey, template, purpose: step.purpose };
+  const route = planRoute(
+    state.profile ?? { customerId: state.customerId },
+    step.channel,
+    step.fallback,
+    step.purpose,
+  );
+  const offerId = state.offer?.offerId;
+  const extra = offerId === undefined ? {} : { offerId };
+  let effect: Effect;
+  if ('blocked' in route) {
+    log.add('suppress', step.id, { channel: step.channel, reason: route.blocked, ...extra });
+    effect = { ...base, action: 'suppress', reason: route.blocked };
+  } else if (state.arm === 'control') {
+    log.add('holdout', step.id, { channel: route.channel, reason: 'holdout', ...extra });
+    effect = { ...base, action: 'suppress', reason: 'holdout', channel: route.channel, to: route.to };
+  } else {
+    log.add('send', step.id, { channel: route.channel, ...extra });
+    effect = { ...base, action: 'send', channel: route.channel, to: route.to };
+  }
+  return {
+    ...state,
+    position: { kind: 'effect', stepId: step.id, effect: 'deliver' },
+    pendingEffect: effect,
+  };
+}
+
+/** Runs steps until the run waits for time, an event or an effect, or ends. */
+function advance(playbook: Playbook, start: RunState, now: number, log: Log): StepResult {
+  let state = start;
+  for (let guard = 0; guard < 1_000; guard++) {
+    const { position } = state;
+    if (position.kind === 'done') {
+      if (state.outcome === undefined) state = finish(state, { status: 'completed' }, log);
+      return { state, decisions: log.decisions };
+    }
+    if (now >= state.deadline) {
+      state = finish(state, { status: 'exited', reason: 'maxDuration' }, log);
+      continue;
+    }
+    if (state.paused) return { state, decisions: log.decisions };
+    if (position.kind === 'effect') {
+      // Re-issued on every call until its result arrives: after a resume, a replay or a retry the
+      // driver still knows what to do, and the idempotency key makes doing it twice harmless.
+      const effect = state.pendingEffect;
+      return effect === undefined
+        ? { state, decisions: log.decisions }
+        : { state, effect, decisions: log.decisions };
+    }
+    if (position.kind === 'sleeping') {
+      if (now < position.until) return { state, decisions: log.decisions };
+      state = moveTo(state, position.then);
+      continue;
+    }
+    if (position.kind === 'waitingForEvent') {
+      if (now < position.until) return { state, decisions: log.decisions };
+      const step = stepById(playbook, position.stepId);
+      state = moveTo(state, step.type === 'waitForEvent' ? step.onTimeout : null);
+      continue;
+    }
+    state = enterStep(playbook, state, stepById(playbook, position.stepId), now, log);
+  }
+  throw new Error(`playbook ${playbook.id} ran 1,000 steps without waiting: a loop without a wait`);
+}
+
+/** Executes a step the run has just reached. */
+function enterStep(playbook: Playbook, reached: RunState, step: Step, now: number, log: Log): RunState {
+  const state: RunState = {
+    ...reached,
+    visits: { ...reached.visits, [step.id]: (reached.visits[step.id] ?? 0) + 1 },
+  };
+  const context = {
+    event: state.trigger,
+    trigger: state.trigger,
+    profile: state.profile,
+    offer: state.offer,
+  };
+  const effect = (e: Effect): RunState => ({
+    ...state,
+    position: { kind: 'effect', stepId: step.id, effect: e.type },
+    pendingEffect: e,
+  });
+  switch (step.type) {
+    case 'wait':
+      return {
+        ...state,
+        position: {
+          kind: 'sleeping',
+          stepId: step.id,
+          until: now + ms(step.duration),
+          then: nextOf(playbook, step),
+        },
+      };
+    case 'waitUntil': {
+      const until = nextOpening(now, safeTimeZone(state.profile?.timezone), step.days, step.from, step.to);
+      if (until > now) log.add('defer', step.id, { reason: `until ${step.from}-${step.to} local` });
+      return {
+        ...state,
+        position: { kind: 'sleeping', stepId: step.id, until, then: nextOf(playbook, step) },
+      };
+    }
+    case 'waitForEvent':
+      return {
+        ...state,
+        position: { kind: 'waitingForEvent', stepId: step.id, until: now + ms(step.timeout) },
+      };
+    case 'branch': {
+      const chosen = step.cases.find((c) => evaluate(c.when, context));
+      return moveTo(state, chosen ? chosen.next : step.otherwise);
+    }
+    case 'decideOffer':
+      return effect(
+        step.kinds === undefined
+          ? { type: 'decideOffer', stepId: step.id }
+          : { type: 'decideOffer', stepId: step.id, kinds: step.kinds },
+      );
+    case 'send':
+      // Contact points and consent can change while a run waits: always decide on a fresh profile.
+      return effect({ type: 'loadProfile', stepId: step.id });
+    case 'update':
+      return effect({
+        type: 'updateProfile',
+        stepId: step.id,
+        ...(step.set && { set: step.set }),
+        ...(step.addTags && { addTags: step.addTags }),
+        ...(step.removeTags && { removeTags: step.removeTags }),
+      });
+    case 'exit':
+      return finish(state, { status: 'exited', reason: step.reason ?? `step:${step.id}` }, log);
+  }
+}

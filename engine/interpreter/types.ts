@@ -1,0 +1,101 @@
+import type { JourneyEvent } from '../../events/schema';
+import type { Template } from '../../playbooks/schema';
+import type { Arm } from '../holdout';
+import type { OfferDecision } from '../offer';
+import type { Profile } from '../profile';
+
+export type Channel = 'email' | 'sms';
+
+/** Where a run is. JSON-safe: it crosses continue-as-new and is returned by the state query. */
+export type Position =
+  /** About to execute this step. */
+  | { kind: 'at'; stepId: string }
+  /** In a wait or waitUntil step; continues at `then` (null: the run completes). */
+  | { kind: 'sleeping'; stepId: string; until: number; then: string | null }
+  | { kind: 'waitingForEvent'; stepId: string; until: number }
+  /** Waiting for the driver to carry out an effect and report back. */
+  | { kind: 'effect'; stepId: string; effect: Effect['type'] }
+  | { kind: 'done' };
+
+export type Outcome = { status: 'completed' } | { status: 'exited'; reason: string; eventId?: string };
+
+export interface RunState {
+  journeyId: string;
+  /** `<playbookId>:<customerId>:<entryEventId>`: names the run in every idempotency key. */
+  runKey: string;
+  playbookId: string;
+  playbookVersion: number;
+  customerId: string;
+  arm: Arm;
+  /** The event that entered the run, or the latest repeat of it when the playbook refreshes. */
+  trigger: JourneyEvent;
+  entryEventId: string;
+  enteredAt: number;
+  deadline: number;
+  profile?: Profile;
+  offer?: OfferDecision | null;
+  position: Position;
+  paused: boolean;
+  /** How often each step was entered: a step revisited by a branch gets a new idempotency key. */
+  visits: Record<string, number>;
+  seenEventIds: string[];
+  outcome?: Outcome;
+  /** The effect the run waits on (position `effect`), kept until its result arrives. */
+  pendingEffect?: Effect;
+}
+
+/** An effect the driver carries out (activity in the workflow, in-memory in the simulator). */
+export type Effect =
+  | { type: 'loadProfile'; stepId: string }
+  | { type: 'decideOffer'; stepId: string; kinds?: OfferDecision['kind'][] }
+  | {
+      type: 'deliver';
+      stepId: string;
+      idempotencyKey: string;
+      action: 'send' | 'suppress';
+      channel?: Channel;
+      to?: string;
+      reason?: string;
+      template: Template;
+      purpose: 'marketing' | 'transactional';
+    }
+  | {
+      type: 'updateProfile';
+      stepId: string;
+      set?: Record<string, string | number | boolean>;
+      addTags?: string[];
+      removeTags?: string[];
+    };
+
+/** What the driver reports back, or what arrives from outside. */
+export type RunInput =
+  | { kind: 'event'; event: JourneyEvent }
+  | { kind: 'wake' }
+  | { kind: 'profileLoaded'; profile: Profile }
+  | { kind: 'offerDecided'; offer: OfferDecision | null }
+  | { kind: 'delivered'; status: 'sent' | 'suppressed' | 'failed'; reason?: string }
+  | { kind: 'profileUpdated' }
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'exit'; reason: string };
+
+export type DecisionAction = 'enter' | 'send' | 'suppress' | 'defer' | 'exit' | 'holdout';
+
+/** One line of the decision log; the workflow and the simulator produce the same ones. */
+export interface Decision {
+  at: string;
+  customerId: string;
+  playbookId: string;
+  step: string | null;
+  action: DecisionAction;
+  channel?: Channel;
+  reason?: string;
+  offerId?: string;
+}
+
+export interface StepResult {
+  state: RunState;
+  /** At most one effect is outstanding; the run waits for its result before going on. */
+  effect?: Effect;
+  decisions: Decision[];
+}
