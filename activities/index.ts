@@ -1,8 +1,11 @@
 import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
+import { basketValue, chooseOffer, type CatalogOffer, type OfferDecision } from '../engine/offer';
+import type { Profile } from '../engine/profile';
+import type { JourneyEvent } from '../events/schema';
 import type { Collections } from '../store/collections';
 import { recordSuppression } from '../store/deliveries';
-import { findContact, type Contact } from '../store/profiles';
+import { findProfile, updateProfileFields } from '../store/profiles';
 import { createSendEmail } from './sendEmail';
 import { createSendSms } from './sendSms';
 import type { SuppressionInput } from './types';
@@ -23,10 +26,31 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const { deliveries, profiles } = deps.collections;
+  const { deliveries, profiles, offers } = deps.collections;
   return {
-    async loadContact(customerId: string): Promise<Contact> {
-      return findContact(profiles, customerId);
+    async loadProfile(customerId: string): Promise<Profile> {
+      return findProfile(profiles, customerId);
+    },
+    async updateProfile(input: {
+      customerId: string;
+      set?: Record<string, string | number | boolean>;
+      addTags?: string[];
+      removeTags?: string[];
+    }): Promise<void> {
+      await updateProfileFields(profiles, input.customerId, input, now());
+    },
+    async decideOffer(input: {
+      customerId: string;
+      trigger: JourneyEvent;
+      kinds?: OfferDecision['kind'][];
+    }): Promise<OfferDecision | null> {
+      const catalog: CatalogOffer[] = await offers.find({ active: true }, { projection: { _id: 0 } }).toArray();
+      const basket = basketValue(input.trigger);
+      return chooseOffer(
+        catalog,
+        { ...(basket !== undefined && { basket }), ...(input.kinds && { kinds: input.kinds }) },
+        now().getTime(),
+      );
     },
     sendEmail: createSendEmail({ deliveries, mailer: deps.mailer, from: deps.mailFrom, now }),
     sendSms: createSendSms({ deliveries, twilio: deps.twilio, from: deps.smsFrom, now }),

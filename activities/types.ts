@@ -1,4 +1,4 @@
-import type { Channel } from '../engine/cartJourney';
+import type { Channel } from '../engine/interpreter/types';
 import type { DeliveryIdentity } from '../store/collections';
 
 /** Who a message belongs to, carried into its delivery record. Plain data so workflows can build it. */

@@ -2,7 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import type { Config } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporalConnection';
-import { cartPlaybookSnapshot, loadCartAbandonmentPlaybook } from '../playbooks/cartAbandonment';
+import { loadPlaybooks } from '../playbooks/load';
+import type { Playbook } from '../playbooks/schema';
 import { collections, ensureIndexes, type Collections } from '../store/collections';
 import { JourneyClient } from './journeyClient';
 
@@ -13,9 +14,15 @@ export interface ConnectedJourneyClient {
   close(): Promise<void>;
 }
 
-/** Builds a JourneyClient from configuration; the caller owns the connections and closes them. */
-export async function connectJourneyClient(config: Config): Promise<ConnectedJourneyClient> {
-  const playbook = loadCartAbandonmentPlaybook();
+/**
+ * Builds a JourneyClient from configuration; the caller owns the connections and closes them.
+ * Playbooks come from `config.playbooksDir` unless given (the demo passes faster copies).
+ */
+export async function connectJourneyClient(
+  config: Config,
+  options: { playbooks?: readonly Playbook[] } = {},
+): Promise<ConnectedJourneyClient> {
+  const playbooks = options.playbooks ?? loadPlaybooks(config.playbooksDir);
   const mongo = await MongoClient.connect(config.mongo.uri);
   try {
     const db = mongo.db(config.mongo.db);
@@ -27,7 +34,8 @@ export async function connectJourneyClient(config: Config): Promise<ConnectedJou
       temporal,
       collections: cols,
       taskQueue: config.temporal.taskQueue,
-      cartPlaybook: cartPlaybookSnapshot(playbook, config.holdoutSalt, config.cartAbandonmentWait),
+      playbooks,
+      holdoutSalt: config.holdoutSalt,
     });
     return {
       journeys,

@@ -1,4 +1,6 @@
 import type { Collection, Db } from 'mongodb';
+import type { CatalogOffer } from '../engine/offer';
+import type { Profile } from '../engine/profile';
 import type { JourneyEvent } from '../events/schema';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'suppressed' | 'failed';
@@ -33,13 +35,24 @@ export interface DeliveryRecord extends DeliveryIdentity {
   updatedAt: Date;
 }
 
-export interface ProfileRecord {
+/** A customer's profile: the engine's Profile, keyed by customer ID, plus bookkeeping. */
+export interface ProfileRecord extends Omit<Profile, 'customerId'> {
   _id: string;
-  email?: string;
-  phone?: string;
-  firstName?: string;
-  timezone?: string;
+  /** occurredAt of the newest profile event applied: older ones are skipped. */
+  lastEventAt?: Date;
   updatedAt: Date;
+}
+
+/** One entry of a customer into a playbook, for the re-entry policy. */
+export interface EntryRecord {
+  journeyId: string;
+  playbookId: string;
+  playbookVersion: number;
+  customerId: string;
+  keyValue?: string;
+  entryEventId: string;
+  arm: 'treatment' | 'control';
+  enteredAt: Date;
 }
 
 export type EventStatus = 'received' | 'routed';
@@ -48,7 +61,8 @@ export type EventStatus = 'received' | 'routed';
 export interface EventRecord {
   eventId: string;
   type: JourneyEvent['type'];
-  customerId: string;
+  /** Absent for catalog events. */
+  customerId?: string;
   occurredAt: Date;
   receivedAt: Date;
   status: EventStatus;
@@ -61,6 +75,8 @@ export interface Collections {
   deliveries: Collection<DeliveryRecord>;
   profiles: Collection<ProfileRecord>;
   events: Collection<EventRecord>;
+  entries: Collection<EntryRecord>;
+  offers: Collection<CatalogOffer>;
 }
 
 export function collections(db: Db): Collections {
@@ -68,16 +84,20 @@ export function collections(db: Db): Collections {
     deliveries: db.collection<DeliveryRecord>('deliveries'),
     profiles: db.collection<ProfileRecord>('profiles'),
     events: db.collection<EventRecord>('events'),
+    entries: db.collection<EntryRecord>('entries'),
+    offers: db.collection<CatalogOffer>('offers'),
   };
 }
 
 /** Idempotent; run by the worker and the client at start-up. The unique indexes carry correctness. */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { deliveries, events } = collections(db);
+  const { deliveries, events, entries } = collections(db);
   await deliveries.createIndex({ idempotencyKey: 1 }, { unique: true, name: 'idempotencyKey_unique' });
   await deliveries.createIndex({ customerId: 1, createdAt: -1 }, { name: 'customer_recent' });
   await events.createIndex({ eventId: 1 }, { unique: true, name: 'eventId_unique' });
   await events.createIndex({ customerId: 1, occurredAt: -1 }, { name: 'customer_recent' });
+  await entries.createIndex({ playbookId: 1, entryEventId: 1 }, { unique: true, name: 'entry_unique' });
+  await entries.createIndex({ playbookId: 1, customerId: 1, enteredAt: -1 }, { name: 'customer_latest' });
 }
 
 export function isDuplicateKeyError(error: unknown): boolean {

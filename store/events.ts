@@ -19,7 +19,7 @@ export async function acceptEvent(
     await events.insertOne({
       eventId: event.eventId,
       type: event.type,
-      customerId: event.customerId,
+      ...('customerId' in event && { customerId: event.customerId }),
       occurredAt: new Date(event.occurredAt),
       receivedAt: now,
       status: 'received',

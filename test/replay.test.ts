@@ -7,7 +7,7 @@ import { loadHistories } from './support/histories';
  * Replays every recorded history (test/histories, one per journey shape) through the current
  * workflow code. A change that would make a running journey non-deterministic fails here; guard
  * such changes with patched() and record the new shape. Re-record with:
- *   RECORD_HISTORIES=1 node --import tsx --test test/cartAbandonment.timeSkipping.test.ts
+ *   RECORD_HISTORIES=1 node --import tsx --test test/journey.timeSkipping.test.ts
  */
 describe('replay of recorded journey histories', () => {
   const histories = loadHistories();
@@ -16,12 +16,14 @@ describe('replay of recorded journey histories', () => {
     assert.deepEqual(
       histories.map((h) => h.name),
       [
+        'browse-continued-as-new',
         'cart-delivered-email',
         'cart-delivered-sms',
         'cart-duplicate-signal',
         'cart-exited-by-order',
         'cart-exited-emptied',
         'cart-holdout-suppressed',
+        'cart-paused-resumed',
         'cart-wait-restarted',
       ],
     );

@@ -1,2 +1,2 @@
 /** Every workflow the worker registers. The bundler starts from this file. */
-export { cartAbandonmentWorkflow } from './cartAbandonment';
+export { journeyWorkflow } from './journey';

@@ -24,6 +24,7 @@ export interface RunStart {
 }
 
 const SEEN_EVENT_LIMIT = 1_000;
+const DEFERRED_LIMIT = 100;
 
 function ms(duration: string): number {
   const value = parseDuration(duration);
@@ -89,7 +90,9 @@ export function applyInput(playbook: Playbook, state: RunState, input: RunInput,
   switch (input.kind) {
     case 'event': {
       const { event } = input;
-      if (current.seenEventIds.includes(event.eventId)) return { state: current, decisions: [] };
+      // A repeat changes nothing, but the run may still be waiting on an effect: fall through to
+      // advance(), which re-issues it, rather than returning a result without it.
+      if (current.seenEventIds.includes(event.eventId)) break;
       set({ ...current, seenEventIds: [...current.seenEventIds, event.eventId].slice(-SEEN_EVENT_LIMIT) });
       onEvent(playbook, current, event, now, set, log);
       break;
@@ -145,6 +148,12 @@ function onEvent(
   if (state.paused) return;
 
   const { position } = state;
+  // Mid-step (an effect in flight), an event waits for the run's next waiting point, so whether it
+  // is heard does not depend on how long an activity took.
+  if (position.kind === 'effect' || position.kind === 'at') {
+    set({ ...state, deferredEvents: [...(state.deferredEvents ?? []), event].slice(-DEFERRED_LIMIT) });
+    return;
+  }
   if (position.kind === 'waitingForEvent') {
     const step = stepById(playbook, position.stepId);
     if (step.type === 'waitForEvent' && matches(step, event, context)) {
@@ -254,6 +263,14 @@ function advance(playbook: Playbook, start: RunState, now: number, log: Log): St
       continue;
     }
     if (state.paused) return { state, decisions: log.decisions };
+    const deferred = state.deferredEvents?.[0];
+    if (deferred !== undefined && (position.kind === 'sleeping' || position.kind === 'waitingForEvent')) {
+      const rest = state.deferredEvents!.slice(1);
+      const { deferredEvents: _applied, ...base } = state;
+      state = rest.length > 0 ? { ...base, deferredEvents: rest } : base;
+      onEvent(playbook, state, deferred, now, (next) => (state = next), log);
+      continue;
+    }
     if (position.kind === 'effect') {
       // Re-issued on every call until its result arrives: after a resume, a replay or a retry the
       // driver still knows what to do, and the idempotency key makes doing it twice harmless.

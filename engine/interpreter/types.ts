@@ -39,6 +39,8 @@ export interface RunState {
   /** How often each step was entered: a step revisited by a branch gets a new idempotency key. */
   visits: Record<string, number>;
   seenEventIds: string[];
+  /** Events that arrived while the run was busy with a step, applied at its next waiting point. */
+  deferredEvents?: JourneyEvent[];
   outcome?: Outcome;
   /** The effect the run waits on (position `effect`), kept until its result arrives. */
   pendingEffect?: Effect;

@@ -3,6 +3,18 @@
  * better than a journey stuck on a rendering error in the middle of a run.
  */
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/**
+ * Date.parse alone reads "cart-1" as a date in 2001 and a time without an offset in the worker's
+ * zone: only ISO 8601 text counts, and a missing offset means UTC.
+ */
+function parseIsoUtc(text: string): number {
+  const match = ISO_DATE.exec(text);
+  if (!match) return NaN;
+  const hasTimeWithoutZone = match[1] !== undefined && match[4] === undefined;
+  return Date.parse(text.replace(' ', 'T') + (hasTimeWithoutZone ? 'Z' : ''));
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** How an inserted value reads: lists joined with commas; objects and missing values as nothing. */
@@ -49,7 +61,7 @@ export function money(value: unknown, currency: unknown): string {
  */
 export function date(value: unknown): string {
   if (typeof value !== 'string' && typeof value !== 'number') return '';
-  const time = typeof value === 'number' ? value : Date.parse(value);
+  const time = typeof value === 'number' ? value : parseIsoUtc(value);
   if (!Number.isFinite(time)) return stringify(value);
   const at = new Date(time);
   return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()] ?? ''} ${at.getUTCFullYear()}`;

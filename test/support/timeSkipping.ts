@@ -5,10 +5,19 @@ import { registerSearchAttributes } from '../../client/registerSearchAttributes'
 import { startFerretDb, type FerretDb } from '../../devstack/ferretdb';
 import { freePort } from '../../devstack/net';
 import { BINARIES } from '../../devstack/paths';
-import type { CartPlaybookSnapshot } from '../../engine/cartJourney';
-import { cartPlaybookSnapshot, loadCartAbandonmentPlaybook } from '../../playbooks/cartAbandonment';
+import { loadPlaybooks } from '../../playbooks/load';
+import type { Playbook } from '../../playbooks/schema';
 import { createJourneyWorker } from '../../worker';
 import { startChannelServers, tempDir, type ChannelServers } from './servers';
+
+export const TEST_SALT = 'test-salt';
+
+/** The shipped cart playbook with the holdout at 0% unless a test asks for one. */
+export function cartPlaybook(overrides: Partial<Playbook> = {}): Playbook {
+  const cart = loadPlaybooks(`${__dirname}/../../playbooks`).find((p) => p.id === 'cart-abandonment');
+  if (!cart) throw new Error('the cart-abandonment playbook is missing');
+  return { ...cart, holdoutPercent: 0, ...overrides };
+}
 
 /**
  * Temporal's Java time-skipping test server, a real worker with real activities, and real MongoDB,
@@ -18,11 +27,8 @@ export interface TimeSkippingHarness {
   env: TestWorkflowEnvironment;
   servers: ChannelServers;
   taskQueue: string;
-  /**
-   * A client whose new runs use the shipped cart playbook with any overrides. The holdout is 0%
-   * unless a test asks for one, so a test's customer is never in control by chance.
-   */
-  clientWith(overrides?: Partial<CartPlaybookSnapshot>): JourneyClient;
+  /** A client routing to the given playbooks (default: the cart playbook, holdout 0%). */
+  clientWith(playbooks?: Playbook | Playbook[]): JourneyClient;
   close(): Promise<void>;
 }
 
@@ -48,19 +54,19 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
       activities: servers.activityDeps,
     });
     const running = worker.run();
-    const shipped = cartPlaybookSnapshot(loadCartAbandonmentPlaybook(), 'test-salt');
     const readyServers = servers;
     const readyEnv = env;
     return {
       env,
       servers,
       taskQueue,
-      clientWith: (overrides = {}) =>
+      clientWith: (playbooks = cartPlaybook()) =>
         new JourneyClient({
           temporal: readyEnv.client,
           collections: readyServers.collections,
           taskQueue,
-          cartPlaybook: { ...shipped, holdoutPercent: 0, ...overrides },
+          playbooks: Array.isArray(playbooks) ? playbooks : [playbooks],
+          holdoutSalt: TEST_SALT,
         }),
       async close() {
         worker.shutdown();

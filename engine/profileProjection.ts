@@ -1,0 +1,63 @@
+import type { JourneyEvent } from '../events/schema';
+import type { Profile } from './profile';
+
+/**
+ * What an event changes in a customer's profile, as dotted paths to set (`consents.sms.marketing`).
+ * One rule for MongoDB (applied with $set) and the simulator (applied in memory), so both agree.
+ */
+export function profileChanges(event: JourneyEvent): Record<string, unknown> | undefined {
+  switch (event.type) {
+    case 'customer.upserted': {
+      const { consents, attributes, ...fields } = event.data;
+      const changes: Record<string, unknown> = { ...fields };
+      for (const [channel, purposes] of Object.entries(consents ?? {})) {
+        for (const [purpose, granted] of Object.entries(purposes ?? {})) {
+          changes[`consents.${channel}.${purpose}`] = granted;
+        }
+      }
+      for (const [name, value] of Object.entries(attributes ?? {})) changes[`attributes.${name}`] = value;
+      return changes;
+    }
+    case 'consent.updated':
+      return { [`consents.${event.data.channel}.${event.data.purpose}`]: event.data.granted };
+    case 'loyalty.tier_changed':
+      return { loyaltyTier: event.data.to };
+    default:
+      return undefined;
+  }
+}
+
+/** Applies dotted-path changes to a profile without mutating it. */
+export function applyChanges(profile: Profile, changes: Record<string, unknown>): Profile {
+  const next = structuredCloneJson(profile) as unknown as Record<string, unknown>;
+  for (const [path, value] of Object.entries(changes)) {
+    const parts = path.split('.');
+    let target = next;
+    for (const part of parts.slice(0, -1)) {
+      const child = target[part];
+      target = (target[part] = typeof child === 'object' && child !== null ? child : {}) as Record<string, unknown>;
+    }
+    target[parts[parts.length - 1]!] = value;
+  }
+  return next as unknown as Profile;
+}
+
+/** Tags and attributes an `update` step writes, in the same dotted form. */
+export function stepChanges(
+  profile: Profile,
+  update: { set?: Record<string, string | number | boolean>; addTags?: string[]; removeTags?: string[] },
+): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(update.set ?? {})) changes[`attributes.${name}`] = value;
+  if (update.addTags || update.removeTags) {
+    const tags = new Set(profile.tags ?? []);
+    for (const tag of update.addTags ?? []) tags.add(tag);
+    for (const tag of update.removeTags ?? []) tags.delete(tag);
+    changes.tags = [...tags].sort();
+  }
+  return changes;
+}
+
+function structuredCloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,232 @@
+import {
+  condition,
+  continueAsNew,
+  allHandlersFinished,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JourneyActivities } from '../activities';
+import type { Arm } from '../engine/holdout';
+import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
+import type { Decision, Effect, Outcome, RunInput, RunState, StepResult } from '../engine/interpreter/types';
+import type { JourneyEvent } from '../events/schema';
+import type { Playbook } from '../playbooks/schema';
+import { renderMessage } from '../engine/template/message';
+import { eventSignal, exitUpdate, pauseUpdate, resumeUpdate, stateQuery } from './messages';
+import { Arm as ArmAttribute, Step } from './searchAttributes';
+
+const activities = proxyActivities<JourneyActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export interface JourneyInput {
+  /** Bumped when the input's shape changes, so old runs can be told apart from new ones. */
+  schemaVersion: 1;
+  /** The definition frozen at entry: edits and new versions only affect new runs. */
+  playbook: Playbook;
+  customerId: string;
+  arm: Arm;
+  trigger: JourneyEvent;
+  /** Continue-as-new hands the run over here; absent on a fresh entry. */
+  resume?: { state: RunState; decisions: Decision[]; inbox: RunInput[] };
+  /** Continue-as-new once history has this many events (default: when the server suggests it). */
+  continueAsNewAfter?: number;
+}
+
+export interface JourneyResult {
+  outcome: Outcome;
+  /** The decision log (the latest 500), as the simulator would print it. */
+  decisions: Decision[];
+}
+
+const DECISION_LIMIT = 500;
+
+/**
+ * Every playbook runs on this one workflow: it feeds the pure interpreter events, time and the
+ * results of effects, and carries out the effects through activities. It decides nothing itself.
+ */
+export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResult> {
+  const { playbook } = input;
+  const inbox: RunInput[] = [...(input.resume?.inbox ?? [])];
+  const decisions: Decision[] = [...(input.resume?.decisions ?? [])];
+  // A resumed run goes through the interpreter once, which re-issues any effect it was waiting on.
+  let result: StepResult = input.resume
+    ? applyInput(playbook, input.resume.state, { kind: 'wake' }, Date.now())
+    : startRun(
+        {
+          playbook,
+          journeyId: workflowInfo().workflowId,
+          customerId: input.customerId,
+          trigger: input.trigger,
+          arm: input.arm,
+        },
+        Date.now(),
+      );
+  let state = result.state;
+  const done = () => state.position.kind === 'done';
+
+  setHandler(eventSignal, (event) => void inbox.push({ kind: 'event', event }));
+  setHandler(stateQuery, () => state);
+  setHandler(
+    pauseUpdate,
+    async (_request: { reason: string }) => {
+      inbox.push({ kind: 'pause' });
+      await condition(() => state.paused || done());
+      return state;
+    },
+    {
+      validator: (_request: { reason: string }) =>
+        rejectUnless(!done() && !state.paused, 'the run is already paused or has ended'),
+    },
+  );
+  setHandler(
+    resumeUpdate,
+    async () => {
+      inbox.push({ kind: 'resume' });
+      await condition(() => !state.paused || done());
+      return state;
+    },
+    { validator: () => rejectUnless(!done() && state.paused, 'the run is not paused') },
+  );
+  setHandler(
+    exitUpdate,
+    async ({ reason }) => {
+      inbox.push({ kind: 'exit', reason });
+      await condition(done);
+      return state;
+    },
+    {
+      validator: ({ reason }) => {
+        rejectUnless(!done(), 'the run has already ended');
+        rejectUnless(typeof reason === 'string' && reason.trim() !== '', 'an exit needs a reason');
+      },
+    },
+  );
+  upsertSearchAttributes([{ key: ArmAttribute, value: state.arm }]);
+
+  for (;;) {
+    state = result.state;
+    decisions.push(...result.decisions);
+    if (decisions.length > DECISION_LIMIT) decisions.splice(0, decisions.length - DECISION_LIMIT);
+    show(state);
+    if (done()) break;
+
+    // Hand over to a fresh run between effects, carrying unprocessed inputs: a steady stream of
+    // events may never leave the inbox empty, so this cannot wait for an idle moment.
+    if (!result.effect && historyIsLarge(input)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof journeyWorkflow>({ ...input, resume: { state, decisions, inbox: [...inbox] } });
+    }
+    // Inputs that arrived meanwhile go first: a pause or an exit must win over a pending send.
+    const queued = inbox.shift();
+    if (queued) {
+      result = applyInput(playbook, state, queued, Date.now());
+      continue;
+    }
+    if (result.effect) {
+      result = applyInput(playbook, state, await perform(result.effect, state), Date.now());
+      continue;
+    }
+    const wakeAt = nextWakeAt(state);
+    const arrived =
+      wakeAt === undefined
+        ? await condition(() => inbox.length > 0).then(() => true)
+        : await condition(() => inbox.length > 0, Math.max(wakeAt - Date.now(), 1));
+    if (!arrived) result = applyInput(playbook, state, { kind: 'wake' }, Date.now());
+  }
+  await condition(allHandlersFinished);
+  return { outcome: state.outcome ?? { status: 'completed' }, decisions };
+}
+
+function rejectUnless(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
+
+function historyIsLarge(input: JourneyInput): boolean {
+  const info = workflowInfo();
+  return input.continueAsNewAfter !== undefined
+    ? info.historyLength >= input.continueAsNewAfter
+    : info.continueAsNewSuggested;
+}
+
+async function perform(effect: Effect, state: RunState): Promise<RunInput> {
+  switch (effect.type) {
+    case 'loadProfile':
+      return { kind: 'profileLoaded', profile: await activities.loadProfile(state.customerId) };
+    case 'decideOffer':
+      return {
+        kind: 'offerDecided',
+        offer: await activities.decideOffer({
+          customerId: state.customerId,
+          trigger: state.trigger,
+          ...(effect.kinds && { kinds: effect.kinds }),
+        }),
+      };
+    case 'updateProfile':
+      await activities.updateProfile({ customerId: state.customerId, ...effect });
+      return { kind: 'profileUpdated' };
+    case 'deliver':
+      return deliver(effect, state);
+  }
+}
+
+async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunState): Promise<RunInput> {
+  const context = {
+    idempotencyKey: effect.idempotencyKey,
+    customerId: state.customerId,
+    playbookId: state.playbookId,
+    playbookVersion: state.playbookVersion,
+    journeyId: state.journeyId,
+    entryEventId: state.entryEventId,
+    step: effect.stepId,
+    arm: state.arm,
+  };
+  const message = renderMessage(effect.template, {
+    trigger: state.trigger,
+    profile: state.profile ?? { customerId: state.customerId },
+    offer: state.offer ?? null,
+  });
+  if (effect.action === 'suppress' || effect.channel === undefined || effect.to === undefined) {
+    await activities.recordSuppression({
+      context,
+      reason: effect.reason ?? 'suppressed',
+      ...(effect.channel && { channel: effect.channel }),
+      ...(effect.to && { to: effect.to }),
+      ...(effect.channel === 'email' && message.email && { subject: message.email.subject }),
+    });
+    return { kind: 'delivered', status: 'suppressed', reason: effect.reason ?? 'suppressed' };
+  }
+  try {
+    if (effect.channel === 'email') {
+      if (!message.email) throw new Error(`template of step ${effect.stepId} has no email content`);
+      await activities.sendEmail({ context, to: effect.to, message: message.email });
+    } else {
+      if (message.sms === undefined) throw new Error(`template of step ${effect.stepId} has no SMS text`);
+      await activities.sendSms({ context, to: effect.to, body: message.sms });
+    }
+    return { kind: 'delivered', status: 'sent' };
+  } catch (error) {
+    // A permanent provider refusal is recorded and the journey goes on; anything else is retried
+    // by the activity's policy and only lands here once retries are exhausted.
+    return { kind: 'delivered', status: 'failed', reason: String((error as Error).message) };
+  }
+}
+
+function show(state: RunState): void {
+  const { position } = state;
+  const step = position.kind === 'done' ? 'done' : position.stepId;
+  upsertSearchAttributes([{ key: Step, value: step }]);
+  const until =
+    position.kind === 'sleeping' || position.kind === 'waitingForEvent'
+      ? ` until ${new Date(position.until).toISOString()}`
+      : '';
+  const status =
+    position.kind === 'done'
+      ? `ended: ${state.outcome?.status === 'exited' ? state.outcome.reason : 'completed'}`
+      : `${state.paused ? 'paused at' : position.kind === 'at' ? 'at' : position.kind} ${position.stepId}${until}`;
+  setCurrentDetails(`**${state.playbookId}** v${state.playbookVersion} · ${status} · arm ${state.arm}`);
+}
