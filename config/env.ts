@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../engine/duration';
+import { resolve } from 'node:path';
 
 /*
  * All runtime configuration comes from environment variables, checked once at start-up. A bad value
@@ -8,6 +8,9 @@ import { DURATION_PATTERN } from '../engine/duration';
 
 const HOST_PORT = /^[^:\s]+:\d{1,5}$/;
 const E164 = /^\+[1-9]\d{1,14}$/;
+// RFC 6750 token68: the characters a bearer token may carry in an Authorization header.
+const TOKEN68 = '[A-Za-z0-9._~+/-]+=*';
+const TOKEN_LIST = new RegExp(`^${TOKEN68}(\\s*,\\s*${TOKEN68})*$`);
 
 /** What each variable must hold, in words, for the error message. */
 const EXPECTED = {
@@ -28,8 +31,13 @@ const EXPECTED = {
   TWILIO_FROM: 'the sending phone number in E.164 form, e.g. +15005550006',
   TWILIO_API_BASE_URL: 'an http(s) URL of a Twilio-compatible API; leave unset for Twilio itself',
   HOLDOUT_SALT: 'a non-empty string; changing it reshuffles every holdout',
-  CART_ABANDONMENT_WAIT: 'a duration such as 90s, 15m, 1h or 2d',
+  PLAYBOOKS_DIR: 'the directory of the active playbook files',
   WORKFLOW_BUNDLE_PATH: 'the path of a prebuilt workflow bundle (npm run build:bundle)',
+  INGEST_TOKENS:
+    'comma-separated bearer tokens the HTTP ingestion endpoint accepts (letters, digits, ._~+/-)',
+  INGEST_PORT: 'the port of the HTTP ingestion endpoint, an integer from 1 to 65535',
+  INGEST_MAX_BODY_BYTES:
+    'the largest request body the HTTP ingestion endpoint reads, in bytes (a positive integer)',
 } as const;
 type Variable = keyof typeof EXPECTED;
 
@@ -38,9 +46,13 @@ const SECRET: ReadonlySet<Variable> = new Set([
   'MONGODB_URI',
   'SMTP_URL',
   'TEMPORAL_API_KEY',
+  'INGEST_TOKENS',
 ]);
 
 const nonEmpty = z.string().trim().min(1);
+/** Digits only, so "0x50", "1e3" or "80.0" are refused rather than read as something unintended. */
+const integer = (min: number, max: number) =>
+  nonEmpty.regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
 
 const EnvSchema = z.object({
   TEMPORAL_ADDRESS: nonEmpty.regex(HOST_PORT).default('127.0.0.1:7233'),
@@ -60,8 +72,11 @@ const EnvSchema = z.object({
   TWILIO_FROM: nonEmpty.regex(E164),
   TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   HOLDOUT_SALT: nonEmpty.default('journeys-holdout-v1'),
-  CART_ABANDONMENT_WAIT: nonEmpty.regex(DURATION_PATTERN).optional(),
+  PLAYBOOKS_DIR: nonEmpty.default(resolve(__dirname, '..', 'playbooks')),
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
+  INGEST_TOKENS: nonEmpty.regex(TOKEN_LIST).optional(),
+  INGEST_PORT: integer(1, 65535).default(8080),
+  INGEST_MAX_BODY_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024),
 });
 
 export interface TemporalTls {
@@ -86,9 +101,10 @@ export interface Config {
   mailFrom: string;
   twilio: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
   holdoutSalt: string;
-  /** Overrides the cart playbook's wait, e.g. for a demo; unset keeps the playbook's value. */
-  cartAbandonmentWait?: string;
+  playbooksDir: string;
   workflowBundlePath?: string;
+  /** The HTTP ingestion endpoint; `tokens` is empty when INGEST_TOKENS is unset. */
+  ingest: { tokens: string[]; port: number; maxBodyBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -135,6 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM },
     holdoutSalt: e.HOLDOUT_SALT,
+    playbooksDir: e.PLAYBOOKS_DIR,
+    ingest: {
+      tokens: e.INGEST_TOKENS === undefined ? [] : e.INGEST_TOKENS.split(',').map((token) => token.trim()),
+      port: e.INGEST_PORT,
+      maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+    },
   };
   if (e.TEMPORAL_API_KEY !== undefined) config.temporal.apiKey = e.TEMPORAL_API_KEY;
   if (e.TEMPORAL_TLS === 'true' || e.TEMPORAL_API_KEY !== undefined || e.TEMPORAL_TLS_CERT !== undefined) {
@@ -146,7 +168,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     config.temporal.tls = tls;
   }
   if (e.TWILIO_API_BASE_URL !== undefined) config.twilio.apiBaseUrl = e.TWILIO_API_BASE_URL;
-  if (e.CART_ABANDONMENT_WAIT !== undefined) config.cartAbandonmentWait = e.CART_ABANDONMENT_WAIT;
   if (e.WORKFLOW_BUNDLE_PATH !== undefined) config.workflowBundlePath = e.WORKFLOW_BUNDLE_PATH;
   return config;
 }

@@ -8,13 +8,15 @@ import { loadConfig } from '../config/env';
 import { DEFAULT_DATA_DIR } from '../devstack/paths';
 import { customerInArm } from '../devstack/sampleCustomers';
 import { DEFAULT_PORTS, startStack } from '../devstack/stack';
-import type { JourneyOutcome } from '../engine/cartJourney';
+import { withWaits } from '../devstack/fastPlaybooks';
 import { holdoutBucket, type Arm } from '../engine/holdout';
-import { journeyWorkflowId } from '../engine/ids';
+import { journeyId } from '../engine/interpreter/entry';
+import type { Profile } from '../engine/profile';
 import { InvalidEventError } from '../events/parse';
-import type { CartUpdated } from '../events/schema';
-import { loadCartAbandonmentPlaybook } from '../playbooks/cartAbandonment';
-import { upsertProfile, type ProfileFields } from '../store/profiles';
+import type { CartItem, CartUpdated, JourneyEventInput } from '../events/schema';
+import { loadPlaybooks } from '../playbooks/load';
+import type { JourneyResult } from '../workflows/journey';
+import { upsertProfile } from '../store/profiles';
 import { startWorkerProcess } from '../devstack/workerProcess';
 
 const DEMO_WAIT = '5s';
@@ -24,21 +26,24 @@ const runTag = new Date().toISOString().slice(11, 19).replace(/:/g, '');
 
 const log = (text = '') => console.log(text);
 
-function cart(customerId: string, items: CartUpdated['items']): CartUpdated {
+type ProfileFields = Omit<Profile, 'customerId'>;
+
+function cart(customerId: string, items: CartItem[]): CartUpdated {
   return {
     type: 'cart.updated',
     eventId: `evt-${customerId}-cart-1`,
     customerId,
     occurredAt: new Date().toISOString(),
-    cartId: `cart-${customerId}`,
-    currency: 'EUR',
-    items,
-    cartUrl: `https://shop.example/cart/${customerId}`,
+    data: {
+      cartId: `cart-${customerId}`,
+      currency: 'EUR',
+      items,
+      cartUrl: `https://shop.example/cart/${customerId}`,
+    },
   };
 }
 
 async function main(): Promise<void> {
-  const playbook = loadCartAbandonmentPlaybook();
   log(`Starting the dev stack (data in ${DEFAULT_DATA_DIR})…`);
   const mongodbUri = process.env.MONGODB_URI || undefined;
   const stack = await startStack({
@@ -46,12 +51,18 @@ async function main(): Promise<void> {
     ports: DEFAULT_PORTS,
     ...(mongodbUri ? { mongodbUri } : {}),
   });
-  const env = { ...stack.env, HOLDOUT_SALT: DEMO_SALT, CART_ABANDONMENT_WAIT: DEMO_WAIT };
+  const env = { ...stack.env, HOLDOUT_SALT: DEMO_SALT };
+  const config = loadConfig(env);
+  const playbook = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'cart-abandonment');
+  if (!playbook) throw new Error(`cart-abandonment is missing from ${config.playbooksDir}`);
+  const waitStep = playbook.steps.find((step) => step.type === 'wait');
   log(`  Temporal ${stack.temporalAddress} (UI ${stack.temporalUiUrl}), MongoDB ${stack.mongodbUri}`);
   log(`  SMTP ${stack.smtp.url}, Twilio API ${stack.twilio.baseUrl}`);
   log('Starting the worker…');
   const worker = await startWorkerProcess(env);
-  const connected = await connectJourneyClient(loadConfig(env));
+  const connected = await connectJourneyClient(config, {
+    playbooks: [withWaits(playbook, DEMO_WAIT)],
+  });
   let failed = false;
   try {
     const people: Record<string, { id: string; profile: ProfileFields }> = {};
@@ -70,7 +81,7 @@ async function main(): Promise<void> {
     }
 
     log(
-      `\nPlaybook "${playbook.name}" v${playbook.version}: wait ${playbook.wait} (shortened to ${DEMO_WAIT} for the demo), holdout ${playbook.holdoutPercent}%`,
+      `\nPlaybook "${playbook.name}" v${playbook.version}: wait ${waitStep?.type === 'wait' ? waitStep.duration : '?'} (shortened to ${DEMO_WAIT} for the demo), holdout ${playbook.holdoutPercent}%`,
     );
     const carol = people.carol!.id;
     log(
@@ -80,9 +91,9 @@ async function main(): Promise<void> {
     const tee = { sku: 'TEE-01', name: 'Organic cotton tee', quantity: 2, unitPrice: 19.5 };
     const cap = { sku: 'CAP-07', name: 'Canvas cap', quantity: 1, unitPrice: 24 };
     const boots = { sku: 'BOOT-3', name: 'Waxed leather boots', quantity: 1, unitPrice: 149 };
-    const publish = async (label: string, event: Parameters<typeof connected.journeys.publish>[0]) => {
+    const publish = async (label: string, event: JourneyEventInput) => {
       try {
-        const r = await connected.journeys.publish(event);
+        const r = await connected.journeys.publishEvent(event);
         log(`  ${label}: ${r.status}${r.deliveredTo.length ? ` → ${r.deliveredTo.join(', ')}` : ''}`);
       } catch (error) {
         if (!(error instanceof InvalidEventError)) throw error;
@@ -101,31 +112,34 @@ async function main(): Promise<void> {
       eventId: `evt-${people.bob!.id}-order-1`,
       customerId: people.bob!.id,
       occurredAt: new Date().toISOString(),
-      orderId: `order-${people.bob!.id}`,
-      currency: 'EUR',
-      total: 149,
+      data: {
+        orderId: `order-${people.bob!.id}`,
+        items: [{ sku: 'BOOT-3', category: 'footwear', price: 149, quantity: 1 }],
+        total: 149,
+        currency: 'EUR',
+        channel: 'online',
+      },
     });
     const { customerId: _dropped, ...invalid } = cart(`demo-${runTag}-nobody`, [tee]);
     await publish('bad   cart.updated without customerId', invalid as never);
 
     log(`\nWaiting for the journeys (${DEMO_WAIT} after each cart update)…`);
-    const outcomes: [string, JourneyOutcome][] = [];
+    const outcomes: [string, JourneyResult][] = [];
     for (const [name, { id }] of Object.entries(people)) {
-      const handle = connected.temporal.workflow.getHandle(journeyWorkflowId(playbook.id, id));
-      outcomes.push([name, (await handle.result()) as JourneyOutcome]);
+      const handle = connected.temporal.workflow.getHandle(journeyId(playbook.id, id));
+      outcomes.push([name, (await handle.result()) as JourneyResult]);
     }
 
     log('\nJourney outcomes:');
-    for (const [name, outcome] of outcomes) {
-      const detail =
-        outcome.kind === 'exited'
-          ? `exited by ${outcome.reason}`
-          : outcome.kind === 'delivered'
-            ? `reminder delivered by ${outcome.channel}`
-            : outcome.kind === 'suppressed'
-              ? `suppressed (${outcome.reason})`
-              : 'no trigger';
-      log(`  ${name.padEnd(6)} ${detail}`);
+    for (const [name, { outcome, decisions }] of outcomes) {
+      const steps = decisions
+        .filter((d) => d.action !== 'enter' && d.action !== 'exit')
+        .map(
+          (d) =>
+            `${d.action}${d.channel ? ` by ${d.channel}` : ''}${d.reason && d.action !== 'holdout' ? ` (${d.reason})` : ''}`,
+        );
+      const end = outcome.status === 'exited' ? `exited (${outcome.reason})` : 'completed';
+      log(`  ${name.padEnd(6)} ${[...steps, end].join(', ')}`);
     }
 
     const ids = Object.values(people).map((p) => p.id);
@@ -147,7 +161,9 @@ async function main(): Promise<void> {
       );
     }
 
-    const exited = outcomes.filter(([, o]) => o.kind === 'exited' && o.reason === 'order.placed').length;
+    const exited = outcomes.filter(
+      ([, r]) => r.outcome.status === 'exited' && r.outcome.reason === 'goal:order.placed',
+    ).length;
     const holdouts = records.filter((r) => r.status === 'suppressed' && r.reason === 'holdout').length;
     log(
       `\nSummary: ${emails.length} email(s) sent, ${sms.length} SMS sent, ${exited} journey(s) exited by order.placed, ${holdouts} holdout suppression(s).`,

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporalConnection';
 import { InvalidEventError, parseEvent } from '../events/parse';
-import { loadCartAbandonmentPlaybook, PlaybookError } from '../playbooks/cartAbandonment';
 import { cartUpdated } from './support/events';
 
 const validEnv = {
@@ -30,10 +26,11 @@ describe('event validation', () => {
   });
 
   it('names every wrongly typed field, with its JSON path', () => {
+    const base = cartUpdated('c-1');
     const event = {
-      ...cartUpdated('c-1'),
+      ...base,
       customerId: 42,
-      items: [{ sku: 'x', name: 'y', quantity: 'two', unitPrice: 1 }],
+      data: { ...base.data, items: [{ sku: 'x', name: 'y', quantity: 'two', unitPrice: 1 }] },
     };
     try {
       parseEvent(event);
@@ -42,7 +39,7 @@ describe('event validation', () => {
       assert.ok(error instanceof InvalidEventError);
       assert.deepEqual(
         error.issues.map((i) => i.path),
-        ['customerId', 'items[0].quantity'],
+        ['customerId', 'data.items[0].quantity'],
       );
       assert.match(error.message, /customerId: Invalid input: expected string, received number/);
     }
@@ -117,42 +114,5 @@ describe('Temporal connection configuration', () => {
       () => temporalConnectionOptions(config.temporal),
       /TEMPORAL_TLS_CERT: cannot read "\/nonexistent\/c\.pem"/,
     );
-  });
-});
-
-describe('cart playbook file', () => {
-  it('loads the shipped playbook', () => {
-    const playbook = loadCartAbandonmentPlaybook();
-    assert.equal(playbook.id, 'cart-abandonment');
-    assert.equal(playbook.wait, '1h');
-  });
-
-  it('reports file, field and reason for every problem at once', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'playbook-')), 'bad.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        id: 'Cart!',
-        name: 'x',
-        version: 1,
-        wait: 'soon',
-        holdoutPercent: 120,
-        fallbackChannel: null,
-        extra: 1,
-      }),
-    );
-    try {
-      loadCartAbandonmentPlaybook(file);
-      assert.fail('expected PlaybookError');
-    } catch (error) {
-      assert.ok(error instanceof PlaybookError);
-      const lines = error.message.split('\n');
-      assert.equal(lines.length, 4);
-      assert.ok(lines.every((line) => line.startsWith(`${file}: `)));
-      assert.match(error.message, /: id: expected lowercase letters/);
-      assert.match(error.message, /: wait: expected a duration/);
-      assert.match(error.message, /: holdoutPercent: /);
-      assert.match(error.message, /: extra: unknown field/);
-    }
   });
 });

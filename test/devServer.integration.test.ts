@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { connectJourneyClient, type ConnectedJourneyClient } from '../client/connect';
 import { loadConfig } from '../config/env';
 import { startStack, type Stack } from '../devstack/stack';
-import type { JourneyOutcome } from '../engine/cartJourney';
-import { journeyWorkflowId } from '../engine/ids';
+import { journeyId } from '../engine/interpreter/entry';
+import { withWaits } from '../devstack/fastPlaybooks';
+import type { JourneyResult } from '../workflows/journey';
 import { customerInArm } from '../devstack/sampleCustomers';
-import { loadCartAbandonmentPlaybook } from '../playbooks/cartAbandonment';
+import { loadPlaybooks } from '../playbooks/load';
 import { upsertProfile } from '../store/profiles';
 import { cartUpdated, orderPlaced, uniqueId } from './support/events';
 import { tempDir } from './support/servers';
@@ -29,10 +30,14 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     Object.assign(env, stack.env, {
       MONGODB_DB: `it_${Date.now()}`,
       TEMPORAL_TASK_QUEUE: `journeys-it-${Date.now()}`,
-      CART_ABANDONMENT_WAIT: '2s',
     });
     worker = await startWorkerProcess(env);
-    connected = await connectJourneyClient(loadConfig(env));
+    // The shipped cart playbook with a 2 s wait, and a copy that waits three days.
+    const config = loadConfig(env);
+    const cart = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'cart-abandonment')!;
+    connected = await connectJourneyClient(config, {
+      playbooks: [withWaits(cart, '2s'), withWaits(cart, '3d', 'cart-slow')],
+    });
   });
 
   after(async () => {
@@ -45,40 +50,48 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
   /** A new customer in the treatment arm under the shipped holdout, so every send is real. */
   const treated = (prefix: string) => {
     const { holdoutSalt } = loadConfig(env);
-    return customerInArm(
-      uniqueId(prefix),
-      'treatment',
-      holdoutSalt,
-      loadCartAbandonmentPlaybook().holdoutPercent,
-    );
+    // Both playbooks hold out 10%, and the bucket depends only on salt and customer.
+    return customerInArm(uniqueId(prefix), 'treatment', holdoutSalt, 10);
   };
 
-  const result = (customerId: string) =>
+  const result = (customerId: string, playbookId = 'cart-abandonment') =>
     connected.temporal.workflow
-      .getHandle(journeyWorkflowId('cart-abandonment', customerId))
-      .result() as Promise<JourneyOutcome>;
+      .getHandle(journeyId(playbookId, customerId))
+      .result() as Promise<JourneyResult>;
 
   it('publishes through the client and delivers the reminder to the SMTP server', async () => {
     const id = treated('it-ada');
     const email = `${id}@example.test`;
     await upsertProfile(connected.collections.profiles, id, { email, firstName: 'Ada' }, new Date());
     const event = cartUpdated(id);
-    await connected.journeys.publish(event);
+    await connected.journeys.publishEvent(event);
 
     const mail = await stack.smtp.waitFor((m) => m.to.includes(email), 30_000);
-    assert.equal(mail.subject, 'You left 3 items in your cart');
+    assert.equal(mail.subject, 'Ada, your cart is waiting');
     assert.match(mail.text, /Your cart is waiting for you:\n- 2 × Organic cotton tee/);
     assert.equal(mail.idempotencyKey, `cart-abandonment:${id}:${event.eventId}:reminder`);
-    assert.equal((await result(id)).kind, 'delivered');
+    assert.equal((await result(id)).outcome.status, 'completed');
+  });
+
+  it('a goal ends a run in the middle of a three-day wait within a second', async () => {
+    const id = treated('it-goal');
+    await connected.journeys.publishEvent(cartUpdated(id));
+    const run = connected.temporal.workflow.getHandle(journeyId('cart-slow', id));
+    const started = Date.now();
+    await connected.journeys.publishEvent(orderPlaced(id));
+    const { outcome } = (await run.result()) as JourneyResult;
+    const elapsed = Date.now() - started;
+    assert.equal(outcome.status === 'exited' && outcome.reason, 'goal:order.placed');
+    assert.ok(elapsed < 1_000, `the run ended ${elapsed} ms after the goal was published`);
   });
 
   it('exits on order.placed and sends nothing', async () => {
     const id = treated('it-bob');
     const email = `${id}@example.test`;
     await upsertProfile(connected.collections.profiles, id, { email }, new Date());
-    await connected.journeys.publish(cartUpdated(id));
-    await connected.journeys.publish(orderPlaced(id));
-    assert.equal((await result(id)).kind, 'exited');
+    await connected.journeys.publishEvent(cartUpdated(id));
+    await connected.journeys.publishEvent(orderPlaced(id));
+    assert.equal((await result(id)).outcome.status, 'exited');
     await new Promise((r) => setTimeout(r, 2_500)); // longer than the wait: a late send would show
     assert.equal(stack.smtp.messages.filter((m) => m.to.includes(email)).length, 0);
   });
@@ -87,8 +100,8 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     const id = treated('it-dan');
     const phone = `+1555${String(Date.now()).slice(-7)}`;
     await upsertProfile(connected.collections.profiles, id, { phone }, new Date());
-    await connected.journeys.publish(cartUpdated(id));
-    assert.equal((await result(id)).kind, 'delivered');
+    await connected.journeys.publishEvent(cartUpdated(id));
+    assert.equal((await result(id)).outcome.status, 'completed');
     const sms = stack.twilio.messages.filter((m) => m.to === phone);
     assert.equal(sms.length, 1);
     assert.equal(sms[0]!.from, '+15005550006');
@@ -96,7 +109,7 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
 
   it('makes runs findable by their search attributes, as Ops would in the Web UI', async () => {
     const id = treated('it-find');
-    await connected.journeys.publish(cartUpdated(id));
+    await connected.journeys.publishEvent(cartUpdated(id));
     await result(id);
     // Visibility is eventually consistent: poll briefly.
     let found: { customerId: unknown; step: unknown; arm: unknown } | undefined;
