@@ -1,0 +1,169 @@
+import { parseDuration } from '../engine/duration';
+import { assignArm } from '../engine/holdout';
+import {
+  entryKeyValue,
+  eventsOfInterest,
+  journeyId,
+  reentryAllowed,
+  triggers,
+} from '../engine/interpreter/entry';
+import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
+import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
+import { basketValue, chooseOffer, type CatalogOffer } from '../engine/offer';
+import type { Profile } from '../engine/profile';
+import { applyChanges, profileChanges, stepChanges } from '../engine/profileProjection';
+import type { CustomerEvent, JourneyEvent } from '../events/schema';
+import type { Playbook } from '../playbooks/schema';
+import { summarize, type PlaybookSummary } from './summary';
+import { TimerQueue } from './timerQueue';
+
+export interface SimulationOptions {
+  playbooks: readonly Playbook[];
+  holdoutSalt: string;
+  offers?: readonly CatalogOffer[];
+  /** Stop the virtual clock here; runs still waiting are left as they are. Default: run to the end. */
+  until?: number;
+}
+
+export interface SimulationResult {
+  decisions: Decision[];
+  summary: Record<string, PlaybookSummary>;
+  events: number;
+}
+
+interface LiveRun {
+  playbook: Playbook;
+  state: RunState;
+}
+
+/**
+ * Backtesting: feeds recorded events, in time order, through the same entry rules and the same
+ * interpreter as the live engine, on a virtual clock, with effects carried out in memory (sends
+ * always succeed). The result is a function of the input alone.
+ */
+export function simulate(events: readonly JourneyEvent[], options: SimulationOptions): SimulationResult {
+  const ordered = events
+    .map((event, index) => ({ event, index, at: Date.parse(event.occurredAt) }))
+    .sort((a, b) => a.at - b.at || a.index - b.index);
+  const decisions: Decision[] = [];
+  const profiles = new Map<string, Profile>();
+  const runs = new Map<string, LiveRun>();
+  /** Live run IDs by playbook and customer, so routing an event never scans every run. */
+  const runsOf = new Map<string, Set<string>>();
+  const owner = (playbookId: string, customerId: string) => `${playbookId}|${customerId}`;
+  const lastEntries = new Map<string, number>();
+  const seen = new Set<string>();
+  const timers = new TimerQueue();
+  const offers = options.offers ?? [];
+
+  const perform = (effect: Effect, state: RunState, now: number): RunInput => {
+    switch (effect.type) {
+      case 'loadProfile':
+        return {
+          kind: 'profileLoaded',
+          profile: profiles.get(state.customerId) ?? { customerId: state.customerId },
+        };
+      case 'decideOffer': {
+        const basket = basketValue(state.trigger);
+        const context = {
+          ...(basket !== undefined && { basket }),
+          ...(effect.kinds && { kinds: effect.kinds }),
+        };
+        return { kind: 'offerDecided', offer: chooseOffer(offers, context, now) };
+      }
+      case 'updateProfile': {
+        const profile = profiles.get(state.customerId) ?? { customerId: state.customerId };
+        profiles.set(state.customerId, applyChanges(profile, stepChanges(profile, effect)));
+        return { kind: 'profileUpdated' };
+      }
+      case 'deliver':
+        return effect.action === 'send'
+          ? { kind: 'delivered', status: 'sent' }
+          : { kind: 'delivered', status: 'suppressed', reason: effect.reason ?? 'suppressed' };
+    }
+  };
+
+  /** Carries out a run's effects until it waits, like the workflow's loop, and books its timer. */
+  const settle = (id: string, run: LiveRun, first: StepResult, now: number): void => {
+    let result = first;
+    decisions.push(...result.decisions);
+    while (result.effect) {
+      result = applyInput(run.playbook, result.state, perform(result.effect, result.state, now), now);
+      decisions.push(...result.decisions);
+    }
+    run.state = result.state;
+    if (run.state.position.kind === 'done') {
+      runs.delete(id);
+      runsOf.get(owner(run.playbook.id, run.state.customerId))?.delete(id);
+      return;
+    }
+    const wake = nextWakeAt(run.state);
+    if (wake !== undefined) timers.push(wake, id);
+  };
+
+  const runTimersUntil = (limit: number): void => {
+    for (let next = timers.peek(); next !== undefined && next.at <= limit; next = timers.peek()) {
+      timers.pop();
+      const run = runs.get(next.runId);
+      // A timer is stale when the run has ended or moved its wake-up since it was booked.
+      if (!run || nextWakeAt(run.state) !== next.at) continue;
+      settle(next.runId, run, applyInput(run.playbook, run.state, { kind: 'wake' }, next.at), next.at);
+    }
+  };
+
+  const route = (event: CustomerEvent, now: number): void => {
+    const changes = profileChanges(event);
+    if (changes !== undefined) {
+      const profile = profiles.get(event.customerId) ?? { customerId: event.customerId };
+      profiles.set(event.customerId, applyChanges(profile, changes));
+    }
+    for (const playbook of options.playbooks) {
+      const keyValue = entryKeyValue(playbook, event);
+      const triggerRun = journeyId(playbook.id, event.customerId, keyValue);
+      let reachedTriggerRun = false;
+      if (eventsOfInterest(playbook).has(event.type)) {
+        const prefix = journeyId(playbook.id, event.customerId);
+        for (const [id, run] of [...runs]) {
+          const sameRun =
+            keyValue !== undefined ? id === triggerRun : id === prefix || id.startsWith(`${prefix}:`);
+          if (run.playbook !== playbook || !sameRun) continue;
+          settle(id, run, applyInput(playbook, run.state, { kind: 'event', event }, now), now);
+          if (id === triggerRun) reachedTriggerRun = true;
+        }
+      }
+      if (reachedTriggerRun || runs.has(triggerRun)) continue;
+      if (!triggers(playbook, event, profiles.get(event.customerId))) continue;
+      const entryKey = `${playbook.id}|${event.customerId}|${keyValue ?? ''}`;
+      const last = lastEntries.get(entryKey);
+      if (!reentryAllowed(playbook, last === undefined ? undefined : { enteredAt: last }, now)) continue;
+      lastEntries.set(entryKey, now);
+      const arm = assignArm(event.customerId, options.holdoutSalt, playbook.holdoutPercent);
+      const start = startRun(
+        { playbook, journeyId: triggerRun, customerId: event.customerId, trigger: event, arm },
+        now,
+      );
+      const run: LiveRun = { playbook, state: start.state };
+      runs.set(triggerRun, run);
+      const own = owner(playbook.id, event.customerId);
+      runsOf.set(own, (runsOf.get(own) ?? new Set()).add(triggerRun));
+      settle(triggerRun, run, start, now);
+    }
+  };
+
+  let count = 0;
+  for (const { event, at } of ordered) {
+    if (options.until !== undefined && at >= options.until) break;
+    runTimersUntil(at);
+    if (seen.has(event.eventId)) continue; // the same event published twice has the effect of once
+    seen.add(event.eventId);
+    count += 1;
+    if ('customerId' in event) route(event, at);
+  }
+  runTimersUntil(options.until ?? Number.POSITIVE_INFINITY);
+  return { decisions, summary: summarize(decisions), events: count };
+}
+
+/** The longest wait a playbook can be in, for choosing a simulation horizon. */
+export function horizonOf(playbooks: readonly Playbook[]): number {
+  return Math.max(0, ...playbooks.map((p) => parseDuration(p.maxDuration) ?? 0));
+}

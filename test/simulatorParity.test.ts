@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { customerInArm } from '../devstack/sampleCustomers';
+import { journeyId } from '../engine/interpreter/entry';
+import type { Decision } from '../engine/interpreter/types';
+import type { JourneyEvent } from '../events/schema';
+import { simulate } from '../simulator/simulate';
+import type { JourneyResult } from '../workflows/journey';
+import { CAP, TEE, cartUpdated, customerEvent, orderPlaced, uniqueId } from './support/events';
+import {
+  cartPlaybook,
+  startTimeSkippingHarness,
+  TEST_SALT,
+  type TimeSkippingHarness,
+} from './support/timeSkipping';
+
+const MINUTE = 60_000;
+
+/** What both engines must agree on: who, which step, what, on which channel, why, and when after entry. */
+function comparable(decisions: readonly Decision[]): string[] {
+  const entered = new Map<string, number>();
+  return decisions.map((d) => {
+    const at = Date.parse(d.at);
+    if (d.action === 'enter') entered.set(d.customerId, at);
+    const offset = Math.round((at - (entered.get(d.customerId) ?? at)) / MINUTE);
+    return [
+      d.customerId,
+      d.playbookId,
+      d.step,
+      d.action,
+      d.channel ?? '-',
+      d.reason ?? '-',
+      `+${offset}m`,
+    ].join(' ');
+  });
+}
+
+describe('the simulator and the Temporal workflow make the same decisions', () => {
+  let h: TimeSkippingHarness;
+  before(async () => {
+    h = await startTimeSkippingHarness('parity');
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('on one scenario of five customers', async () => {
+    const playbook = cartPlaybook({ holdoutPercent: 50 });
+    const tag = uniqueId('p');
+    const treated = (name: string) => customerInArm(`${tag}-${name}`, 'treatment', TEST_SALT, 50);
+    const [ada, bob, dan, fay] = ['ada', 'bob', 'dan', 'fay'].map(treated) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const carol = customerInArm(`${tag}-carol`, 'control', TEST_SALT, 50);
+    const profile = (id: string, data: { email?: string; phone?: string }) =>
+      customerEvent('customer.upserted', id, { firstName: 'Test', ...data });
+
+    // [minutes after the start, event]
+    const script: [number, JourneyEvent][] = [
+      [0, profile(ada, { email: `${ada}@example.test` })],
+      [0, profile(bob, { email: `${bob}@example.test` })],
+      [0, profile(carol, { email: `${carol}@example.test` })],
+      [0, profile(dan, { phone: '+15550001111' })],
+      [0, profile(fay, { email: `${fay}@example.test` })],
+      [1, cartUpdated(ada)],
+      [1, cartUpdated(bob)],
+      [1, cartUpdated(carol)],
+      [1, cartUpdated(dan, { items: [CAP] })],
+      [1, cartUpdated(fay, { items: [TEE] })],
+      [21, orderPlaced(bob)],
+      [51, cartUpdated(fay, { items: [TEE, CAP] })],
+    ];
+
+    // Live: publish each event at its moment on the time-skipping server.
+    const client = h.clientWith(playbook);
+    const start = Date.now();
+    let elapsed = 0;
+    const timed: JourneyEvent[] = [];
+    for (const [minute, event] of script) {
+      if (minute * MINUTE > elapsed) {
+        await h.env.sleep((minute * MINUTE - elapsed) as number);
+        elapsed = minute * MINUTE;
+      }
+      await client.publishEvent(event);
+      timed.push({ ...event, occurredAt: new Date(start + minute * MINUTE).toISOString() });
+    }
+    const live: Decision[] = [];
+    for (const id of [ada, bob, carol, dan, fay]) {
+      const result = (await h.env.client.workflow
+        .getHandle(journeyId(playbook.id, id))
+        .result()) as JourneyResult;
+      live.push(...result.decisions);
+    }
+
+    // Offline: the same events, with their moments as occurredAt, through the simulator.
+    const offline = simulate(timed, { playbooks: [playbook], holdoutSalt: TEST_SALT }).decisions;
+
+    const byCustomer = (lines: string[]) => [...lines].sort();
+    assert.deepEqual(byCustomer(comparable(live)), byCustomer(comparable(offline)));
+    // And the scenario exercised every path: a send, a goal exit, a holdout, SMS, and a restarted wait.
+    const lines = comparable(offline).join('\n');
+    assert.match(lines, new RegExp(`${ada} cart-abandonment reminder send email - \\+60m`));
+    assert.match(lines, new RegExp(`${bob} cart-abandonment wait exit - goal:order.placed \\+20m`));
+    assert.match(lines, new RegExp(`${carol} cart-abandonment reminder holdout email holdout \\+60m`));
+    assert.match(lines, new RegExp(`${dan} cart-abandonment reminder send sms - \\+60m`));
+    assert.match(lines, new RegExp(`${fay} cart-abandonment reminder send email - \\+110m`));
+  });
+});
