@@ -13,7 +13,9 @@ import { EVENT_TYPES, type EventType } from '../events/schema';
  */
 
 const Duration = z.string().regex(DURATION_PATTERN, 'expected a duration such as 90s, 15m, 1h, 2d or 1w');
-const StepId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a step id of lowercase letters, digits and dashes');
+const StepId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'expected a step id of lowercase letters, digits and dashes');
 const EventTypeName = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as 09:00');
 const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
@@ -75,7 +77,10 @@ export const EventMatcher = z.strictObject({
   event: EventTypeName,
   where: Condition.optional(),
   /** A path inside both events (e.g. `data.cartId`) whose values must be equal. */
-  matchTriggerOn: z.string().regex(/^data(\.[A-Za-z0-9_]+)+$/, 'expected a path such as data.cartId').optional(),
+  matchTriggerOn: z
+    .string()
+    .regex(/^data(\.[A-Za-z0-9_]+)+$/, 'expected a path such as data.cartId')
+    .optional(),
 });
 export type EventMatcher = z.infer<typeof EventMatcher>;
 
@@ -108,7 +113,10 @@ export const DecideOfferStep = z.strictObject({
   ...stepBase,
   type: z.literal('decideOffer'),
   /** Offer kinds to consider; the decision is stored as `offer` for later steps and templates. */
-  kinds: z.array(z.enum(['discount', 'freeShipping', 'gift', 'partner'])).min(1).optional(),
+  kinds: z
+    .array(z.enum(['discount', 'freeShipping', 'gift', 'partner']))
+    .min(1)
+    .optional(),
   /** Step to go to when no offer is eligible; default: continue without an offer. */
   onNoOffer: StepId.optional(),
 });
@@ -128,7 +136,11 @@ export const UpdateStep = z.strictObject({
   addTags: z.array(z.string().min(1)).optional(),
   removeTags: z.array(z.string().min(1)).optional(),
 });
-export const ExitStep = z.strictObject({ id: StepId, type: z.literal('exit'), reason: z.string().min(1).optional() });
+export const ExitStep = z.strictObject({
+  id: StepId,
+  type: z.literal('exit'),
+  reason: z.string().min(1).optional(),
+});
 
 export const Step = z.discriminatedUnion('type', [
   WaitStep,
@@ -168,7 +180,10 @@ export const Playbook = z.strictObject({
       reentry: z.enum(['never', 'afterExit', 'cooldown']).default('afterExit'),
       cooldown: Duration.optional(),
       /** A trigger path (e.g. `data.cartId`): one live run per customer per value instead of one. */
-      key: z.string().regex(/^data(\.[A-Za-z0-9_]+)+$/, 'expected a path such as data.cartId').optional(),
+      key: z
+        .string()
+        .regex(/^data(\.[A-Za-z0-9_]+)+$/, 'expected a path such as data.cartId')
+        .optional(),
       /** What a repeated trigger does to a live run: nothing, refresh its data, or also restart a wait. */
       onRepeat: z.enum(['ignore', 'refresh', 'restartWait']).default('refresh'),
     })

@@ -15,16 +15,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
+/** One zod issue as a path and a reason. */
+export function toInputIssue(issue: z.core.$ZodIssue): InputIssue {
+  // zod reports an unknown key at the object that holds it; naming the key itself is clearer.
+  if (issue.code === 'unrecognized_keys') {
+    return {
+      path: formatPath([...issue.path, ...issue.keys.slice(0, 1)]),
+      message: `unknown field${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (not allowed here)`,
+    };
+  }
+  return { path: formatPath(issue.path), message: issue.message };
+}
+
 /** Every issue zod found, not just the first, so an author fixes them in one pass. */
 export function toInputIssues(error: z.ZodError): InputIssue[] {
-  return error.issues.map((issue) => {
-    // zod reports an unknown key at the object that holds it; naming the key itself is clearer.
-    if (issue.code === 'unrecognized_keys') {
-      return {
-        path: formatPath([...issue.path, ...issue.keys.slice(0, 1)]),
-        message: `unknown field${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (not allowed here)`,
-      };
-    }
-    return { path: formatPath(issue.path), message: issue.message };
-  });
+  return error.issues.map(toInputIssue);
+}
+
+/** One line a person can act on: `playbooks/cart.yaml: steps[2].next: step "x" is not defined`. */
+export function formatIssue(file: string, issue: InputIssue): string {
+  return `${file}: ${issue.path}: ${issue.message}`;
 }

@@ -1,0 +1,56 @@
+import { UsageError, usageLine, type CliCommand, type CliIo } from './command';
+import { playbooksValidate } from './playbooksCommand';
+import { simulateCommand } from './simulateCommand';
+
+/** Every subcommand; a new one is a CliCommand added here. */
+export const COMMANDS: CliCommand[] = [playbooksValidate, simulateCommand];
+
+function matches(command: CliCommand, argv: readonly string[]): boolean {
+  return command.words.every((word, i) => argv[i] === word);
+}
+
+function usage(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((command) => usageLine(command).length));
+  return [
+    'usage:',
+    ...commands.map((command) => `  ${usageLine(command).padEnd(width)}  ${command.summary}`),
+  ].join('\n');
+}
+
+/** Runs `journeys <words…> [args…]` and resolves to its exit code; never exits the process itself. */
+export async function runCli(argv: readonly string[], io: CliIo, commands = COMMANDS): Promise<number> {
+  if (argv.length === 1 && ['help', '--help', '-h'].includes(argv[0] ?? '')) {
+    io.out(usage(commands));
+    return 0;
+  }
+  // The most specific command wins, so `playbooks publish` and `playbooks` could coexist.
+  const command = commands
+    .filter((candidate) => matches(candidate, argv))
+    .sort((a, b) => b.words.length - a.words.length)[0];
+  if (!command) {
+    const related = commands.filter((candidate) => candidate.words[0] === argv[0]);
+    const known = related.some((candidate) => argv.every((word, i) => candidate.words[i] === word));
+    io.err(
+      argv.length === 0
+        ? 'missing command'
+        : known
+          ? `incomplete command: ${argv.join(' ')}`
+          : `unknown command: ${argv.join(' ')}`,
+    );
+    io.err(usage(related.length > 0 ? related : commands));
+    return 2;
+  }
+  const args = argv.slice(command.words.length);
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(usage([command]));
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(error.message);
+    io.err(usage([command]));
+    return 2;
+  }
+}

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { InputIssue } from '../validation/issues';
+import { conditionPathIssues } from './rules/conditions';
+import { sendTemplateIssues } from './rules/sendTemplates';
+import { stepIssues } from './rules/steps';
+import { templateContentIssues } from './rules/templateContent';
+import { timingIssues } from './rules/timing';
+import { Playbook } from './schema';
+import { playbookSchemaIssues } from './schemaIssues';
+
+/*
+ * A playbook is valid when it passes the schema and the rules that span fields. The rules read
+ * the parsed shape, so they run only when the schema passes, or when all it rejects is unknown
+ * fields: those are dropped for the rules, so a typo in a field name does not hide a broken step
+ * reference elsewhere in the file.
+ */
+
+export interface PlaybookCheck {
+  /** Present when there is no issue. */
+  playbook?: Playbook;
+  issues: InputIssue[];
+}
+
+/** The cross-field rules, for a playbook that already passed the schema. */
+export function playbookRuleIssues(playbook: Playbook): InputIssue[] {
+  return [
+    ...stepIssues(playbook),
+    ...timingIssues(playbook),
+    ...sendTemplateIssues(playbook),
+    ...templateContentIssues(playbook),
+    ...conditionPathIssues(playbook),
+  ];
+}
+
+/** A copy of the input without the fields zod reported as unknown. */
+function withoutUnknownFields(input: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  const copy = structuredClone(input);
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    let holder: unknown = copy;
+    for (const key of issue.path) holder = (holder as Record<PropertyKey, unknown> | undefined)?.[key];
+    if (typeof holder !== 'object' || holder === null) continue;
+    for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
+  }
+  return copy;
+}
+
+export function validatePlaybook(input: unknown): PlaybookCheck {
+  const result = Playbook.safeParse(input);
+  if (result.success) {
+    const issues = playbookRuleIssues(result.data);
+    return issues.length > 0 ? { issues } : { playbook: result.data, issues };
+  }
+  const issues = playbookSchemaIssues(result.error, input);
+  if (result.error.issues.every((issue) => issue.code === 'unrecognized_keys')) {
+    const retry = Playbook.safeParse(withoutUnknownFields(input, result.error.issues));
+    if (retry.success) issues.push(...playbookRuleIssues(retry.data));
+  }
+  return { issues };
+}

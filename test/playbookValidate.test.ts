@@ -1,0 +1,428 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  InvalidPlaybooksError,
+  listPlaybookFiles,
+  loadPlaybooks,
+  validatePlaybookFiles,
+} from '../playbooks/load';
+import type { PlaybookInput } from '../playbooks/schema';
+import { validatePlaybook } from '../playbooks/validate';
+import { formatIssue, type InputIssue } from '../validation/issues';
+import { cartPlaybook, tempDir, threeMistakes, writePlaybook } from './support/playbooks';
+
+/** The issues of the cart playbook after `change`; the change may break the input's type on purpose. */
+function issuesAfter(change: (playbook: PlaybookInput & Record<string, unknown>) => void): InputIssue[] {
+  const playbook = cartPlaybook() as PlaybookInput & Record<string, unknown>;
+  change(playbook);
+  return validatePlaybook(playbook).issues;
+}
+
+function assertOneIssue(issues: InputIssue[], path: string, message: RegExp): void {
+  assert.equal(issues.length, 1, issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  assert.equal(issues[0]?.path, path);
+  assert.match(issues[0]?.message ?? '', message);
+}
+
+describe('shipped playbooks', () => {
+  it('all validate', () => {
+    const results = validatePlaybookFiles(['playbooks']);
+    assert.ok(results.length > 0, 'playbooks/ holds at least one playbook file');
+    for (const result of results) {
+      assert.deepEqual(
+        result.issues.map((issue) => formatIssue(result.file, issue)),
+        [],
+      );
+    }
+    assert.equal(loadPlaybooks('playbooks').length, results.length);
+  });
+});
+
+describe('loading playbook files', () => {
+  it('loads YAML and JSON to the same playbook, with defaults applied', () => {
+    const dir = tempDir();
+    const yaml = writePlaybook(dir, 'a.yaml', cartPlaybook());
+    const json = writePlaybook(dir, 'b.json', {
+      ...cartPlaybook(),
+      id: 'json',
+      $schema: './playbook.schema.json',
+    });
+    const [fromYaml, fromJson] = validatePlaybookFiles([yaml, json]).map((result) => result.playbook);
+    assert.ok(fromYaml && fromJson);
+    assert.deepEqual(
+      { ...fromJson, id: 'x', $schema: undefined },
+      { ...fromYaml, id: 'x', $schema: undefined },
+    );
+    assert.equal(fromYaml.priority, 100);
+    assert.equal(fromYaml.entry.reentry, 'afterExit');
+  });
+
+  it('reports every mistake of a file at once, as file: path: message', () => {
+    const file = writePlaybook(tempDir(), 'bad.yaml', threeMistakes());
+    const [result] = validatePlaybookFiles([file]);
+    assert.ok(result && !result.playbook);
+    assert.deepEqual(
+      result.issues.map((issue) => formatIssue(result.file, issue)),
+      [
+        `${file}: colour: unknown field (not allowed here)`,
+        `${file}: steps[1].next: step "thank-you" is not defined (the steps are "wait", "reminder")`,
+        `${file}: templates.reminder.sms: "{{trigger.data.cartUrll}}" reads trigger.data.cartUrll, ` +
+          'which cart.updated events do not have (did you mean trigger.data.cartUrl?)',
+      ],
+    );
+  });
+
+  it('locates JSON and YAML syntax errors by line and column', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.json'), '{\n  "id": "x",\n}\n');
+    writeFileSync(join(dir, 'broken.yaml'), 'id: x\nsteps:\n  - id: a\n   type: wait\n');
+    writeFileSync(join(dir, 'empty.yml'), '\n');
+    const lines = validatePlaybookFiles([dir]).flatMap((r) => r.issues.map((i) => formatIssue(r.file, i)));
+    assert.equal(lines.length, 3, lines.join('\n'));
+    assert.match(lines[0] ?? '', /broken\.json: line 3, column 1: invalid JSON: /);
+    assert.match(lines[1] ?? '', /broken\.yaml: line 4, column \d+: invalid YAML: /);
+    assert.match(lines[2] ?? '', /empty\.yml: \(file\): the file is empty/);
+  });
+
+  it('reads the playbook files of a directory, not its JSON schema, other files or subdirectories', () => {
+    const dir = tempDir();
+    writePlaybook(dir, 'a.yml', cartPlaybook());
+    writePlaybook(dir, 'b.json', { ...cartPlaybook(), id: 'other' });
+    writeFileSync(join(dir, 'playbook.schema.json'), '{}');
+    writeFileSync(join(dir, 'notes.md'), '# notes');
+    mkdirSync(join(dir, 'drafts'));
+    writePlaybook(join(dir, 'drafts'), 'c.yaml', { nonsense: true });
+    assert.deepEqual(listPlaybookFiles(dir), [join(dir, 'a.yml'), join(dir, 'b.json')]);
+    assert.deepEqual(
+      loadPlaybooks(dir).map((playbook) => playbook.id),
+      ['test-cart', 'other'],
+    );
+  });
+
+  it('loadPlaybooks throws one error listing every problem of every file', () => {
+    const dir = tempDir();
+    writePlaybook(dir, 'a.yaml', threeMistakes());
+    writePlaybook(dir, 'b.yaml', { ...cartPlaybook(), holdoutPercent: 120 });
+    writePlaybook(dir, 'c.yaml', cartPlaybook());
+    assert.throws(
+      () => loadPlaybooks(dir),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidPlaybooksError);
+        const lines = error.message.split('\n');
+        assert.equal(lines.length, 4, error.message);
+        assert.ok(lines.slice(0, 3).every((line) => line.startsWith(`${join(dir, 'a.yaml')}: `)));
+        assert.match(lines[3] ?? '', /b\.yaml: holdoutPercent: /);
+        return true;
+      },
+    );
+  });
+
+  it('rejects two files with the same playbook id', () => {
+    const dir = tempDir();
+    writePlaybook(dir, 'a.yaml', cartPlaybook());
+    writePlaybook(dir, 'b.yaml', cartPlaybook());
+    const [a, b] = validatePlaybookFiles([dir]);
+    assert.deepEqual(a?.issues, []);
+    assert.deepEqual(b?.issues, [
+      { path: 'id', message: `playbook id "test-cart" is already used by ${join(dir, 'a.yaml')}` },
+    ]);
+  });
+
+  it('reports missing files and files that are not playbooks', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.md'), '# notes');
+    const results = validatePlaybookFiles([join(dir, 'missing.yaml'), join(dir, 'notes.md')]);
+    assert.deepEqual(
+      results.map((r) => r.issues[0]?.message),
+      ['no such file or directory', 'not a playbook file: expected .json, .yaml or .yml'],
+    );
+  });
+});
+
+describe('schema issues', () => {
+  it('says which field is unknown, missing or misspelt', () => {
+    assertOneIssue(
+      issuesAfter((p) => Object.assign(p.steps[0] ?? {}, { colour: 'red' })),
+      'steps[0].colour',
+      /^unknown field/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => delete (p as Record<string, unknown>).maxDuration),
+      'maxDuration',
+      /^required/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => Object.assign(p.steps[0] ?? {}, { type: 'wiat' })),
+      'steps[0].type',
+      /unknown step type "wiat" \(did you mean "wait"\?\)/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => Object.assign(p.trigger, { event: 'cart.update' })),
+      'trigger.event',
+      /did you mean "cart.updated"/,
+    );
+  });
+
+  it('checks a condition against the shape its op asks for', () => {
+    assertOneIssue(
+      issuesAfter((p) =>
+        Object.assign(p.trigger, { where: { all: [{ field: 'event.data.items', op: 'gt' }] } }),
+      ),
+      'trigger.where.all[0].value',
+      /^required: /,
+    );
+    assertOneIssue(
+      issuesAfter((p) => Object.assign(p.trigger, { where: { field: 'event.data.items', op: 'notEmtpy' } })),
+      'trigger.where.op',
+      /unknown op "notEmtpy" \(did you mean "notEmpty"\?\)/,
+    );
+  });
+});
+
+describe('cross-field rules', () => {
+  it('finds steps referenced but not defined', () => {
+    assertOneIssue(
+      issuesAfter((p) => Object.assign(p.steps[1] ?? {}, { next: 'thanks' })),
+      'steps[1].next',
+      /step "thanks" is not defined/,
+    );
+    const refs = issuesAfter((p) => {
+      p.steps = [
+        { id: 'offer', type: 'decideOffer', onNoOffer: 'ofer' },
+        {
+          id: 'branch',
+          type: 'branch',
+          cases: [{ when: { field: 'offer.code', op: 'exists' }, next: 'nope' }],
+          otherwise: 'wait',
+        },
+        {
+          id: 'wait',
+          type: 'waitForEvent',
+          event: 'order.placed',
+          timeout: '1d',
+          onEvent: 'gone',
+          onTimeout: 'away',
+        },
+      ];
+    });
+    assert.deepEqual(
+      refs.map((issue) => issue.path),
+      ['steps[0].onNoOffer', 'steps[1].cases[0].next', 'steps[2].onEvent', 'steps[2].onTimeout'],
+    );
+    assert.match(refs[0]?.message ?? '', /did you mean "offer"\?/);
+  });
+
+  it('finds duplicate step ids', () => {
+    assertOneIssue(
+      issuesAfter((p) => p.steps.push({ id: 'wait', type: 'exit' })),
+      'steps[2].id',
+      /duplicate step id "wait": steps\[0\] already has it/,
+    );
+  });
+
+  it('finds steps never reached, knowing which steps fall through to the next', () => {
+    const afterExit = issuesAfter((p) => p.steps.unshift({ id: 'stop', type: 'exit' }));
+    assert.deepEqual(
+      afterExit.map((issue) => issue.path),
+      ['steps[1]', 'steps[2]'],
+    );
+    assert.match(afterExit[0]?.message ?? '', /step "wait" is never reached from the first step "stop"/);
+    const afterBranch = issuesAfter((p) => {
+      p.steps.splice(1, 0, {
+        id: 'split',
+        type: 'branch',
+        cases: [{ when: { field: 'profile.email', op: 'exists' }, next: 'reminder' }],
+        otherwise: 'done',
+      });
+      p.steps.push({ id: 'done', type: 'exit' }, { id: 'orphan', type: 'wait', duration: '1h' });
+    });
+    assert.deepEqual(
+      afterBranch.map((issue) => issue.path),
+      ['steps[4]'],
+    );
+    // A step without next continues with the one below, so nothing is unreachable here.
+    assert.deepEqual(
+      issuesAfter((p) => {
+        p.steps.unshift({ id: 'offer', type: 'decideOffer', onNoOffer: 'done' });
+        p.steps.push({ id: 'done', type: 'exit' });
+      }),
+      [],
+    );
+  });
+
+  it('finds waits longer than maxDuration', () => {
+    assertOneIssue(
+      issuesAfter((p) => Object.assign(p.steps[0] ?? {}, { duration: '8d' })),
+      'steps[0].duration',
+      /8d is longer than maxDuration 7d/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => {
+        p.steps[0] = {
+          id: 'wait',
+          type: 'waitForEvent',
+          event: 'checkout.started',
+          timeout: '2w',
+          onEvent: 'reminder',
+          onTimeout: 'reminder',
+        };
+      }),
+      'steps[0].timeout',
+      /2w is longer than maxDuration 7d/,
+    );
+  });
+
+  it('checks that entry cooldown and reentry agree', () => {
+    assertOneIssue(
+      issuesAfter((p) => (p.entry = { reentry: 'cooldown' })),
+      'entry.cooldown',
+      /missing: entry.reentry is "cooldown"/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => (p.entry = { cooldown: '7d' })),
+      'entry.cooldown',
+      /only used when entry.reentry is "cooldown" \(it is "afterExit"\)/,
+    );
+    assert.deepEqual(
+      issuesAfter((p) => (p.entry = { reentry: 'cooldown', cooldown: '7d' })),
+      [],
+    );
+  });
+
+  it('checks send steps against their templates', () => {
+    assertOneIssue(
+      issuesAfter((p) => Object.assign(p.steps[1] ?? {}, { template: 'remindr' })),
+      'steps[1].template',
+      /template "remindr" is not defined in templates \(did you mean "reminder"\?\)/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => delete p.templates?.reminder?.subject),
+      'templates.reminder.subject',
+      /missing: step "reminder" \(steps\[1\]\) sends this template by email/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => delete p.templates?.reminder?.text),
+      'templates.reminder.text',
+      /by email, so it needs text/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => delete p.templates?.reminder?.sms),
+      'templates.reminder.sms',
+      /may send this template \(its fallback\) by sms/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => {
+        delete p.templates?.reminder?.sms;
+        Object.assign(p.steps[1] ?? {}, { channel: 'sms', fallback: undefined });
+      }),
+      'templates.reminder.sms',
+      /missing: step "reminder" \(steps\[1\]\) sends this template by sms, so it needs sms/,
+    );
+  });
+
+  it('checks the variables templates read against the trigger, the profile and the offer', () => {
+    const withText = (text: string) =>
+      issuesAfter((p) => Object.assign(p.templates?.reminder ?? {}, { text }));
+    assert.deepEqual(
+      withText('{{profile.attributes.shoeSize}} {{trigger.customerId}} {{trigger.occurredAt | date}}'),
+      [],
+    );
+    assertOneIssue(
+      withText('{{#each trigger.data.items}}{{this.nmae}}{{/each}}'),
+      'templates.reminder.text',
+      /^"\{\{this.nmae\}\}" reads trigger.data.items\[\].nmae, which cart.updated events do not have \(did you mean trigger.data.items\[\].name\?\)$/,
+    );
+    assertOneIssue(
+      withText('{{profile.firstname}}'),
+      'templates.reminder.text',
+      /not a profile field \(did you mean profile.firstName\?\)/,
+    );
+    assertOneIssue(
+      withText('{{offer.code}}'),
+      'templates.reminder.text',
+      /the playbook has no decideOffer step/,
+    );
+    assertOneIssue(
+      withText('{{offer.percent}}'),
+      'templates.reminder.text',
+      /offer.percent, which is not an offer field/,
+    );
+    assertOneIssue(
+      withText('{{trigger.data.items.name}}'),
+      'templates.reminder.text',
+      /is a list, loop over it with \{\{#each trigger.data.items\}\}/,
+    );
+    assertOneIssue(
+      withText('{{#each trigger.data.cartId}}x{{/each}}'),
+      'templates.reminder.text',
+      /loops over trigger.data.cartId, which is not a list/,
+    );
+    assertOneIssue(
+      withText('Hi {{this.name}}'),
+      'templates.reminder.text',
+      /line 1, column 4: .*this only means something inside \{\{#each/,
+    );
+    assertOneIssue(
+      withText('{{#if profile.email}}x'),
+      'templates.reminder.text',
+      /line 1, column 1: \{\{#if profile.email\}\} is never closed/,
+    );
+    assert.deepEqual(
+      issuesAfter((p) => {
+        p.steps.unshift({ id: 'offer', type: 'decideOffer' });
+        Object.assign(p.templates?.reminder ?? {}, { text: '{{offer.title}}: {{offer.code}}' });
+      }),
+      [],
+    );
+  });
+
+  it('checks the variables conditions read, and the keys that tie events together', () => {
+    assertOneIssue(
+      issuesAfter((p) => (p.audience = { any: [{ field: 'trigger.data.total', op: 'gt', value: 50 }] })),
+      'audience.any[0].field',
+      /^reads trigger.data.total, which cart.updated events do not have$/,
+    );
+    assertOneIssue(
+      issuesAfter(
+        (p) => (p.audience = { field: 'profile.country', op: 'eq', value: { ref: 'trigger.data.country' } }),
+      ),
+      'audience.value.ref',
+      /reads trigger.data.country/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => Object.assign(p.trigger, { where: { field: 'event.data.itmes', op: 'notEmpty' } })),
+      'trigger.where.field',
+      /did you mean event.data.items\?/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => (p.exit = { goals: [{ event: 'order.delivered', matchTriggerOn: 'data.cartId' }] })),
+      'exit.goals[0].matchTriggerOn',
+      /compares data.cartId, which order.delivered events do not have/,
+    );
+    assertOneIssue(
+      issuesAfter((p) => (p.entry = { key: 'data.cartID' })),
+      'entry.key',
+      /did you mean data.cartId\?/,
+    );
+  });
+
+  it('lets catalog events trigger, reading their own fields', () => {
+    const catalog = (text: string) =>
+      issuesAfter((p) => {
+        p.trigger = { event: 'product.price_dropped' };
+        delete p.exit;
+        p.templates = { reminder: { subject: 'Price drop', text, sms: 'x' } };
+      });
+    assert.deepEqual(
+      catalog('{{trigger.data.name}} now {{trigger.data.newPrice | money:trigger.data.currency}}'),
+      [],
+    );
+    assertOneIssue(
+      catalog('{{trigger.customerId}}'),
+      'templates.reminder.text',
+      /product.price_dropped events do not have/,
+    );
+  });
+});
