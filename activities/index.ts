@@ -44,7 +44,9 @@ export function createActivities(deps: ActivityDeps) {
       trigger: JourneyEvent;
       kinds?: OfferDecision['kind'][];
     }): Promise<OfferDecision | null> {
-      const catalog: CatalogOffer[] = await offers.find({ active: true }, { projection: { _id: 0 } }).toArray();
+      const catalog: CatalogOffer[] = await offers
+        .find({ active: true }, { projection: { _id: 0 } })
+        .toArray();
       const basket = basketValue(input.trigger);
       return chooseOffer(
         catalog,

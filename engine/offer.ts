@@ -46,7 +46,9 @@ export function chooseOffer(
       (o.validTo === undefined || now < Date.parse(o.validTo)) &&
       (o.minBasket === undefined || (context.basket ?? 0) >= o.minBasket),
   );
-  eligible.sort((a, b) => (b.discountPercent ?? 0) - (a.discountPercent ?? 0) || a.offerId.localeCompare(b.offerId));
+  eligible.sort(
+    (a, b) => (b.discountPercent ?? 0) - (a.discountPercent ?? 0) || a.offerId.localeCompare(b.offerId),
+  );
   const best = eligible[0];
   if (!best) return null;
   const reasons = [

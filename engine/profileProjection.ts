@@ -35,7 +35,10 @@ export function applyChanges(profile: Profile, changes: Record<string, unknown>)
     let target = next;
     for (const part of parts.slice(0, -1)) {
       const child = target[part];
-      target = (target[part] = typeof child === 'object' && child !== null ? child : {}) as Record<string, unknown>;
+      target = (target[part] = typeof child === 'object' && child !== null ? child : {}) as Record<
+        string,
+        unknown
+      >;
     }
     target[parts[parts.length - 1]!] = value;
   }

@@ -45,11 +45,17 @@ export type Consents = z.infer<typeof Consents>;
 
 export const CustomerData = z.strictObject({
   email: z.email().optional(),
-  phone: z.string().regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 phone number such as +46701234567').optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 phone number such as +46701234567')
+    .optional(),
   firstName: z.string().min(1).optional(),
   lastName: z.string().min(1).optional(),
   timezone: z.string().min(1).optional(),
-  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 country code such as "SE"').optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 country code such as "SE"')
+    .optional(),
   loyaltyTier: z.string().min(1).optional(),
   consents: Consents.optional(),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
@@ -153,14 +159,14 @@ function customerEvent<T extends CustomerEventType>(type: T) {
     ...envelope,
     type: z.literal(type),
     customerId: Id,
-    data: customerEventData[type] as (typeof customerEventData)[T],
+    data: customerEventData[type],
   });
 }
 function catalogEvent<T extends CatalogEventType>(type: T) {
   return z.strictObject({
     ...envelope,
     type: z.literal(type),
-    data: catalogEventData[type] as (typeof catalogEventData)[T],
+    data: catalogEventData[type],
   });
 }
 

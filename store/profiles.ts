@@ -18,7 +18,11 @@ export async function findProfile(profiles: Collection<ProfileRecord>, customerI
  * Applies a profile event. An event older than the newest one applied is skipped, so a late
  * delivery never overwrites fresher data.
  */
-export async function applyProfileEvent(profiles: Collection<ProfileRecord>, event: JourneyEvent, now: Date): Promise<void> {
+export async function applyProfileEvent(
+  profiles: Collection<ProfileRecord>,
+  event: JourneyEvent,
+  now: Date,
+): Promise<void> {
   const changes = profileChanges(event);
   if (changes === undefined || !('customerId' in event)) return;
   const at = new Date(event.occurredAt);

@@ -81,7 +81,7 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
     const timed: JourneyEvent[] = [];
     for (const [minute, event] of script) {
       if (minute * MINUTE > elapsed) {
-        await h.env.sleep((minute * MINUTE - elapsed) as number);
+        await h.env.sleep(minute * MINUTE - elapsed);
         elapsed = minute * MINUTE;
       }
       await client.publishEvent(event);

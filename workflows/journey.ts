@@ -119,7 +119,10 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
     // events may never leave the inbox empty, so this cannot wait for an idle moment.
     if (!result.effect && historyIsLarge(input)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof journeyWorkflow>({ ...input, resume: { state, decisions, inbox: [...inbox] } });
+      await continueAsNew<typeof journeyWorkflow>({
+        ...input,
+        resume: { state, decisions, inbox: [...inbox] },
+      });
     }
     // Inputs that arrived meanwhile go first: a pause or an exit must win over a pending send.
     const queued = inbox.shift();

@@ -29,7 +29,10 @@ export function triggers(playbook: Playbook, event: JourneyEvent, profile: Profi
 export function entryKeyValue(playbook: Playbook, event: JourneyEvent): string | undefined {
   if (playbook.entry.key === undefined) return undefined;
   const value = valueAt(event, playbook.entry.key);
-  return value === undefined || value === null ? undefined : String(value);
+  // Keys are scalars (IDs, SKUs); an object or a missing value cannot name a run.
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
 }
 
 /** `journey:<playbookId>:<customerId>`, or `…:<keyValue>` when the playbook declares an entry key. */

@@ -1,0 +1,68 @@
+import { connectJourneyClient } from '../client/connect';
+import { ConfigError, loadConfig } from '../config/env';
+import { IngestServer } from '../ingest/httpServer';
+import type { CliCommand, CliIo } from './command';
+import { runEventsCommand } from './eventsCommand';
+
+/** Commands that talk to the running engine: they connect with the environment's configuration. */
+async function withClient(
+  io: CliIo,
+  run: (client: Awaited<ReturnType<typeof connectJourneyClient>>) => Promise<number>,
+): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+  const client = await connectJourneyClient(config);
+  try {
+    return await run(client);
+  } finally {
+    await client.close();
+  }
+}
+
+export const eventsPublish: CliCommand = {
+  words: ['events', 'publish'],
+  args: '<file.ndjson|->',
+  summary: 'publish events, one JSON object per line; bad lines are reported and the rest go through',
+  run: (args, io) =>
+    withClient(io, (client) =>
+      runEventsCommand(['publish', ...args], {
+        publisher: client.journeys,
+        stdin: process.stdin,
+        out: (line) => io.out(line),
+        err: (line) => io.err(line),
+      }),
+    ),
+};
+
+export const ingestServe: CliCommand = {
+  words: ['ingest', 'serve'],
+  args: '',
+  summary: 'serve POST /v1/events (bearer tokens from INGEST_TOKENS) until SIGINT or SIGTERM',
+  run: (_args, io) =>
+    withClient(io, async (client) => {
+      const config = loadConfig();
+      if (config.ingest.tokens.length === 0) {
+        io.err('INGEST_TOKENS: is not set; expected at least one bearer token for the HTTP endpoint');
+        return 2;
+      }
+      const server = await IngestServer.start({
+        publisher: client.journeys,
+        tokens: config.ingest.tokens,
+        port: config.ingest.port,
+        maxBodyBytes: config.ingest.maxBodyBytes,
+      });
+      io.err(`ingest: listening on ${server.url}/v1/events`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.stop();
+      return 0;
+    }),
+};
