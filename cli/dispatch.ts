@@ -1,10 +1,27 @@
 import { UsageError, usageLine, type CliCommand, type CliIo } from './command';
 import { playbooksValidate } from './playbooksCommand';
 import { eventsPublish, ingestServe } from './liveCommands';
+import {
+  playbooksActivate,
+  playbooksList,
+  playbooksPause,
+  playbooksPublish,
+  playbooksRetire,
+} from './playbooksLifecycle';
 import { simulateCommand } from './simulateCommand';
 
 /** Every subcommand; a new one is a CliCommand added here. */
-export const COMMANDS: CliCommand[] = [playbooksValidate, simulateCommand, eventsPublish, ingestServe];
+export const COMMANDS: CliCommand[] = [
+  playbooksValidate,
+  playbooksPublish,
+  playbooksActivate,
+  playbooksPause,
+  playbooksRetire,
+  playbooksList,
+  simulateCommand,
+  eventsPublish,
+  ingestServe,
+];
 
 function matches(command: CliCommand, argv: readonly string[]): boolean {
   return command.words.every((word, i) => argv[i] === word);

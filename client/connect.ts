@@ -2,10 +2,11 @@ import { Client, Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import type { Config } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporalConnection';
-import { loadPlaybooks } from '../playbooks/load';
 import type { Playbook } from '../playbooks/schema';
+import { ensurePlaybookIndexes, playbookCollections } from '../store/playbookVersions';
 import { collections, ensureIndexes, type Collections } from '../store/collections';
 import { JourneyClient } from './journeyClient';
+import { StoredPlaybooks } from './playbookSource';
 
 export interface ConnectedJourneyClient {
   journeys: JourneyClient;
@@ -16,17 +17,18 @@ export interface ConnectedJourneyClient {
 
 /**
  * Builds a JourneyClient from configuration; the caller owns the connections and closes them.
- * Playbooks come from `config.playbooksDir` unless given (the demo passes faster copies).
+ * New runs use the active playbook versions in MongoDB (`journeys playbooks publish` and
+ * `activate`), unless definitions are given, as tests do.
  */
 export async function connectJourneyClient(
   config: Config,
   options: { playbooks?: readonly Playbook[] } = {},
 ): Promise<ConnectedJourneyClient> {
-  const playbooks = options.playbooks ?? loadPlaybooks(config.playbooksDir);
   const mongo = await MongoClient.connect(config.mongo.uri);
   try {
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
+    await ensurePlaybookIndexes(db);
     const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const cols = collections(db);
@@ -34,7 +36,7 @@ export async function connectJourneyClient(
       temporal,
       collections: cols,
       taskQueue: config.temporal.taskQueue,
-      playbooks,
+      playbooks: options.playbooks ?? new StoredPlaybooks(playbookCollections(db)),
       holdoutSalt: config.holdoutSalt,
     });
     return {

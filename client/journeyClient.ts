@@ -8,19 +8,25 @@ import {
   triggers,
 } from '../engine/interpreter/entry';
 import { parseDuration } from '../engine/duration';
+import { fanOutPlan } from '../engine/fanOut';
 import { InvalidEventError, parseEvent } from '../events/parse';
 import {
-  CATALOG_EVENT_TYPES,
-  type CustomerEvent,
+  isCatalogEvent,
+  type CatalogEvent,
   type JourneyEvent,
   type JourneyEventInput,
 } from '../events/schema';
 import type { EventPublisher, PublishOutcome } from '../ingest/publisher';
+import { fanOutIssues } from '../playbooks/rules/fanOut';
 import type { Playbook } from '../playbooks/schema';
+import { audienceOf } from '../store/audience';
 import type { Collections } from '../store/collections';
+import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSource';
 import { lastEntry, recentEntries, recordEntry } from '../store/entries';
 import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, findProfile } from '../store/profiles';
+import { forEachConcurrently } from './pool';
+import { ReachedRuns } from './reachedRuns';
 import type { JourneyInput, journeyWorkflow } from '../workflows/journey';
 import { eventSignal } from '../workflows/messages';
 import { CustomerId, PlaybookId, PlaybookVersion } from '../workflows/searchAttributes';
@@ -29,8 +35,8 @@ export interface JourneyClientDeps {
   temporal: Client;
   collections: Collections;
   taskQueue: string;
-  /** The active playbooks, validated. New runs start with these definitions. */
-  playbooks: readonly Playbook[];
+  /** The definitions new runs start with: fixed ones, or the active versions in MongoDB. */
+  playbooks: readonly Playbook[] | PlaybookSource;
   holdoutSalt: string;
   now?: () => Date;
 }
@@ -39,8 +45,20 @@ export interface PublishResult {
   eventId: string;
   /** `duplicate`: this eventId was already accepted and routed; nothing was done again. */
   status: 'accepted' | 'duplicate';
-  /** Workflow IDs of the runs the event reached (entered or signalled). */
+  /** Workflow IDs of the runs the event reached (entered or signalled); a fan-out lists the first 100. */
   deliveredTo: string[];
+  /** How many runs the event reached, when that is more than deliveredTo lists. */
+  deliveredCount?: number;
+}
+
+/** Entries a catalog event's fan-out starts at once: bounds the load on Temporal and MongoDB. */
+const FAN_OUT_CONCURRENCY = 32;
+/** Workflow IDs a fan-out returns (and the inbox keeps); the rest are only counted. */
+const DELIVERED_TO_LIMIT = 100;
+
+interface Routed {
+  deliveredTo: string[];
+  count: number;
 }
 
 /**
@@ -53,16 +71,17 @@ export interface PublishResult {
  */
 export class JourneyClient implements EventPublisher {
   private readonly now: () => Date;
+  private readonly playbooks: PlaybookSource;
 
   constructor(private readonly deps: JourneyClientDeps) {
     this.now = deps.now ?? (() => new Date());
-    for (const playbook of deps.playbooks) {
-      if ((CATALOG_EVENT_TYPES as string[]).includes(playbook.trigger.event)) {
-        // Fan-out of catalog events to wishlisters, viewers and tiers is not built yet.
-        throw new Error(
-          `playbook ${playbook.id}: catalog-triggered playbooks (fan-out) are not supported yet`,
-        );
-      }
+    this.playbooks = Array.isArray(deps.playbooks)
+      ? fixedPlaybooks(deps.playbooks)
+      : (deps.playbooks as PlaybookSource);
+    for (const playbook of 'current' in deps.playbooks ? [] : deps.playbooks) {
+      // Playbooks built in code skip the validator: one no event could route fails here, at once.
+      const [issue] = fanOutIssues(playbook);
+      if (issue) throw new Error(`playbook ${playbook.id}: ${issue.path}: ${issue.message}`);
     }
   }
 
@@ -70,11 +89,23 @@ export class JourneyClient implements EventPublisher {
     const event = parseEvent(input);
     const acceptance = await acceptEvent(this.deps.collections.events, event, this.now());
     if (acceptance.kind === 'duplicate') {
-      return { eventId: event.eventId, status: 'duplicate', deliveredTo: acceptance.routedTo };
+      const { routedTo, routedCount } = acceptance;
+      return {
+        eventId: event.eventId,
+        status: 'duplicate',
+        deliveredTo: routedTo,
+        ...(routedCount !== undefined && { deliveredCount: routedCount }),
+      };
     }
-    const deliveredTo = await this.route(event);
-    await markRouted(this.deps.collections.events, event.eventId, deliveredTo);
-    return { eventId: event.eventId, status: 'accepted', deliveredTo };
+    const { deliveredTo, count } = await this.route(event);
+    const deliveredCount = count > deliveredTo.length ? count : undefined;
+    await markRouted(this.deps.collections.events, event.eventId, deliveredTo, deliveredCount);
+    return {
+      eventId: event.eventId,
+      status: 'accepted',
+      deliveredTo,
+      ...(deliveredCount !== undefined && { deliveredCount }),
+    };
   }
 
   /** Publishes each event on its own, in order: a bad one is reported and the rest go on. */
@@ -98,50 +129,70 @@ export class JourneyClient implements EventPublisher {
     return outcomes;
   }
 
-  private async route(event: JourneyEvent): Promise<string[]> {
-    if (!('customerId' in event)) return [];
+  private async route(event: JourneyEvent): Promise<Routed> {
+    if (isCatalogEvent(event)) return this.fanOut(event);
     await applyProfileEvent(this.deps.collections.profiles, event, this.now());
     const deliveredTo: string[] = [];
-    for (const playbook of this.deps.playbooks) {
-      deliveredTo.push(...(await this.routeTo(playbook, event)));
+    for (const playbook of await this.playbooks.current()) {
+      deliveredTo.push(...(await this.routeTo(playbook, event, event.customerId)));
     }
-    return deliveredTo;
+    return { deliveredTo, count: deliveredTo.length };
   }
 
-  private async routeTo(playbook: Playbook, event: CustomerEvent): Promise<string[]> {
+  /**
+   * A catalog event goes to each customer a playbook's fan-out reaches, through the same path as
+   * a customer event. Customers stream from MongoDB in pages and enter a bounded number at a time;
+   * a publish that dies mid-way is routed again in full, and each customer's path is idempotent.
+   */
+  private async fanOut(event: CatalogEvent): Promise<Routed> {
+    const reached = new ReachedRuns(DELIVERED_TO_LIMIT);
+    for (const playbook of await this.playbooks.current()) {
+      const plan = fanOutPlan(playbook, event);
+      if (plan === undefined) continue;
+      await forEachConcurrently(
+        audienceOf(this.deps.collections, plan),
+        FAN_OUT_CONCURRENCY,
+        async (customerId) => reached.add(await this.routeTo(playbook, event, customerId)),
+      );
+    }
+    return { deliveredTo: reached.first(), count: reached.count };
+  }
+
+  /** One customer's share of an event: to their live runs of the playbook, or into a new one. */
+  private async routeTo(playbook: Playbook, event: JourneyEvent, customerId: string): Promise<string[]> {
     const reached: string[] = [];
     const keyValue = entryKeyValue(playbook, event);
-    const triggerRun = journeyId(playbook.id, event.customerId, keyValue);
+    const triggerRun = journeyId(playbook.id, customerId, keyValue);
     if (eventsOfInterest(playbook).has(event.type)) {
-      for (const id of await this.liveCandidates(playbook, event, keyValue)) {
+      for (const id of await this.liveCandidates(playbook, customerId, keyValue)) {
         if (await this.signal(id, event)) reached.push(id);
       }
     }
     if (reached.includes(triggerRun)) return reached; // a live run handles a repeated trigger itself
-    const profile = await findProfile(this.deps.collections.profiles, event.customerId);
+    const profile = await findProfile(this.deps.collections.profiles, customerId);
     if (!triggers(playbook, event, profile)) return reached;
     const now = this.now();
-    const last = await lastEntry(this.deps.collections.entries, playbook.id, event.customerId, keyValue);
+    const last = await lastEntry(this.deps.collections.entries, playbook.id, customerId, keyValue);
     if (
       !reentryAllowed(playbook, last ? { enteredAt: last.enteredAt.getTime() } : undefined, now.getTime())
     ) {
       return reached;
     }
-    await this.enter(playbook, event, triggerRun, keyValue, now);
+    await this.enter(playbook, event, customerId, triggerRun, keyValue, now);
     return [...reached, triggerRun];
   }
 
   /** Runs that may be live for this customer: the keyed one, or every recent entry when unkeyed by the event. */
   private async liveCandidates(
     playbook: Playbook,
-    event: CustomerEvent,
+    customerId: string,
     keyValue: string | undefined,
   ): Promise<string[]> {
     if (playbook.entry.key === undefined || keyValue !== undefined) {
-      return [journeyId(playbook.id, event.customerId, keyValue)];
+      return [journeyId(playbook.id, customerId, keyValue)];
     }
     const since = new Date(this.now().getTime() - (parseDuration(playbook.maxDuration) ?? 0));
-    const recent = await recentEntries(this.deps.collections.entries, playbook.id, event.customerId, since);
+    const recent = await recentEntries(this.deps.collections.entries, playbook.id, customerId, since);
     return [...new Set(recent.map((entry) => entry.journeyId))];
   }
 
@@ -157,17 +208,19 @@ export class JourneyClient implements EventPublisher {
 
   private async enter(
     playbook: Playbook,
-    event: CustomerEvent,
+    event: JourneyEvent,
+    customerId: string,
     workflowId: string,
     keyValue: string | undefined,
     now: Date,
   ): Promise<void> {
-    const arm = assignArm(event.customerId, this.deps.holdoutSalt, playbook.holdoutPercent);
+    const arm = assignArm(customerId, this.deps.holdoutSalt, playbook.holdoutPercent);
     await recordEntry(this.deps.collections.entries, {
       journeyId: workflowId,
       playbookId: playbook.id,
       playbookVersion: playbook.version,
-      customerId: event.customerId,
+      playbookLabel: versionLabel(playbook),
+      customerId,
       ...(keyValue !== undefined && { keyValue }),
       entryEventId: event.eventId,
       arm,
@@ -176,7 +229,7 @@ export class JourneyClient implements EventPublisher {
     const input: JourneyInput = {
       schemaVersion: 1,
       playbook,
-      customerId: event.customerId,
+      customerId,
       arm,
       trigger: event,
     };
@@ -190,12 +243,12 @@ export class JourneyClient implements EventPublisher {
         signal: eventSignal,
         signalArgs: [event],
         typedSearchAttributes: [
-          { key: CustomerId, value: event.customerId },
+          { key: CustomerId, value: customerId },
           { key: PlaybookId, value: playbook.id },
-          { key: PlaybookVersion, value: String(playbook.version) },
+          { key: PlaybookVersion, value: versionLabel(playbook) },
         ],
-        staticSummary: `${playbook.name} for ${event.customerId}`,
-        staticDetails: `Playbook ${playbook.id} v${playbook.version}; entered by ${event.type} ${event.eventId}`,
+        staticSummary: `${playbook.name} for ${customerId}`,
+        staticDetails: `Playbook ${playbook.id} ${versionLabel(playbook)}; entered by ${event.type} ${event.eventId}`,
       },
     );
   }

@@ -117,12 +117,13 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Parses the variables a schema names; every problem is reported with the variable and what it expects. */
+function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   // An empty variable counts as unset, as shells and .env files commonly leave them.
   const input = Object.fromEntries(
-    Object.keys(EXPECTED).map((name) => [name, env[name] === '' ? undefined : env[name]]),
+    Object.keys(schema.shape).map((name) => [name, env[name] === '' ? undefined : env[name]]),
   );
-  const result = EnvSchema.safeParse(input);
+  const result = schema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = String(issue.path[0]) as Variable;
@@ -133,6 +134,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(problems);
   }
+  return result.data;
+}
+
+/** Just MongoDB, for commands that only read and write playbooks or records. */
+export function loadMongoConfig(env: NodeJS.ProcessEnv = process.env): Config['mongo'] {
+  const e = parseEnv(EnvSchema.pick({ MONGODB_URI: true, MONGODB_DB: true }), env);
+  return { uri: e.MONGODB_URI, db: e.MONGODB_DB };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = { data: parseEnv(EnvSchema, env) };
   const e = result.data;
   if ((e.TEMPORAL_TLS_CERT === undefined) !== (e.TEMPORAL_TLS_KEY === undefined)) {
     const variable = e.TEMPORAL_TLS_CERT === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';

@@ -81,4 +81,14 @@ exec java -cp "\$(cat '$classpath')" io.temporal.testserver.TestServer "\$@"
 WRAPPER
 chmod +x "$wrapper.tmp" && mv "$wrapper.tmp" "$wrapper"
 
+# --- Chromium, for the Temporal UI test (Debian's package: Playwright's own download is unreachable)
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo=sudo
+    step chromium bash -c "$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium"
+  else
+    say "no apt-get: install Chromium and set CHROMIUM_PATH for the Temporal UI test"
+  fi
+fi
+
 say "ready (cache: $cache)"

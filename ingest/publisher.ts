@@ -2,9 +2,9 @@ import type { InputIssue } from '../validation/issues';
 
 /** What happened to one submitted event. Each event succeeds or fails on its own. */
 export type PublishOutcome =
-  | { index: number; eventId: string; status: 'accepted'; deliveredTo: string[] }
+  | { index: number; eventId: string; status: 'accepted'; deliveredTo: string[]; deliveredCount?: number }
   /** Already accepted under this eventId: nothing was done again. */
-  | { index: number; eventId: string; status: 'duplicate'; deliveredTo: string[] }
+  | { index: number; eventId: string; status: 'duplicate'; deliveredTo: string[]; deliveredCount?: number }
   /** Failed validation: nothing was stored or sent. */
   | { index: number; eventId?: string; status: 'rejected'; issues: InputIssue[] };
 

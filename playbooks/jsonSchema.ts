@@ -5,6 +5,7 @@ import {
   DecideOfferStep,
   EventMatcher,
   ExitStep,
+  FanOut,
   Playbook,
   SendStep,
   Template,
@@ -36,6 +37,11 @@ const DESCRIPTIONS: [z.core.$ZodType, string][] = [
   [ExitStep, 'End the run.'],
   [Template, 'Message content: subject and text (email), html (optional), sms. {{…}} inserts values.'],
   [EventMatcher, 'An event type, an optional where condition, and matchTriggerOn to tie it to the trigger.'],
+  [
+    FanOut,
+    'For catalog events: whom the event reaches. to: wishlisted, viewed (within lookback, default 90d) ' +
+      'and tier (tiers, or the earlyAccessTiers of a launch).',
+  ],
   [
     Condition,
     'A condition: { field, op, value }, { all: [...] }, { any: [...] } or { not: ... }. ' +

@@ -84,6 +84,18 @@ export const EventMatcher = z.strictObject({
 });
 export type EventMatcher = z.infer<typeof EventMatcher>;
 
+/**
+ * Whom a catalog event (no customer of its own) reaches: customers who wishlisted or viewed its SKU
+ * within `lookback` before it, and customers in loyalty `tiers` (for a launch, the event's
+ * `earlyAccessTiers` when `tiers` is omitted).
+ */
+export const FanOut = z.strictObject({
+  to: z.array(z.enum(['wishlisted', 'viewed', 'tier'])).min(1),
+  lookback: Duration.default('90d'),
+  tiers: z.array(z.string().min(1)).min(1).optional(),
+});
+export type FanOut = z.infer<typeof FanOut>;
+
 const stepBase = { id: StepId, next: StepId.optional() };
 
 export const WaitStep = z.strictObject({ ...stepBase, type: z.literal('wait'), duration: Duration });
@@ -173,7 +185,7 @@ export const Playbook = z.strictObject({
   description: z.string().optional(),
   /** Higher wins when several playbooks want the same customer at once. */
   priority: z.number().int().min(0).max(1000).default(100),
-  trigger: EventMatcher.omit({ matchTriggerOn: true }),
+  trigger: EventMatcher.omit({ matchTriggerOn: true }).extend({ fanOut: FanOut.optional() }),
   audience: Condition.optional(),
   entry: z
     .strictObject({

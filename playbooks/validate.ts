@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { InputIssue } from '../validation/issues';
 import { conditionPathIssues } from './rules/conditions';
+import { fanOutIssues } from './rules/fanOut';
 import { sendTemplateIssues } from './rules/sendTemplates';
 import { stepIssues } from './rules/steps';
 import { templateContentIssues } from './rules/templateContent';
@@ -29,6 +30,7 @@ export function playbookRuleIssues(playbook: Playbook): InputIssue[] {
     ...sendTemplateIssues(playbook),
     ...templateContentIssues(playbook),
     ...conditionPathIssues(playbook),
+    ...fanOutIssues(playbook),
   ];
 }
 

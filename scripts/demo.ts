@@ -14,7 +14,14 @@ import { journeyId } from '../engine/interpreter/entry';
 import type { Profile } from '../engine/profile';
 import { InvalidEventError } from '../events/parse';
 import type { CartItem, CartUpdated, JourneyEventInput } from '../events/schema';
+import { MongoClient } from 'mongodb';
 import { loadPlaybooks } from '../playbooks/load';
+import {
+  activate,
+  ensurePlaybookIndexes,
+  playbookCollections,
+  publishVersion,
+} from '../store/playbookVersions';
 import type { JourneyResult } from '../workflows/journey';
 import { upsertProfile } from '../store/profiles';
 import { startWorkerProcess } from '../devstack/workerProcess';
@@ -60,9 +67,16 @@ async function main(): Promise<void> {
   log(`  SMTP ${stack.smtp.url}, Twilio API ${stack.twilio.baseUrl}`);
   log('Starting the worker…');
   const worker = await startWorkerProcess(env);
-  const connected = await connectJourneyClient(config, {
-    playbooks: [withWaits(playbook, DEMO_WAIT)],
-  });
+  // Publish and activate the demo's copy (its waits shortened) as a CRM team would a playbook;
+  // the client then routes with the active version stored in MongoDB.
+  const store = await MongoClient.connect(config.mongo.uri);
+  const versions = playbookCollections(store.db(config.mongo.db));
+  await ensurePlaybookIndexes(store.db(config.mongo.db));
+  const published = await publishVersion(versions, withWaits(playbook, DEMO_WAIT), new Date(), 'demo');
+  await activate(versions, playbook.id, new Date(), published.hash);
+  await store.close();
+  log(`  published and activated ${playbook.id} v${published.version} ${published.hash.slice(0, 12)}`);
+  const connected = await connectJourneyClient(config);
   let failed = false;
   try {
     const people: Record<string, { id: string; profile: ProfileFields }> = {};

@@ -1,4 +1,5 @@
 import { parseDuration } from '../engine/duration';
+import { fanOutAudience } from '../engine/fanOut';
 import { assignArm } from '../engine/holdout';
 import {
   entryKeyValue,
@@ -12,8 +13,9 @@ import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine
 import { basketValue, chooseOffer, type CatalogOffer } from '../engine/offer';
 import type { Profile } from '../engine/profile';
 import { applyChanges, profileChanges, stepChanges } from '../engine/profileProjection';
-import type { CustomerEvent, JourneyEvent } from '../events/schema';
+import { isCatalogEvent, type JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
+import { MemoryAudienceIndexes } from './audienceIndex';
 import { summarize, type PlaybookSummary } from './summary';
 import { TimerQueue } from './timerQueue';
 
@@ -55,6 +57,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   const seen = new Set<string>();
   const timers = new TimerQueue();
   const offers = options.offers ?? [];
+  const audience = new MemoryAudienceIndexes(profiles);
 
   const perform = (effect: Effect, state: RunState, now: number): RunInput => {
     switch (effect.type) {
@@ -111,43 +114,51 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     }
   };
 
-  const route = (event: CustomerEvent, now: number): void => {
+  /** One customer's share of an event: to their live runs of the playbook, or into a new one. */
+  const routeTo = (playbook: Playbook, event: JourneyEvent, customerId: string, now: number): void => {
+    const keyValue = entryKeyValue(playbook, event);
+    const triggerRun = journeyId(playbook.id, customerId, keyValue);
+    let reachedTriggerRun = false;
+    if (eventsOfInterest(playbook).has(event.type)) {
+      for (const id of [...(runsOf.get(owner(playbook.id, customerId)) ?? [])]) {
+        const run = runs.get(id);
+        if (!run || (keyValue !== undefined && id !== triggerRun)) continue;
+        settle(id, run, applyInput(playbook, run.state, { kind: 'event', event }, now), now);
+        if (id === triggerRun) reachedTriggerRun = true;
+      }
+    }
+    if (reachedTriggerRun || runs.has(triggerRun)) return;
+    if (!triggers(playbook, event, profiles.get(customerId))) return;
+    const entryKey = `${playbook.id}|${customerId}|${keyValue ?? ''}`;
+    const last = lastEntries.get(entryKey);
+    if (!reentryAllowed(playbook, last === undefined ? undefined : { enteredAt: last }, now)) return;
+    lastEntries.set(entryKey, now);
+    const arm = assignArm(customerId, options.holdoutSalt, playbook.holdoutPercent);
+    const start = startRun({ playbook, journeyId: triggerRun, customerId, trigger: event, arm }, now);
+    const run: LiveRun = { playbook, state: start.state };
+    runs.set(triggerRun, run);
+    const own = owner(playbook.id, customerId);
+    runsOf.set(own, (runsOf.get(own) ?? new Set()).add(triggerRun));
+    settle(triggerRun, run, start, now);
+  };
+
+  const route = (event: JourneyEvent, now: number): void => {
+    if (isCatalogEvent(event)) {
+      // The same fan-out rule as the client, over in-memory indexes instead of MongoDB.
+      for (const playbook of options.playbooks) {
+        for (const customerId of fanOutAudience(playbook, event, audience)) {
+          routeTo(playbook, event, customerId, now);
+        }
+      }
+      return;
+    }
     const changes = profileChanges(event);
     if (changes !== undefined) {
       const profile = profiles.get(event.customerId) ?? { customerId: event.customerId };
       profiles.set(event.customerId, applyChanges(profile, changes));
     }
-    for (const playbook of options.playbooks) {
-      const keyValue = entryKeyValue(playbook, event);
-      const triggerRun = journeyId(playbook.id, event.customerId, keyValue);
-      let reachedTriggerRun = false;
-      if (eventsOfInterest(playbook).has(event.type)) {
-        const prefix = journeyId(playbook.id, event.customerId);
-        for (const [id, run] of [...runs]) {
-          const sameRun =
-            keyValue !== undefined ? id === triggerRun : id === prefix || id.startsWith(`${prefix}:`);
-          if (run.playbook !== playbook || !sameRun) continue;
-          settle(id, run, applyInput(playbook, run.state, { kind: 'event', event }, now), now);
-          if (id === triggerRun) reachedTriggerRun = true;
-        }
-      }
-      if (reachedTriggerRun || runs.has(triggerRun)) continue;
-      if (!triggers(playbook, event, profiles.get(event.customerId))) continue;
-      const entryKey = `${playbook.id}|${event.customerId}|${keyValue ?? ''}`;
-      const last = lastEntries.get(entryKey);
-      if (!reentryAllowed(playbook, last === undefined ? undefined : { enteredAt: last }, now)) continue;
-      lastEntries.set(entryKey, now);
-      const arm = assignArm(event.customerId, options.holdoutSalt, playbook.holdoutPercent);
-      const start = startRun(
-        { playbook, journeyId: triggerRun, customerId: event.customerId, trigger: event, arm },
-        now,
-      );
-      const run: LiveRun = { playbook, state: start.state };
-      runs.set(triggerRun, run);
-      const own = owner(playbook.id, event.customerId);
-      runsOf.set(own, (runsOf.get(own) ?? new Set()).add(triggerRun));
-      settle(triggerRun, run, start, now);
-    }
+    audience.record(event, now);
+    for (const playbook of options.playbooks) routeTo(playbook, event, event.customerId, now);
   };
 
   let count = 0;
@@ -157,7 +168,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     if (seen.has(event.eventId)) continue; // the same event published twice has the effect of once
     seen.add(event.eventId);
     count += 1;
-    if ('customerId' in event) route(event, at);
+    route(event, at);
   }
   runTimersUntil(options.until ?? Number.POSITIVE_INFINITY);
   return { decisions, summary: summarize(decisions), events: count };

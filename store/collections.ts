@@ -48,6 +48,8 @@ export interface EntryRecord {
   journeyId: string;
   playbookId: string;
   playbookVersion: number;
+  /** `v<version>@<content hash prefix>` of the definition the run entered with. */
+  playbookLabel: string;
   customerId: string;
   keyValue?: string;
   entryEventId: string;
@@ -66,8 +68,10 @@ export interface EventRecord {
   occurredAt: Date;
   receivedAt: Date;
   status: EventStatus;
-  /** Workflow IDs the event was delivered to, once routed. */
+  /** Workflow IDs the event was delivered to, once routed (for a fan-out, the first of them). */
   routedTo?: string[];
+  /** How many runs it reached, when more than routedTo lists. */
+  routedCount?: number;
   payload: JourneyEvent;
 }
 
@@ -91,13 +95,35 @@ export function collections(db: Db): Collections {
 
 /** Idempotent; run by the worker and the client at start-up. The unique indexes carry correctness. */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { deliveries, events, entries } = collections(db);
+  const { deliveries, events, entries, profiles } = collections(db);
   await deliveries.createIndex({ idempotencyKey: 1 }, { unique: true, name: 'idempotencyKey_unique' });
   await deliveries.createIndex({ customerId: 1, createdAt: -1 }, { name: 'customer_recent' });
   await events.createIndex({ eventId: 1 }, { unique: true, name: 'eventId_unique' });
   await events.createIndex({ customerId: 1, occurredAt: -1 }, { name: 'customer_recent' });
-  await entries.createIndex({ playbookId: 1, entryEventId: 1 }, { unique: true, name: 'entry_unique' });
+  // Fan-out: who wishlisted or viewed a SKU lately. Covers the query (customerId included).
+  await events.createIndex(
+    { 'payload.data.sku': 1, type: 1, occurredAt: -1, customerId: 1 },
+    { name: 'sku_interactions' },
+  );
+  await profiles.createIndex({ loyaltyTier: 1, _id: 1 }, { name: 'loyaltyTier' });
+  await ensureEntryUnique(entries);
   await entries.createIndex({ playbookId: 1, customerId: 1, enteredAt: -1 }, { name: 'customer_latest' });
+}
+
+/**
+ * One entry per playbook, entry event and customer: a catalog event enters many customers. A
+ * database made before fan-out has the index without customerId under the same name; it is
+ * replaced (the old one would reject every fan-out entry after the first).
+ */
+async function ensureEntryUnique(entries: Collection<EntryRecord>): Promise<void> {
+  const key = { playbookId: 1, entryEventId: 1, customerId: 1 } as const;
+  try {
+    await entries.createIndex(key, { unique: true, name: 'entry_unique' });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 86) throw error; // IndexKeySpecsConflict
+    await entries.dropIndex('entry_unique');
+    await entries.createIndex(key, { unique: true, name: 'entry_unique' });
+  }
 }
 
 export function isDuplicateKeyError(error: unknown): boolean {

@@ -1,7 +1,10 @@
 import type { Collection } from 'mongodb';
 import { isDuplicateKeyError, type EntryRecord } from './collections';
 
-/** Records an entry; the same entry event recorded twice is one entry. */
+/**
+ * Records an entry; the same entry event recorded twice for a customer is one entry. (A catalog
+ * event is the entry event of every customer it fans out to.)
+ */
 export async function recordEntry(entries: Collection<EntryRecord>, entry: EntryRecord): Promise<void> {
   try {
     await entries.insertOne(entry);

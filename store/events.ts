@@ -7,7 +7,7 @@ export type Acceptance =
   /** Seen before but never routed (the publisher died mid-way): route it again. */
   | { kind: 'unrouted' }
   /** Seen and routed: drop it. */
-  | { kind: 'duplicate'; routedTo: string[] };
+  | { kind: 'duplicate'; routedTo: string[]; routedCount?: number };
 
 /** Inserts the event into the inbox, unique by eventId. */
 export async function acceptEvent(
@@ -30,7 +30,10 @@ export async function acceptEvent(
     if (!isDuplicateKeyError(error)) throw error;
   }
   const existing = await events.findOne({ eventId: event.eventId });
-  if (existing?.status === 'routed') return { kind: 'duplicate', routedTo: existing.routedTo ?? [] };
+  if (existing?.status === 'routed') {
+    const { routedTo = [], routedCount } = existing;
+    return { kind: 'duplicate', routedTo, ...(routedCount !== undefined && { routedCount }) };
+  }
   return { kind: 'unrouted' };
 }
 
@@ -38,6 +41,10 @@ export async function markRouted(
   events: Collection<EventRecord>,
   eventId: string,
   routedTo: string[],
+  routedCount?: number,
 ): Promise<void> {
-  await events.updateOne({ eventId }, { $set: { status: 'routed', routedTo } });
+  await events.updateOne(
+    { eventId },
+    { $set: { status: 'routed', routedTo, ...(routedCount !== undefined && { routedCount }) } },
+  );
 }

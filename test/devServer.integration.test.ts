@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectJourneyClient, type ConnectedJourneyClient } from '../client/connect';
 import { loadConfig } from '../config/env';
+import { IngestServer } from '../ingest/httpServer';
 import { startStack, type Stack } from '../devstack/stack';
 import { journeyId } from '../engine/interpreter/entry';
 import { withWaits } from '../devstack/fastPlaybooks';
@@ -83,6 +84,36 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     const elapsed = Date.now() - started;
     assert.equal(outcome.status === 'exited' && outcome.reason, 'goal:order.placed');
     assert.ok(elapsed < 1_000, `the run ended ${elapsed} ms after the goal was published`);
+  });
+
+  it('takes events over HTTP: 202 and a delivered reminder, 400 naming the field, 401 without a token', async () => {
+    const server = await IngestServer.start({ publisher: connected.journeys, tokens: ['it-token'] });
+    try {
+      const id = treated('it-http');
+      const email = `${id}@example.test`;
+      await upsertProfile(connected.collections.profiles, id, { email, firstName: 'Hal' }, new Date());
+      const post = (body: unknown, token?: string) =>
+        fetch(`${server.url}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+          body: JSON.stringify(body),
+        });
+
+      const accepted = await post(cartUpdated(id), 'it-token');
+      assert.equal(accepted.status, 202);
+      const mail = await stack.smtp.waitFor((m) => m.to.includes(email), 30_000);
+      assert.equal(mail.subject, 'Hal, your cart is waiting');
+
+      const { customerId: _dropped, ...invalid } = cartUpdated(id);
+      const rejected = await post(invalid, 'it-token');
+      assert.equal(rejected.status, 400);
+      assert.match(JSON.stringify(await rejected.json()), /customerId/);
+
+      assert.equal((await post(cartUpdated(id))).status, 401);
+      assert.equal((await post(cartUpdated(id), 'wrong')).status, 401);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('exits on order.placed and sends nothing', async () => {

@@ -63,7 +63,7 @@ describe('journeys on the time-skipping test server', () => {
     const description = await handle(id).describe();
     const waited = description.closeTime!.getTime() - description.startTime.getTime();
     assert.ok(waited >= HOUR, `the journey closed after ${waited} ms of workflow time, before the wait`);
-    await recordHistory('cart-delivered-email', handle(id));
+    await recordHistory('cart-delivered-email-patched', handle(id));
     const record = await h.servers.collections.deliveries.findOne({ idempotencyKey: mail.idempotencyKey });
     assert.equal(record?.status, 'sent');
     assert.equal(record?.attempts, 1);

@@ -411,7 +411,7 @@ describe('cross-field rules', () => {
   it('lets catalog events trigger, reading their own fields', () => {
     const catalog = (text: string) =>
       issuesAfter((p) => {
-        p.trigger = { event: 'product.price_dropped' };
+        p.trigger = { event: 'product.price_dropped', fanOut: { to: ['wishlisted'] } };
         delete p.exit;
         p.templates = { reminder: { subject: 'Price drop', text, sms: 'x' } };
       });

@@ -2,6 +2,7 @@ import {
   condition,
   continueAsNew,
   allHandlersFinished,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -44,6 +45,9 @@ export interface JourneyResult {
 }
 
 const DECISION_LIMIT = 500;
+
+/** Patch IDs of behaviour changes to live runs; remove one only once no run started before it exists. */
+const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
 
 /**
  * Every playbook runs on this one workflow: it feeds the pure interpreter events, time and the
@@ -219,10 +223,17 @@ async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunS
   }
 }
 
+/** The Step value last written, so it is upserted only when it changes. */
+let shownStep: string | undefined;
+
 function show(state: RunState): void {
   const { position } = state;
   const step = position.kind === 'done' ? 'done' : position.stepId;
-  upsertSearchAttributes([{ key: Step, value: step }]);
+  // Runs started before this patch upserted Step on every pass; replaying them must do the same.
+  if (!patched(SEARCH_ATTRIBUTES_ON_CHANGE) || step !== shownStep) {
+    upsertSearchAttributes([{ key: Step, value: step }]);
+    shownStep = step;
+  }
   const until =
     position.kind === 'sleeping' || position.kind === 'waitingForEvent'
       ? ` until ${new Date(position.until).toISOString()}`

@@ -20,9 +20,10 @@ export async function recordHistory(name: string, handle: WorkflowHandle): Promi
 export function loadHistories(): { name: string; history: temporal.api.history.v1.IHistory }[] {
   return readdirSync(HISTORY_DIR)
     .filter((file) => file.endsWith('.json'))
+    .map((file) => file.replace(/\.json$/, ''))
     .sort()
-    .map((file) => ({
-      name: file.replace(/\.json$/, ''),
-      history: historyFromJSON(JSON.parse(readFileSync(join(HISTORY_DIR, file), 'utf8'))),
+    .map((name) => ({
+      name,
+      history: historyFromJSON(JSON.parse(readFileSync(join(HISTORY_DIR, `${name}.json`), 'utf8'))),
     }));
 }

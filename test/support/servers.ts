@@ -14,6 +14,7 @@ import { collections, ensureIndexes, type Collections } from '../../store/collec
 
 /** MongoDB (FerretDB or MONGODB_URI), SMTP and the Twilio-API endpoint, real and on loopback. */
 export interface ChannelServers {
+  mongodbUri: string;
   db: Db;
   collections: Collections;
   smtp: SmtpSink;
@@ -41,6 +42,7 @@ export async function startChannelServers(mongodbUri: string, dbName: string): P
   const twilioClient = createTwilioClient({ ...DEVSTACK_TWILIO, apiBaseUrl: twilio.baseUrl });
   const cols = collections(db);
   return {
+    mongodbUri,
     db,
     collections: cols,
     smtp,

@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { JourneyClient } from '../../client/journeyClient';
+import type { PlaybookSource } from '../../client/playbookSource';
 import { registerSearchAttributes } from '../../client/registerSearchAttributes';
 import { startFerretDb, type FerretDb } from '../../devstack/ferretdb';
 import { freePort } from '../../devstack/net';
@@ -28,7 +29,7 @@ export interface TimeSkippingHarness {
   servers: ChannelServers;
   taskQueue: string;
   /** A client routing to the given playbooks (default: the cart playbook, holdout 0%). */
-  clientWith(playbooks?: Playbook | Playbook[]): JourneyClient;
+  clientWith(playbooks?: Playbook | Playbook[] | PlaybookSource): JourneyClient;
   close(): Promise<void>;
 }
 
@@ -65,7 +66,7 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
           temporal: readyEnv.client,
           collections: readyServers.collections,
           taskQueue,
-          playbooks: Array.isArray(playbooks) ? playbooks : [playbooks],
+          playbooks: Array.isArray(playbooks) ? playbooks : 'current' in playbooks ? playbooks : [playbooks],
           holdoutSalt: TEST_SALT,
         }),
       async close() {

@@ -1,0 +1,141 @@
+import { MongoClient } from 'mongodb';
+import { ConfigError, loadMongoConfig } from '../config/env';
+import { validatePlaybookFiles, listPlaybookFiles } from '../playbooks/load';
+import { formatIssue } from '../validation/issues';
+import {
+  activate,
+  ensurePlaybookIndexes,
+  listStates,
+  playbookCollections,
+  PlaybookLifecycleError,
+  publishVersion,
+  setStatus,
+  type PlaybookCollections,
+} from '../store/playbookVersions';
+import { UsageError, type CliCommand, type CliIo } from './command';
+import { statSync } from 'node:fs';
+
+async function withPlaybookStore(
+  io: CliIo,
+  run: (c: PlaybookCollections) => Promise<number>,
+): Promise<number> {
+  let mongo;
+  try {
+    mongo = loadMongoConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+  const client = await MongoClient.connect(mongo.uri);
+  try {
+    const db = client.db(mongo.db);
+    await ensurePlaybookIndexes(db);
+    return await run(playbookCollections(db));
+  } catch (error) {
+    if (!(error instanceof PlaybookLifecycleError)) throw error;
+    io.err(error.message);
+    return 1;
+  } finally {
+    await client.close();
+  }
+}
+
+function expandPaths(paths: readonly string[]): string[] {
+  return paths.flatMap((path) =>
+    statSync(path, { throwIfNoEntry: false })?.isDirectory() ? listPlaybookFiles(path) : [path],
+  );
+}
+
+export const playbooksPublish: CliCommand = {
+  words: ['playbooks', 'publish'],
+  args: '[path…]',
+  summary:
+    'store each valid playbook as an immutable version (content hash); invalid files are reported and skipped',
+  run: (args, io) =>
+    withPlaybookStore(io, async (store) => {
+      const results = validatePlaybookFiles(expandPaths(args.length > 0 ? args : ['playbooks']));
+      let bad = 0;
+      for (const result of results) {
+        if (!result.playbook) {
+          bad += 1;
+          for (const issue of result.issues) io.out(formatIssue(result.file, issue));
+          continue;
+        }
+        const published = await publishVersion(store, result.playbook, new Date(), result.file);
+        io.out(
+          `${published.playbookId} v${published.version} ${published.hash.slice(0, 12)} ` +
+            `${published.created ? 'published' : 'unchanged (already published)'}`,
+        );
+      }
+      return bad > 0 ? 1 : 0;
+    }),
+};
+
+function onePlaybook(args: readonly string[]): { id: string; hash?: string } {
+  const [id, flag, hash, ...rest] = args;
+  if (
+    id === undefined ||
+    rest.length > 0 ||
+    (flag !== undefined && (flag !== '--version' || hash === undefined))
+  ) {
+    throw new UsageError('expected <playbookId> [--version <hash prefix>]');
+  }
+  return hash === undefined ? { id } : { id, hash };
+}
+
+export const playbooksActivate: CliCommand = {
+  words: ['playbooks', 'activate'],
+  args: '<playbookId> [--version <hash prefix>]',
+  summary: 'new entries use this published version (default: the latest); runs in flight keep theirs',
+  run: (args, io) => {
+    const { id, hash } = onePlaybook(args);
+    return withPlaybookStore(io, async (store) => {
+      const version = await activate(store, id, new Date(), hash);
+      io.out(`${id} active: v${version.version} ${version.hash.slice(0, 12)}`);
+      return 0;
+    });
+  },
+};
+
+function statusCommand(status: 'paused' | 'retired', verb: string, summary: string): CliCommand {
+  return {
+    words: ['playbooks', verb],
+    args: '<playbookId>',
+    summary,
+    run: (args, io) => {
+      if (args.length !== 1) throw new UsageError('expected <playbookId>');
+      return withPlaybookStore(io, async (store) => {
+        await setStatus(store, args[0]!, status, new Date());
+        io.out(`${args[0]} ${status}`);
+        return 0;
+      });
+    },
+  };
+}
+
+export const playbooksPause = statusCommand(
+  'paused',
+  'pause',
+  'no new entries until activated again; runs in flight go on',
+);
+export const playbooksRetire = statusCommand(
+  'retired',
+  'retire',
+  'take out of service: no new entries; runs in flight go on',
+);
+
+export const playbooksList: CliCommand = {
+  words: ['playbooks', 'list'],
+  args: '',
+  summary: 'each published playbook with its status and active version',
+  run: (_args, io) =>
+    withPlaybookStore(io, async (store) => {
+      for (const state of await listStates(store)) {
+        const active =
+          state.activeHash === undefined ? '-' : `v${state.version ?? '?'} ${state.activeHash.slice(0, 12)}`;
+        io.out(`${state._id.padEnd(28)} ${state.status.padEnd(8)} ${active}`);
+      }
+      return 0;
+    }),
+};

@@ -1,0 +1,53 @@
+import { CATALOG_EVENT_TYPES, type EventType } from '../../events/schema';
+import type { InputIssue } from '../../validation/issues';
+import type { Playbook } from '../schema';
+
+/*
+ * A catalog event names a product, not a customer: a playbook it triggers must say whom it reaches
+ * (`trigger.fanOut`), and a customer event, which names its customer, must not. The client checks
+ * the same rule before routing to playbooks built in code.
+ */
+
+function isCatalogType(type: EventType): boolean {
+  return (CATALOG_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+export function fanOutIssues(playbook: Playbook): InputIssue[] {
+  const { event, fanOut } = playbook.trigger;
+  if (!isCatalogType(event)) {
+    return fanOut === undefined
+      ? []
+      : [
+          {
+            path: 'trigger.fanOut',
+            message: `only for catalog events (${CATALOG_EVENT_TYPES.join(', ')}): ${event} already names its customer, so remove fanOut`,
+          },
+        ];
+  }
+  if (fanOut === undefined) {
+    return [
+      {
+        path: 'trigger.fanOut',
+        message: `missing: ${event} has no customer, so say whom it reaches, e.g. fanOut: { to: [wishlisted, viewed], lookback: 90d }`,
+      },
+    ];
+  }
+  const toTier = fanOut.to.includes('tier');
+  if (toTier && fanOut.tiers === undefined && event !== 'product.launched') {
+    return [
+      {
+        path: 'trigger.fanOut.tiers',
+        message: `missing: fanOut.to includes tier, so list them, e.g. tiers: [gold, platinum] (only product.launched can take them from its earlyAccessTiers)`,
+      },
+    ];
+  }
+  if (!toTier && fanOut.tiers !== undefined) {
+    return [
+      {
+        path: 'trigger.fanOut.tiers',
+        message: 'only used when fanOut.to includes tier: add tier to to, or remove tiers',
+      },
+    ];
+  }
+  return [];
+}

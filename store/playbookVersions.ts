@@ -1,0 +1,166 @@
+import type { Collection, Db } from 'mongodb';
+import { playbookHash } from '../playbooks/hash';
+import type { Playbook } from '../playbooks/schema';
+import { isDuplicateKeyError } from './collections';
+
+/** An immutable published definition. */
+export interface PlaybookVersionRecord {
+  playbookId: string;
+  hash: string;
+  /** The author's label from the file. */
+  version: number;
+  definition: Playbook;
+  publishedAt: Date;
+  source?: string;
+}
+
+export type PlaybookStatus = 'draft' | 'active' | 'paused' | 'retired';
+
+/** Which version new entries use, and whether they may enter at all. Runs in flight are unaffected. */
+export interface PlaybookStateRecord {
+  _id: string;
+  status: PlaybookStatus;
+  activeHash?: string;
+  updatedAt: Date;
+  /** Every lifecycle command, newest last: who can prove what was live when. */
+  log: { at: Date; action: string; hash?: string }[];
+}
+
+export function playbookCollections(db: Db) {
+  return {
+    versions: db.collection<PlaybookVersionRecord>('playbook_versions'),
+    states: db.collection<PlaybookStateRecord>('playbook_states'),
+  };
+}
+export type PlaybookCollections = ReturnType<typeof playbookCollections>;
+
+export async function ensurePlaybookIndexes(db: Db): Promise<void> {
+  const { versions } = playbookCollections(db);
+  await versions.createIndex({ playbookId: 1, hash: 1 }, { unique: true, name: 'version_unique' });
+  await versions.createIndex({ playbookId: 1, publishedAt: -1 }, { name: 'latest' });
+}
+
+export interface Published {
+  playbookId: string;
+  version: number;
+  hash: string;
+  /** False when this exact definition was published before: publishing is idempotent. */
+  created: boolean;
+}
+
+export async function publishVersion(
+  { versions, states }: PlaybookCollections,
+  playbook: Playbook,
+  now: Date,
+  source?: string,
+): Promise<Published> {
+  const hash = playbookHash(playbook);
+  let created = true;
+  try {
+    await versions.insertOne({
+      playbookId: playbook.id,
+      hash,
+      version: playbook.version,
+      definition: playbook,
+      publishedAt: now,
+      ...(source !== undefined && { source }),
+    });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    created = false;
+  }
+  if (created) {
+    await upsertState(states, playbook.id, { action: 'publish', hash }, now);
+  }
+  return { playbookId: playbook.id, version: playbook.version, hash, created };
+}
+
+async function upsertState(
+  states: Collection<PlaybookStateRecord>,
+  playbookId: string,
+  entry: { action: string; hash?: string },
+  now: Date,
+  set: Partial<PlaybookStateRecord> = {},
+): Promise<void> {
+  await states.updateOne(
+    { _id: playbookId },
+    {
+      $set: { ...set, updatedAt: now },
+      $setOnInsert: set.status === undefined ? { status: 'draft' as const } : {},
+      $push: { log: { at: now, ...entry } },
+    },
+    { upsert: true },
+  );
+}
+
+export class PlaybookLifecycleError extends Error {
+  override readonly name = 'PlaybookLifecycleError';
+}
+
+/** Activates a published version (default: the latest published) for new entries. */
+export async function activate(
+  collections: PlaybookCollections,
+  playbookId: string,
+  now: Date,
+  hashPrefix?: string,
+): Promise<PlaybookVersionRecord> {
+  const candidates = await collections.versions.find({ playbookId }, { sort: { publishedAt: -1 } }).toArray();
+  if (candidates.length === 0)
+    throw new PlaybookLifecycleError(`playbook ${playbookId} has no published version`);
+  const matching =
+    hashPrefix === undefined
+      ? candidates.slice(0, 1)
+      : candidates.filter((v) => v.hash.startsWith(hashPrefix));
+  if (matching.length !== 1) {
+    throw new PlaybookLifecycleError(
+      `playbook ${playbookId}: ${matching.length === 0 ? 'no' : 'more than one'} version matches "${hashPrefix}"`,
+    );
+  }
+  const record = matching[0]!;
+  await upsertState(collections.states, playbookId, { action: 'activate', hash: record.hash }, now, {
+    status: 'active',
+    activeHash: record.hash,
+  });
+  return record;
+}
+
+/** Pause (new entries wait for reactivation) or retire (taken out of service); runs in flight go on. */
+export async function setStatus(
+  { states }: PlaybookCollections,
+  playbookId: string,
+  status: 'paused' | 'retired',
+  now: Date,
+): Promise<void> {
+  const state = await states.findOne({ _id: playbookId });
+  if (!state) throw new PlaybookLifecycleError(`playbook ${playbookId} was never published`);
+  if (state.status === status)
+    throw new PlaybookLifecycleError(`playbook ${playbookId} is already ${status}`);
+  await upsertState(states, playbookId, { action: status === 'paused' ? 'pause' : 'retire' }, now, {
+    status,
+  });
+}
+
+export async function listStates(
+  collections: PlaybookCollections,
+): Promise<(PlaybookStateRecord & { version?: number })[]> {
+  const states = await collections.states.find({}, { sort: { _id: 1 } }).toArray();
+  return Promise.all(
+    states.map(async (state) => {
+      if (state.activeHash === undefined) return state;
+      const v = await collections.versions.findOne({ playbookId: state._id, hash: state.activeHash });
+      return v ? { ...state, version: v.version } : state;
+    }),
+  );
+}
+
+/** The definitions new entries use: the active version of every active playbook. */
+export async function activePlaybooks(collections: PlaybookCollections): Promise<Playbook[]> {
+  const active = await collections.states.find({ status: 'active' }, { sort: { _id: 1 } }).toArray();
+  const out: Playbook[] = [];
+  for (const state of active) {
+    if (state.activeHash === undefined) continue;
+    const version = await collections.versions.findOne({ playbookId: state._id, hash: state.activeHash });
+    if (version) out.push(version.definition);
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { connectJourneyClient, type ConnectedJourneyClient } from '../client/connect';
+import { loadConfig } from '../config/env';
+import { launchChromium } from '../devstack/browser';
+import { withWaits } from '../devstack/fastPlaybooks';
+import { startStack, type Stack } from '../devstack/stack';
+import { startWorkerProcess, type WorkerProcess } from '../devstack/workerProcess';
+import { journeyId } from '../engine/interpreter/entry';
+import { loadPlaybooks } from '../playbooks/load';
+import { upsertProfile } from '../store/profiles';
+import { cartUpdated, uniqueId } from './support/events';
+import { tempDir } from './support/servers';
+
+/*
+ * What Ops do: open the Temporal Web UI in a browser, filter runs by CustomerId, and read each
+ * run's playbook and current step. Real dev server, real worker, headless Debian Chromium.
+ */
+describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
+  const dir = tempDir('journeys-ui');
+  let stack: Stack;
+  let worker: WorkerProcess;
+  let connected: ConnectedJourneyClient;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    stack = await startStack({
+      dataDir: dir.path,
+      ...(process.env.MONGODB_URI ? { mongodbUri: process.env.MONGODB_URI } : {}),
+    });
+    const env = {
+      ...stack.env,
+      MONGODB_DB: `ui_${Date.now()}`,
+      TEMPORAL_TASK_QUEUE: `journeys-ui-${Date.now()}`,
+    };
+    worker = await startWorkerProcess(env);
+    const config = loadConfig(env);
+    const cart = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'cart-abandonment')!;
+    // A long wait keeps the run open on its `wait` step while the browser looks at it.
+    connected = await connectJourneyClient(config, {
+      playbooks: [{ ...withWaits(cart, '1h'), holdoutPercent: 0 }],
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await connected?.close();
+    await worker?.stop();
+    await stack?.stop();
+    dir.remove();
+  });
+
+  async function visible(id: string): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      for await (const _run of connected.temporal.workflow.list({ query: `CustomerId = "${id}"` })) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${id} never became visible`);
+  }
+
+  async function textAppears(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of page.frames()) {
+        const text = await frame
+          .locator('body')
+          .innerText({ timeout: 1_000 })
+          .catch(() => '');
+        if (pattern.test(text)) return;
+      }
+      if (Date.now() > deadline) throw new Error(`the page never showed ${String(pattern)}`);
+      await page.waitForTimeout(200);
+    }
+  }
+
+  /** On failure, the screenshot a person would have looked at. */
+  async function check(name: string, assertion: () => Promise<void>): Promise<void> {
+    try {
+      await assertion();
+    } catch (error) {
+      // Written where JOURNEYS_UI_SHOTS says, or into the temporary directory removed afterwards.
+      const shot = join(process.env.JOURNEYS_UI_SHOTS ?? dir.path, `temporal-ui-${name}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      (error as Error).message += ` (screenshot: ${shot}; set JOURNEYS_UI_SHOTS=<dir> to keep it)`;
+      throw error;
+    }
+  }
+
+  it('filters by CustomerId and shows the playbook and current step', async () => {
+    const customer = uniqueId('ui-ada');
+    const other = uniqueId('ui-bob');
+    for (const id of [customer, other]) {
+      await upsertProfile(connected.collections.profiles, id, { email: `${id}@example.test` }, new Date());
+      await connected.journeys.publishEvent(cartUpdated(id));
+    }
+    await visible(customer);
+    await visible(other);
+    const workflowId = journeyId('cart-abandonment', customer);
+
+    const query = encodeURIComponent(`CustomerId = "${customer}"`);
+    await page.goto(`${stack.temporalUiUrl}/namespaces/default/workflows?query=${query}`);
+    await check('list', async () => {
+      await page.getByText(workflowId, { exact: true }).first().waitFor({ timeout: 20_000 });
+      assert.equal(await page.getByText(journeyId('cart-abandonment', other), { exact: true }).count(), 0);
+    });
+
+    await page.getByText(workflowId, { exact: true }).first().click();
+    await page.getByText('User Metadata', { exact: true }).first().click();
+    await check('user-metadata', async () => {
+      // The summary and current details the workflow sets: playbook, version and the step it is on.
+      // The UI renders them as markdown inside sandboxed iframes, so every frame's text is read.
+      await textAppears(new RegExp(`Cart abandonment for ${customer}`));
+      await textAppears(/cart-abandonment\s+v2 · sleeping wait until \S+ · arm treatment/);
+    });
+
+    await page.getByText('Search Attributes', { exact: true }).first().click();
+    await check('search-attributes', async () => {
+      await textAppears(new RegExp(`"CustomerId": "${customer}"`));
+      await textAppears(/"PlaybookId": "cart-abandonment"/);
+      await textAppears(/"PlaybookVersion": "v2@[0-9a-f]{12}"/);
+      await textAppears(/"Step": "wait"/);
+    });
+  });
+});
