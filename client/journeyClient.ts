@@ -79,7 +79,7 @@ export class JourneyClient implements EventPublisher {
       ? fixedPlaybooks(deps.playbooks)
       : (deps.playbooks as PlaybookSource);
     for (const playbook of 'current' in deps.playbooks ? [] : deps.playbooks) {
-      // Playbooks built in code skip the validator: one no event could route fails here, at once.
+      // Playbooks built in code skip the validator: a fan-out mistake fails here, not at routing.
       const [issue] = fanOutIssues(playbook);
       if (issue) throw new Error(`playbook ${playbook.id}: ${issue.path}: ${issue.message}`);
     }
@@ -141,8 +141,9 @@ export class JourneyClient implements EventPublisher {
 
   /**
    * A catalog event goes to each customer a playbook's fan-out reaches, through the same path as
-   * a customer event. Customers stream from MongoDB in pages and enter a bounded number at a time;
-   * a publish that dies mid-way is routed again in full, and each customer's path is idempotent.
+   * a customer event. Customers stream from MongoDB in pages and enter a bounded number at a time.
+   * A publish that dies mid-way is routed again in full: live runs drop the repeated event, and a
+   * run re-entered by it finds its messages' idempotency keys already used.
    */
   private async fanOut(event: CatalogEvent): Promise<Routed> {
     const reached = new ReachedRuns(DELIVERED_TO_LIMIT);

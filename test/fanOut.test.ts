@@ -179,6 +179,7 @@ describe('fan-out helpers', () => {
     let pulled = 0;
     async function* source() {
       for (let i = 0; i < 50; i += 1) {
+        await Promise.resolve(); // as a cursor fetching a page would
         pulled += 1;
         yield i;
       }
@@ -204,7 +205,10 @@ describe('fan-out helpers', () => {
     let started = 0;
     async function* source() {
       try {
-        for (let i = 0; ; i += 1) yield i;
+        for (let i = 0; ; i += 1) {
+          await Promise.resolve();
+          yield i;
+        }
       } finally {
         closed = true;
       }

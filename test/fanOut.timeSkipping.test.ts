@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Decision } from '../engine/interpreter/types';
-import type { CatalogEvent, JourneyEvent, JourneyEventInput } from '../events/schema';
+import type { CatalogEvent, JourneyEvent } from '../events/schema';
 import type { Playbook, PlaybookInput } from '../playbooks/schema';
 import { validatePlaybook } from '../playbooks/validate';
 import { simulate } from '../simulator/simulate';
+import { collections, ensureIndexes } from '../store/collections';
 import type { JourneyResult } from '../workflows/journey';
 import { customerEvent, uniqueId } from './support/events';
 import { startTimeSkippingHarness, TEST_SALT, type TimeSkippingHarness } from './support/timeSkipping';
@@ -64,18 +65,18 @@ describe('catalog events fan out on the time-skipping test server', () => {
       ...(loyaltyTier !== undefined && { loyaltyTier }),
     });
 
-  /** Publishes events through the client, in order; returns them as the simulator should replay them. */
   async function publishAll(playbooks: Playbook[], events: JourneyEvent[]): Promise<void> {
-    for (const event of events) await h.clientWith(playbooks).publishEvent(event as JourneyEventInput);
+    const client = h.clientWith(playbooks);
+    for (const event of events) await client.publishEvent(event);
   }
+  /** Waits for each run to end; one at a time, as the time-skipping server wants it. */
   async function liveDecisions(playbook: Playbook, customers: string[]): Promise<Decision[]> {
-    const results = await Promise.all(
-      customers.map(
-        (id) =>
-          h.env.client.workflow.getHandle(journeyId(playbook.id, id)).result() as Promise<JourneyResult>,
-      ),
-    );
-    return results.flatMap((result) => result.decisions);
+    const decisions: Decision[] = [];
+    for (const id of customers) {
+      const handle = h.env.client.workflow.getHandle(journeyId(playbook.id, id));
+      decisions.push(...((await handle.result()) as JourneyResult).decisions);
+    }
+    return decisions;
   }
   const customersWith = (decisions: Decision[], action: Decision['action']) =>
     [...new Set(decisions.filter((d) => d.action === action).map((d) => d.customerId))].sort();
@@ -189,5 +190,16 @@ describe('catalog events fan out on the time-skipping test server', () => {
 
     const offline = simulate([...profiles, launch], { playbooks: [fixed, early], holdoutSalt: TEST_SALT });
     assert.deepEqual(customersWith(offline.decisions, 'send'), customersWith(live, 'send'));
+  });
+
+  it('ensureIndexes replaces the entry index of a database made before fan-out', async () => {
+    const db = h.servers.db.client.db(`${h.servers.db.databaseName}_old`);
+    const { entries } = collections(db);
+    await entries.createIndex({ playbookId: 1, entryEventId: 1 }, { unique: true, name: 'entry_unique' });
+    await ensureIndexes(db);
+    const index = (await entries.indexes()).find((i) => i.name === 'entry_unique');
+    assert.deepEqual(index?.key, { playbookId: 1, entryEventId: 1, customerId: 1 });
+    assert.equal(index?.unique, true);
+    await db.dropDatabase();
   });
 });
