@@ -1,12 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { assignArm } from '../engine/holdout';
-import {
-  entryKeyValue,
-  eventsOfInterest,
-  journeyId,
-  reentryAllowed,
-  triggers,
-} from '../engine/interpreter/entry';
+import type { Arm } from '../engine/holdout';
+import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
 import { parseDuration } from '../engine/duration';
 import { fanOutPlan } from '../engine/fanOut';
 import { InvalidEventError, parseEvent } from '../events/parse';
@@ -171,15 +165,20 @@ export class JourneyClient implements EventPublisher {
     }
     if (reached.includes(triggerRun)) return reached; // a live run handles a repeated trigger itself
     const profile = await findProfile(this.deps.collections.profiles, customerId);
-    if (!triggers(playbook, event, profile)) return reached;
     const now = this.now();
     const last = await lastEntry(this.deps.collections.entries, playbook.id, customerId, keyValue);
-    if (
-      !reentryAllowed(playbook, last ? { enteredAt: last.enteredAt.getTime() } : undefined, now.getTime())
-    ) {
-      return reached;
-    }
-    await this.enter(playbook, event, customerId, triggerRun, keyValue, now);
+    const past = last ? { enteredAt: last.enteredAt.getTime() } : undefined;
+    const decision = decideEntry(
+      playbook,
+      event,
+      customerId,
+      profile,
+      past,
+      now.getTime(),
+      this.deps.holdoutSalt,
+    );
+    if (!decision.enter) return reached;
+    await this.enter(playbook, event, customerId, triggerRun, keyValue, decision.arm, now);
     return [...reached, triggerRun];
   }
 
@@ -213,9 +212,9 @@ export class JourneyClient implements EventPublisher {
     customerId: string,
     workflowId: string,
     keyValue: string | undefined,
+    arm: Arm,
     now: Date,
   ): Promise<void> {
-    const arm = assignArm(customerId, this.deps.holdoutSalt, playbook.holdoutPercent);
     await recordEntry(this.deps.collections.entries, {
       journeyId: workflowId,
       playbookId: playbook.id,

@@ -1,13 +1,6 @@
 import { parseDuration } from '../engine/duration';
 import { fanOutAudience } from '../engine/fanOut';
-import { assignArm } from '../engine/holdout';
-import {
-  entryKeyValue,
-  eventsOfInterest,
-  journeyId,
-  reentryAllowed,
-  triggers,
-} from '../engine/interpreter/entry';
+import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
 import { basketValue, chooseOffer, type CatalogOffer } from '../engine/offer';
@@ -128,13 +121,24 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
       }
     }
     if (reachedTriggerRun || runs.has(triggerRun)) return;
-    if (!triggers(playbook, event, profiles.get(customerId))) return;
     const entryKey = `${playbook.id}|${customerId}|${keyValue ?? ''}`;
     const last = lastEntries.get(entryKey);
-    if (!reentryAllowed(playbook, last === undefined ? undefined : { enteredAt: last }, now)) return;
+    const past = last === undefined ? undefined : { enteredAt: last };
+    const decision = decideEntry(
+      playbook,
+      event,
+      customerId,
+      profiles.get(customerId),
+      past,
+      now,
+      options.holdoutSalt,
+    );
+    if (!decision.enter) return;
     lastEntries.set(entryKey, now);
-    const arm = assignArm(customerId, options.holdoutSalt, playbook.holdoutPercent);
-    const start = startRun({ playbook, journeyId: triggerRun, customerId, trigger: event, arm }, now);
+    const start = startRun(
+      { playbook, journeyId: triggerRun, customerId, trigger: event, arm: decision.arm },
+      now,
+    );
     const run: LiveRun = { playbook, state: start.state };
     runs.set(triggerRun, run);
     const own = owner(playbook.id, customerId);

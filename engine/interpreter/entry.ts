@@ -1,6 +1,7 @@
 import type { EventType, JourneyEvent } from '../../events/schema';
 import type { EventMatcher, Playbook } from '../../playbooks/schema';
 import { parseDuration } from '../duration';
+import { assignArm, type Arm } from '../holdout';
 import type { Profile } from '../profile';
 import { evaluate, valueAt, type EvalContext } from './context';
 
@@ -69,4 +70,25 @@ export function eventsOfInterest(playbook: Playbook): Set<EventType> {
   for (const goal of playbook.exit?.goals ?? []) types.add(goal.event);
   for (const step of playbook.steps) if (step.type === 'waitForEvent') types.add(step.event);
   return types;
+}
+
+export type EntryDecision = { enter: true; arm: Arm } | { enter: false; reason: 'trigger' | 'reentry' };
+
+/**
+ * Whether a customer with no live run enters a playbook on this event, and in which arm: trigger
+ * filter and audience, then the re-entry policy, then the holdout. The one rule both the client
+ * and the simulator apply; they differ only in where they look up the profile and the last entry.
+ */
+export function decideEntry(
+  playbook: Playbook,
+  event: JourneyEvent,
+  customerId: string,
+  profile: Profile | undefined,
+  last: PastEntry | undefined,
+  now: number,
+  holdoutSalt: string,
+): EntryDecision {
+  if (!triggers(playbook, event, profile)) return { enter: false, reason: 'trigger' };
+  if (!reentryAllowed(playbook, last, now)) return { enter: false, reason: 'reentry' };
+  return { enter: true, arm: assignArm(customerId, holdoutSalt, playbook.holdoutPercent) };
 }
