@@ -70,11 +70,11 @@ export const simulateCommand: CliCommand = {
       io.err(`cannot read "${opts.events}": ${(error as Error).message}`);
       return 2;
     }
-    const events =
-      from === undefined ? read.events : read.events.filter((e) => Date.parse(e.occurredAt) >= from);
-    const result = simulate(events, {
+    // Events before --from still build profiles and interaction history; they just enter no run.
+    const result = simulate(read.events, {
       playbooks,
       holdoutSalt: opts.salt ?? process.env.HOLDOUT_SALT ?? DEFAULT_SALT,
+      ...(from !== undefined && { from }),
       ...(until !== undefined && { until }),
     });
     for (const decision of result.decisions) io.out(JSON.stringify(decision));

@@ -16,6 +16,11 @@ export interface SimulationOptions {
   playbooks: readonly Playbook[];
   holdoutSalt: string;
   offers?: readonly CatalogOffer[];
+  /**
+   * Events before this instant only build state (profiles, who viewed or wishlisted what): they
+   * enter no run and reach none, as if the playbooks had been activated at `from`.
+   */
+  from?: number;
   /** Stop the virtual clock here; runs still waiting are left as they are. Default: run to the end. */
   until?: number;
 }
@@ -146,8 +151,9 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     settle(triggerRun, run, start, now);
   };
 
-  const route = (event: JourneyEvent, now: number): void => {
+  const route = (event: JourneyEvent, now: number, warmUp: boolean): void => {
     if (isCatalogEvent(event)) {
+      if (warmUp) return;
       // The same fan-out rule as the client, over in-memory indexes instead of MongoDB.
       for (const playbook of options.playbooks) {
         for (const customerId of fanOutAudience(playbook, event, audience)) {
@@ -162,6 +168,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
       profiles.set(event.customerId, applyChanges(profile, changes));
     }
     audience.record(event, now);
+    if (warmUp) return;
     for (const playbook of options.playbooks) routeTo(playbook, event, event.customerId, now);
   };
 
@@ -172,7 +179,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     if (seen.has(event.eventId)) continue; // the same event published twice has the effect of once
     seen.add(event.eventId);
     count += 1;
-    route(event, at);
+    route(event, at, options.from !== undefined && at < options.from);
   }
   runTimersUntil(options.until ?? Number.POSITIVE_INFINITY);
   return { decisions, summary: summarize(decisions), events: count };

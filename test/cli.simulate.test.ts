@@ -69,6 +69,20 @@ describe('journeys simulate', () => {
     assert.equal((JSON.parse(result.out.at(-1)!) as { events: number }).events, 50);
   });
 
+  it('--from lets earlier events build profiles without entering runs', async () => {
+    const from = '2026-08-20T00:00:00Z';
+    const result = await run(['simulate', '--events', file, '--salt', 's', '--from', from]);
+    assert.equal(result.code, 0, result.err.join('\n'));
+    const decisions = result.out.slice(0, -1).map((l) => JSON.parse(l) as { at: string; action: string });
+    assert.ok(decisions.length > 0);
+    assert.ok(
+      decisions.every((d) => d.at >= from),
+      'no decision before --from',
+    );
+    // Customers created before --from still have their email: their reminders go out.
+    assert.ok(decisions.some((d) => d.action === 'send'));
+  });
+
   it('refuses a missing --events with a usage error', async () => {
     const result = await run(['simulate']);
     assert.equal(result.code, 2);
