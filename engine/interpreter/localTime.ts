@@ -119,3 +119,17 @@ export function nextOpening(
   }
   return now; // unreachable for a non-empty day list; never wait forever
 }
+
+/** The instant the customer's local day containing `instant` began. */
+export function startOfLocalDay(instant: number, timeZone: string): number {
+  const p = localParts(instant, timeZone);
+  return instantOfLocal(p.year, p.month, p.day, 0, timeZone);
+}
+
+/** The instant the customer's local week (starting on `weekStart`) containing `instant` began. */
+export function startOfLocalWeek(instant: number, timeZone: string, weekStart: Weekday = 'mon'): number {
+  const p = localParts(instant, timeZone);
+  const back = (WEEKDAYS.indexOf(p.weekday) - WEEKDAYS.indexOf(weekStart) + 7) % 7;
+  const day = new Date(Date.UTC(p.year, p.month - 1, p.day - back));
+  return instantOfLocal(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), 0, timeZone);
+}
