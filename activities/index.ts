@@ -6,6 +6,10 @@ import type { JourneyEvent } from '../events/schema';
 import type { Collections } from '../store/collections';
 import { recordSuppression } from '../store/deliveries';
 import { findProfile, updateProfileFields } from '../store/profiles';
+import { capLabel } from '../engine/interpreter/sendPolicy';
+import type { CalendarContext } from '../engine/policy/caps';
+import type { CapRule } from '../policy/schema';
+import { reserveContactSlot } from '../store/contactLedger';
 import { createSendEmail } from './sendEmail';
 import { createSendSms } from './sendSms';
 import type { SuppressionInput } from './types';
@@ -26,7 +30,7 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const { deliveries, profiles, offers } = deps.collections;
+  const { deliveries, profiles, offers, ledger } = deps.collections;
   return {
     async loadProfile(customerId: string): Promise<Profile> {
       return findProfile(profiles, customerId);
@@ -54,8 +58,36 @@ export function createActivities(deps: ActivityDeps) {
         now().getTime(),
       );
     },
-    sendEmail: createSendEmail({ deliveries, mailer: deps.mailer, from: deps.mailFrom, now }),
-    sendSms: createSendSms({ deliveries, twilio: deps.twilio, from: deps.smsFrom, now }),
+    /** Takes a slot under the run's caps, atomically per customer; refused, it says which cap and until when. */
+    async reserveSlot(input: {
+      customerId: string;
+      playbookId: string;
+      key: string;
+      channel: 'email' | 'sms';
+      transactional: boolean;
+      caps: CapRule[];
+      calendar: CalendarContext;
+      /** The run's time of decision (epoch ms): the caps are judged, and the slot dated, at that instant. */
+      at: number;
+    }): Promise<{ reserved: true } | { reserved: false; rule: string; freesAt: number }> {
+      const result = await reserveContactSlot(ledger, {
+        customerId: input.customerId,
+        key: input.key,
+        candidate: {
+          channel: input.channel,
+          playbookId: input.playbookId,
+          transactional: input.transactional,
+        },
+        rules: input.caps,
+        calendar: input.calendar,
+        now: input.at,
+      });
+      return result.reserved
+        ? { reserved: true }
+        : { reserved: false, rule: capLabel(result.decision.rule), freesAt: result.decision.freesAt };
+    },
+    sendEmail: createSendEmail({ deliveries, ledger, mailer: deps.mailer, from: deps.mailFrom, now }),
+    sendSms: createSendSms({ deliveries, ledger, twilio: deps.twilio, from: deps.smsFrom, now }),
     async recordSuppression({ context, reason, channel, to, subject }: SuppressionInput): Promise<void> {
       await recordSuppression(
         deliveries,

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { Collection } from 'mongodb';
-import type { DeliveryRecord } from '../store/collections';
+import type { DeliveryRecord, LedgerDoc } from '../store/collections';
+import { releaseContactSlot } from '../store/contactLedger';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import { settledResult } from './settledResult';
 import { ErrorType } from './errors';
@@ -10,6 +11,8 @@ import type { DeliveryContext, EmailMessage, SendResult } from './types';
 
 export interface SendEmailDeps {
   deliveries: Collection<DeliveryRecord>;
+  /** A permanently refused message gives its cap slot back: caps count what went out. */
+  ledger: Collection<LedgerDoc>;
   mailer: Transporter;
   from: string;
   now: () => Date;
@@ -57,6 +60,7 @@ export function createSendEmail(deps: SendEmailDeps) {
           { status: 'failed', reason },
           deps.now(),
         );
+        await releaseContactSlot(deps.ledger, context.customerId, context.idempotencyKey);
         throw ApplicationFailure.nonRetryable(reason, ErrorType.PermanentDeliveryFailure, { to });
       }
       throw error; // 4xx and connection errors are transient: Temporal retries with the same key.

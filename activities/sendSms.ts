@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Collection } from 'mongodb';
 import type { Twilio } from 'twilio';
-import type { DeliveryRecord } from '../store/collections';
+import type { DeliveryRecord, LedgerDoc } from '../store/collections';
+import { releaseContactSlot } from '../store/contactLedger';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
 import { ErrorType } from './errors';
 import { settledResult } from './settledResult';
@@ -9,6 +10,8 @@ import type { DeliveryContext, SendResult } from './types';
 
 export interface SendSmsDeps {
   deliveries: Collection<DeliveryRecord>;
+  /** A permanently refused message gives its cap slot back: caps count what went out. */
+  ledger: Collection<LedgerDoc>;
   twilio: Twilio;
   from: string;
   now: () => Date;
@@ -40,6 +43,7 @@ export function createSendSms(deps: SendSmsDeps) {
           { status: 'failed', reason },
           deps.now(),
         );
+        await releaseContactSlot(deps.ledger, context.customerId, context.idempotencyKey);
         throw ApplicationFailure.nonRetryable(reason, ErrorType.PermanentDeliveryFailure, { to, code });
       }
       throw error;

@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb';
 import type { Config } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporalConnection';
 import type { Playbook } from '../playbooks/schema';
+import { loadPolicy } from '../policy/load';
 import { ensurePlaybookIndexes, playbookCollections } from '../store/playbookVersions';
 import { collections, ensureIndexes, type Collections } from '../store/collections';
 import { JourneyClient } from './journeyClient';
@@ -26,6 +27,7 @@ export async function connectJourneyClient(
 ): Promise<ConnectedJourneyClient> {
   const mongo = await MongoClient.connect(config.mongo.uri);
   try {
+    const policy = loadPolicy(config.policyFile);
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
     await ensurePlaybookIndexes(db);
@@ -38,6 +40,7 @@ export async function connectJourneyClient(
       taskQueue: config.temporal.taskQueue,
       playbooks: options.playbooks ?? new StoredPlaybooks(playbookCollections(db)),
       holdoutSalt: config.holdoutSalt,
+      policy,
     });
     return {
       journeys,

@@ -13,6 +13,8 @@ import {
 import type { EventPublisher, PublishOutcome } from '../ingest/publisher';
 import { fanOutIssues } from '../playbooks/rules/fanOut';
 import type { Playbook } from '../playbooks/schema';
+import type { ContactPolicy } from '../policy/schema';
+import { runPolicy } from '../engine/policy/effective';
 import { audienceOf } from '../store/audience';
 import type { Collections } from '../store/collections';
 import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSource';
@@ -32,6 +34,8 @@ export interface JourneyClientDeps {
   /** The definitions new runs start with: fixed ones, or the active versions in MongoDB. */
   playbooks: readonly Playbook[] | PlaybookSource;
   holdoutSalt: string;
+  /** The workspace contact policy new runs apply to their sends; omitted, sends are not capped. */
+  policy?: ContactPolicy;
   now?: () => Date;
 }
 
@@ -232,6 +236,7 @@ export class JourneyClient implements EventPublisher {
       customerId,
       arm,
       trigger: event,
+      ...(this.deps.policy !== undefined && { policy: runPolicy(this.deps.policy, playbook.id) }),
     };
     // If another publisher started this run a moment ago, this only signals it, which is harmless.
     await this.deps.temporal.workflow.signalWithStart<typeof journeyWorkflow, [JourneyEvent]>(

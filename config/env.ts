@@ -32,6 +32,7 @@ const EXPECTED = {
   TWILIO_API_BASE_URL: 'an http(s) URL of a Twilio-compatible API; leave unset for Twilio itself',
   HOLDOUT_SALT: 'a non-empty string; changing it reshuffles every holdout',
   PLAYBOOKS_DIR: 'the directory of the active playbook files',
+  POLICY_FILE: 'the contact policy file (YAML or JSON)',
   WORKFLOW_BUNDLE_PATH: 'the path of a prebuilt workflow bundle (npm run build:bundle)',
   INGEST_TOKENS:
     'comma-separated bearer tokens the HTTP ingestion endpoint accepts (letters, digits, ._~+/-)',
@@ -73,6 +74,7 @@ const EnvSchema = z.object({
   TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   HOLDOUT_SALT: nonEmpty.default('journeys-holdout-v1'),
   PLAYBOOKS_DIR: nonEmpty.default(resolve(__dirname, '..', 'playbooks')),
+  POLICY_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'workspace.yaml')),
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
   INGEST_TOKENS: nonEmpty.regex(TOKEN_LIST).optional(),
   INGEST_PORT: integer(1, 65535).default(8080),
@@ -102,6 +104,7 @@ export interface Config {
   twilio: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
   holdoutSalt: string;
   playbooksDir: string;
+  policyFile: string;
   workflowBundlePath?: string;
   /** The HTTP ingestion endpoint; `tokens` is empty when INGEST_TOKENS is unset. */
   ingest: { tokens: string[]; port: number; maxBodyBytes: number };
@@ -164,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM },
     holdoutSalt: e.HOLDOUT_SALT,
     playbooksDir: e.PLAYBOOKS_DIR,
+    policyFile: e.POLICY_FILE,
     ingest: {
       tokens: e.INGEST_TOKENS === undefined ? [] : e.INGEST_TOKENS.split(',').map((token) => token.trim()),
       port: e.INGEST_PORT,

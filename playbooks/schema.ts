@@ -140,6 +140,10 @@ export const SendStep = z.strictObject({
   fallback: z.enum(['email', 'sms']).optional(),
   template: z.string().min(1),
   purpose: z.enum(['marketing', 'transactional']).default('marketing'),
+  /** When a frequency cap blocks the send: skip it and go on (default), or wait until the cap frees up. */
+  onCap: z.enum(['skip', 'defer']).default('skip'),
+  /** When the send falls in quiet hours: wait until they end (default), or drop it and go on. */
+  onQuietHours: z.enum(['defer', 'drop']).default('defer'),
 });
 export const UpdateStep = z.strictObject({
   ...stepBase,

@@ -8,6 +8,10 @@ import type { Profile } from '../engine/profile';
 import { applyChanges, profileChanges, stepChanges } from '../engine/profileProjection';
 import { isCatalogEvent, type JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
+import type { ContactPolicy } from '../policy/schema';
+import { capLabel } from '../engine/interpreter/sendPolicy';
+import { checkCaps, type LedgerEntry } from '../engine/policy/caps';
+import { runPolicy } from '../engine/policy/effective';
 import { MemoryAudienceIndexes } from './audienceIndex';
 import { summarize, type PlaybookSummary } from './summary';
 import { TimerQueue } from './timerQueue';
@@ -16,6 +20,8 @@ export interface SimulationOptions {
   playbooks: readonly Playbook[];
   holdoutSalt: string;
   offers?: readonly CatalogOffer[];
+  /** The workspace contact policy, as the client applies it at entry; omitted, sends are not capped. */
+  policy?: ContactPolicy;
   /**
    * Events before this instant only build state (profiles, who viewed or wishlisted what): they
    * enter no run and reach none, as if the playbooks had been activated at `from`.
@@ -55,6 +61,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   const seen = new Set<string>();
   const timers = new TimerQueue();
   const offers = options.offers ?? [];
+  const ledgers = new Map<string, LedgerEntry[]>();
   const audience = new MemoryAudienceIndexes(profiles);
 
   const perform = (effect: Effect, state: RunState, now: number): RunInput => {
@@ -76,6 +83,20 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
         const profile = profiles.get(state.customerId) ?? { customerId: state.customerId };
         profiles.set(state.customerId, applyChanges(profile, stepChanges(profile, effect)));
         return { kind: 'profileUpdated' };
+      }
+      case 'reserveSlot': {
+        // The same cap rule as the MongoDB reserve, over an in-memory ledger per customer.
+        const entries = ledgers.get(state.customerId) ?? [];
+        const candidate = {
+          channel: effect.channel,
+          playbookId: state.playbookId,
+          transactional: effect.transactional,
+        };
+        const decision = checkCaps(effect.caps, entries, candidate, now, effect.calendar);
+        if (!decision.ok)
+          return { kind: 'slotRefused', rule: capLabel(decision.rule), freesAt: decision.freesAt };
+        ledgers.set(state.customerId, [...entries, { ...candidate, at: now, key: effect.idempotencyKey }]);
+        return { kind: 'slotReserved' };
       }
       case 'deliver':
         return effect.action === 'send'
@@ -141,7 +162,14 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     if (!decision.enter) return;
     lastEntries.set(entryKey, now);
     const start = startRun(
-      { playbook, journeyId: triggerRun, customerId, trigger: event, arm: decision.arm },
+      {
+        playbook,
+        journeyId: triggerRun,
+        customerId,
+        trigger: event,
+        arm: decision.arm,
+        ...(options.policy !== undefined && { policy: runPolicy(options.policy, playbook.id) }),
+      },
       now,
     );
     const run: LiveRun = { playbook, state: start.state };

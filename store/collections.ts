@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { CatalogOffer } from '../engine/offer';
+import type { LedgerEntry } from '../engine/policy/caps';
 import type { Profile } from '../engine/profile';
 import type { JourneyEvent } from '../events/schema';
 
@@ -75,12 +76,21 @@ export interface EventRecord {
   payload: JourneyEvent;
 }
 
+/** One customer's recent sends and reservations, in one document so a reserve is one atomic write. */
+export interface LedgerDoc {
+  _id: string;
+  version: number;
+  entries: LedgerEntry[];
+  updatedAt: Date;
+}
+
 export interface Collections {
   deliveries: Collection<DeliveryRecord>;
   profiles: Collection<ProfileRecord>;
   events: Collection<EventRecord>;
   entries: Collection<EntryRecord>;
   offers: Collection<CatalogOffer>;
+  ledger: Collection<LedgerDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -90,6 +100,7 @@ export function collections(db: Db): Collections {
     events: db.collection<EventRecord>('events'),
     entries: db.collection<EntryRecord>('entries'),
     offers: db.collection<CatalogOffer>('offers'),
+    ledger: db.collection<LedgerDoc>('contact_ledger'),
   };
 }
 

@@ -5,18 +5,11 @@ import {
   longestWindow,
   type CalendarContext,
   type CapDecision,
-  type LedgerEntry,
   type SendCandidate,
 } from '../engine/policy/caps';
-import { isDuplicateKeyError } from './collections';
+import { isDuplicateKeyError, type LedgerDoc } from './collections';
 
-/** One customer's recent sends and reservations, in one document so a reserve is one atomic write. */
-export interface LedgerDoc {
-  _id: string;
-  version: number;
-  entries: LedgerEntry[];
-  updatedAt: Date;
-}
+export type { LedgerDoc } from './collections';
 
 export function contactLedger(db: Db): Collection<LedgerDoc> {
   return db.collection<LedgerDoc>('contact_ledger');

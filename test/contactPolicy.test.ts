@@ -106,6 +106,11 @@ describe('frequency caps', () => {
     );
   });
 
+  it('counts a slot dated a moment after now, as another worker’s clock may', () => {
+    const ledger = [sent('2026-11-23T09:00:00.005Z', 'email')];
+    assert.equal(checkCaps(policy.caps, ledger, email, at('2026-11-23T09:00:00Z'), stockholm).ok, false);
+  });
+
   it('transactional sends are exempt but still counted', () => {
     const receipt = [sent('2026-11-23T08:00:00Z', 'email', 'receipts', true)];
     assert.equal(

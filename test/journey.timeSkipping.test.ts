@@ -252,6 +252,8 @@ describe('journeys on the time-skipping test server', () => {
           channel: 'email',
           template: 'seen',
           purpose: 'marketing',
+          onCap: 'skip',
+          onQuietHours: 'defer',
           next: 'listen',
         },
         { id: 'end', type: 'exit', reason: 'quiet' },

@@ -4,6 +4,8 @@ import { customerInArm } from '../devstack/sampleCustomers';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Decision } from '../engine/interpreter/types';
 import type { JourneyEvent } from '../events/schema';
+import { withWaits } from '../devstack/fastPlaybooks';
+import { loadPolicy } from '../policy/load';
 import { simulate } from '../simulator/simulate';
 import type { JourneyResult } from '../workflows/journey';
 import { CAP, TEE, cartUpdated, customerEvent, orderPlaced, uniqueId } from './support/events';
@@ -46,6 +48,9 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
 
   it('on one scenario of five customers', async () => {
     const playbook = cartPlaybook({ holdoutPercent: 50 });
+    // A second playbook on the same trigger, an hour later: the contact policy caps it in both engines.
+    const twin = withWaits({ ...playbook, id: 'cart-twin' }, '2h');
+    const policy = { ...loadPolicy(), quietHours: [] }; // quiet hours would make the result depend on the hour
     const tag = uniqueId('p');
     const treated = (name: string) => customerInArm(`${tag}-${name}`, 'treatment', TEST_SALT, 50);
     const [ada, bob, dan, fay] = ['ada', 'bob', 'dan', 'fay'].map(treated) as [
@@ -75,7 +80,7 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
     ];
 
     // Live: publish each event at its moment on the time-skipping server.
-    const client = h.clientWith(playbook);
+    const client = h.clientWith([playbook, twin], policy);
     const start = Date.now();
     let elapsed = 0;
     const timed: JourneyEvent[] = [];
@@ -89,14 +94,18 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
     }
     const live: Decision[] = [];
     for (const id of [ada, bob, carol, dan, fay]) {
-      const result = (await h.env.client.workflow
-        .getHandle(journeyId(playbook.id, id))
-        .result()) as JourneyResult;
-      live.push(...result.decisions);
+      for (const pb of [playbook, twin]) {
+        const run = h.env.client.workflow.getHandle(journeyId(pb.id, id));
+        live.push(...((await run.result()) as JourneyResult).decisions);
+      }
     }
 
     // Offline: the same events, with their moments as occurredAt, through the simulator.
-    const offline = simulate(timed, { playbooks: [playbook], holdoutSalt: TEST_SALT }).decisions;
+    const offline = simulate(timed, {
+      playbooks: [playbook, twin],
+      holdoutSalt: TEST_SALT,
+      policy,
+    }).decisions;
 
     const byCustomer = (lines: string[]) => [...lines].sort();
     assert.deepEqual(byCustomer(comparable(live)), byCustomer(comparable(offline)));
@@ -107,5 +116,7 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
     assert.match(lines, new RegExp(`${carol} cart-abandonment reminder holdout email holdout \\+60m`));
     assert.match(lines, new RegExp(`${dan} cart-abandonment reminder send sms - \\+60m`));
     assert.match(lines, new RegExp(`${fay} cart-abandonment reminder send email - \\+110m`));
+    assert.match(lines, new RegExp(`${ada} cart-twin reminder suppress email cap:email ≤ 1 per day \\+120m`));
+    assert.match(lines, new RegExp(`${dan} cart-twin reminder suppress sms cap:sms ≤ 1 per day \\+120m`));
   });
 });

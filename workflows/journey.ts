@@ -12,7 +12,15 @@ import {
 import type { JourneyActivities } from '../activities';
 import type { Arm } from '../engine/holdout';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
-import type { Decision, Effect, Outcome, RunInput, RunState, StepResult } from '../engine/interpreter/types';
+import type {
+  Decision,
+  Effect,
+  Outcome,
+  RunInput,
+  RunPolicy,
+  RunState,
+  StepResult,
+} from '../engine/interpreter/types';
 import type { JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
 import { renderMessage } from '../engine/template/message';
@@ -32,6 +40,8 @@ export interface JourneyInput {
   customerId: string;
   arm: Arm;
   trigger: JourneyEvent;
+  /** The contact policy for this run's sends, frozen at entry; absent on runs from before policies. */
+  policy?: RunPolicy;
   /** Continue-as-new hands the run over here; absent on a fresh entry. */
   resume?: { state: RunState; decisions: Decision[]; inbox: RunInput[] };
   /** Continue-as-new once history has this many events (default: when the server suggests it). */
@@ -67,6 +77,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
           customerId: input.customerId,
           trigger: input.trigger,
           arm: input.arm,
+          ...(input.policy !== undefined && { policy: input.policy }),
         },
         Date.now(),
       );
@@ -176,6 +187,19 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
     case 'updateProfile':
       await activities.updateProfile({ customerId: state.customerId, ...effect });
       return { kind: 'profileUpdated' };
+    case 'reserveSlot': {
+      const slot = await activities.reserveSlot({
+        customerId: state.customerId,
+        playbookId: state.playbookId,
+        key: effect.idempotencyKey,
+        channel: effect.channel,
+        transactional: effect.transactional,
+        caps: effect.caps,
+        calendar: effect.calendar,
+        at: Date.now(),
+      });
+      return slot.reserved ? { kind: 'slotReserved' } : { kind: 'slotRefused', rule: slot.rule, freesAt: slot.freesAt };
+    }
     case 'deliver':
       return deliver(effect, state);
   }

@@ -7,7 +7,17 @@ import { matches } from './entry';
 import { nextOf, stepById } from './graph';
 import { nextOpening, safeTimeZone } from './localTime';
 import { planRoute } from './route';
-import type { Decision, DecisionAction, Effect, Outcome, RunInput, RunState, StepResult } from './types';
+import { customerTimeZone, quietUntil } from './sendPolicy';
+import type {
+  Decision,
+  DecisionAction,
+  Effect,
+  Outcome,
+  RunInput,
+  RunPolicy,
+  RunState,
+  StepResult,
+} from './types';
 
 /*
  * The journey interpreter: (definition, state, input, now) -> (state, effect?, decisions).
@@ -21,6 +31,8 @@ export interface RunStart {
   customerId: string;
   trigger: JourneyEvent;
   arm: Arm;
+  /** The contact policy for this run's sends; omitted, sends are not capped (as before policies). */
+  policy?: RunPolicy;
 }
 
 const SEEN_EVENT_LIMIT = 1_000;
@@ -71,6 +83,7 @@ export function startRun(start: RunStart, now: number): StepResult {
     position: { kind: 'effect', stepId: first.id, effect: 'loadProfile' },
     pendingEffect: { type: 'loadProfile', stepId: first.id },
     paused: false,
+    ...(start.policy !== undefined && { policy: start.policy }),
     visits: {},
     seenEventIds: [trigger.eventId],
   };
@@ -109,7 +122,7 @@ export function applyInput(playbook: Playbook, state: RunState, input: RunInput,
     case 'wake':
       break;
     default:
-      onEffectResult(playbook, current, input, set, log);
+      onEffectResult(playbook, current, input, set, log, now);
   }
   return advance(playbook, current, now, log);
 }
@@ -118,7 +131,7 @@ export function applyInput(playbook: Playbook, state: RunState, input: RunInput,
 export function nextWakeAt(state: RunState): number | undefined {
   const { position } = state;
   if (position.kind === 'done' || state.paused) return undefined;
-  if (position.kind === 'sleeping' || position.kind === 'waitingForEvent') {
+  if (position.kind === 'sleeping' || position.kind === 'waitingForEvent' || position.kind === 'deferred') {
     return Math.min(position.until, state.deadline);
   }
   return position.kind === 'effect' ? undefined : state.deadline;
@@ -175,9 +188,10 @@ function onEvent(
 function onEffectResult(
   playbook: Playbook,
   state: RunState,
-  input: Extract<RunInput, { kind: 'profileLoaded' | 'offerDecided' | 'delivered' | 'profileUpdated' }>,
+  input: Exclude<RunInput, { kind: 'event' | 'wake' | 'pause' | 'resume' | 'exit' }>,
   set: (s: RunState) => void,
   log: Log,
+  now: number,
 ): void {
   const { position } = state;
   if (position.kind !== 'effect') return; // a late or repeated result: the run has moved on
@@ -186,17 +200,31 @@ function onEffectResult(
   if (input.kind === 'profileLoaded') {
     // A profile load is the first half of a send; elsewhere it only refreshes what we know.
     const loaded = { ...state, profile: input.profile };
-    set(
-      step.type === 'send'
-        ? planSend(playbook, loaded, step, log)
-        : { ...loaded, position: { kind: 'at', stepId: step.id } },
-    );
+    set(step.type === 'send' ? planSend(playbook, loaded, step, log, now) : moveTo(loaded, step.id));
     return;
   }
   if (input.kind === 'offerDecided' && step.type === 'decideOffer') {
     const next =
       input.offer === null && step.onNoOffer !== undefined ? step.onNoOffer : nextOf(playbook, step);
     set(moveTo({ ...state, offer: input.offer }, next));
+    return;
+  }
+  if ((input.kind === 'slotReserved' || input.kind === 'slotRefused') && step.type === 'send') {
+    const send = state.plannedDelivery;
+    if (send === undefined || send.type !== 'deliver' || state.policy === undefined) return;
+    if (input.kind === 'slotReserved') {
+      const offerId = state.offer?.offerId;
+      log.add('send', step.id, { channel: send.channel!, ...(offerId !== undefined && { offerId }) });
+      const { plannedDelivery: _sent, ...rest } = state;
+      set({ ...rest, position: { kind: 'effect', stepId: step.id, effect: 'deliver' }, pendingEffect: send });
+      return;
+    }
+    const reason = `cap:${input.rule}`;
+    set(
+      step.onCap === 'defer'
+        ? deferSend(state, state.policy, step, send, input.freesAt, reason, now, log)
+        : suppressPlanned(state, step, send, reason, log),
+    );
     return;
   }
   if (input.kind === 'delivered' || input.kind === 'profileUpdated') {
@@ -208,7 +236,7 @@ function onEffectResult(
 }
 
 function moveTo(state: RunState, stepId: string | null): RunState {
-  const { pendingEffect: _settled, ...rest } = state;
+  const { pendingEffect: _settled, plannedDelivery: _planned, deferredSince: _since, ...rest } = state;
   return { ...rest, position: stepId === null ? { kind: 'done' } : { kind: 'at', stepId } };
 }
 
@@ -218,6 +246,7 @@ function planSend(
   state: RunState,
   step: Extract<Step, { type: 'send' }>,
   log: Log,
+  now: number,
 ): RunState {
   const visit = state.visits[step.id] ?? 1;
   const idempotencyKey = `${state.runKey}:${step.id}${visit > 1 ? `#${visit}` : ''}`;
@@ -231,22 +260,93 @@ function planSend(
   );
   const offerId = state.offer?.offerId;
   const extra = offerId === undefined ? {} : { offerId };
-  let effect: Effect;
+  let effect: Extract<Effect, { type: 'deliver' }>;
   if ('blocked' in route) {
     log.add('suppress', step.id, { channel: step.channel, reason: route.blocked, ...extra });
     effect = { ...base, action: 'suppress', reason: route.blocked };
   } else if (state.arm === 'control') {
+    // A holdout records what would have gone out; it takes no slot under the caps.
     log.add('holdout', step.id, { channel: route.channel, reason: 'holdout', ...extra });
     effect = { ...base, action: 'suppress', reason: 'holdout', channel: route.channel, to: route.to };
   } else {
-    log.add('send', step.id, { channel: route.channel, ...extra });
     effect = { ...base, action: 'send', channel: route.channel, to: route.to };
+    if (state.policy !== undefined) return gate(state, state.policy, step, effect, now, log);
+    log.add('send', step.id, { channel: route.channel, ...extra });
   }
   return {
     ...state,
     position: { kind: 'effect', stepId: step.id, effect: 'deliver' },
     pendingEffect: effect,
   };
+}
+
+/** Quiet hours first (defer or drop), then a cap reservation; the planned send waits for its outcome. */
+function gate(
+  state: RunState,
+  policy: RunPolicy,
+  step: Extract<Step, { type: 'send' }>,
+  send: Extract<Effect, { type: 'deliver' }>,
+  now: number,
+  log: Log,
+): RunState {
+  const channel = send.channel!;
+  const transactional = step.purpose === 'transactional';
+  const until = quietUntil(state, policy, channel, transactional, now);
+  if (until > now) {
+    if (step.onQuietHours === 'drop') return suppressPlanned(state, step, send, 'quiet-hours', log);
+    return deferSend(state, policy, step, send, until, 'quiet-hours', now, log);
+  }
+  const reserve: Effect = {
+    type: 'reserveSlot',
+    stepId: step.id,
+    idempotencyKey: send.idempotencyKey,
+    channel,
+    transactional,
+    caps: policy.caps,
+    calendar: { timeZone: customerTimeZone(state, policy), weekStartsOn: policy.weekStartsOn },
+  };
+  return {
+    ...state,
+    position: { kind: 'effect', stepId: step.id, effect: 'reserveSlot' },
+    pendingEffect: reserve,
+    plannedDelivery: send,
+  };
+}
+
+function suppressPlanned(
+  state: RunState,
+  step: Extract<Step, { type: 'send' }>,
+  send: Extract<Effect, { type: 'deliver' }>,
+  reason: string,
+  log: Log,
+): RunState {
+  log.add('suppress', step.id, { channel: send.channel!, reason });
+  const { plannedDelivery: _dropped, ...rest } = state;
+  const effect: Effect = { ...send, action: 'suppress', reason };
+  return { ...rest, position: { kind: 'effect', stepId: step.id, effect: 'deliver' }, pendingEffect: effect };
+}
+
+/** Holds a send back until `until`, under the same key; past the policy's maximum deferral it is dropped. */
+function deferSend(
+  state: RunState,
+  policy: RunPolicy,
+  step: Extract<Step, { type: 'send' }>,
+  send: Extract<Effect, { type: 'deliver' }>,
+  until: number,
+  reason: string,
+  now: number,
+  log: Log,
+): RunState {
+  const since = state.deferredSince ?? now;
+  if (until - since > policy.maxDeferralMs) {
+    return suppressPlanned(state, step, send, `${reason}:deferral-expired`, log);
+  }
+  log.add('defer', step.id, {
+    channel: send.channel!,
+    reason: `${reason} until ${new Date(until).toISOString()}`,
+  });
+  const { pendingEffect: _none, plannedDelivery: _later, ...rest } = state;
+  return { ...rest, deferredSince: since, position: { kind: 'deferred', stepId: step.id, until, since } };
 }
 
 /** Runs steps until the run waits for time, an event or an effect, or ends. */
@@ -264,7 +364,10 @@ function advance(playbook: Playbook, start: RunState, now: number, log: Log): St
     }
     if (state.paused) return { state, decisions: log.decisions };
     const deferred = state.deferredEvents?.[0];
-    if (deferred !== undefined && (position.kind === 'sleeping' || position.kind === 'waitingForEvent')) {
+    if (
+      deferred !== undefined &&
+      (position.kind === 'sleeping' || position.kind === 'waitingForEvent' || position.kind === 'deferred')
+    ) {
       const rest = state.deferredEvents!.slice(1);
       const { deferredEvents: _applied, ...base } = state;
       state = rest.length > 0 ? { ...base, deferredEvents: rest } : base;
@@ -282,6 +385,17 @@ function advance(playbook: Playbook, start: RunState, now: number, log: Log): St
     if (position.kind === 'sleeping') {
       if (now < position.until) return { state, decisions: log.decisions };
       state = moveTo(state, position.then);
+      continue;
+    }
+    if (position.kind === 'deferred') {
+      if (now < position.until) return { state, decisions: log.decisions };
+      // Try the same send again, same key, on a fresh profile (it is not a new visit of the step).
+      const retry: Effect = { type: 'loadProfile', stepId: position.stepId };
+      state = {
+        ...state,
+        position: { kind: 'effect', stepId: position.stepId, effect: 'loadProfile' },
+        pendingEffect: retry,
+      };
       continue;
     }
     if (position.kind === 'waitingForEvent') {

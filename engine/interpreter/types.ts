@@ -1,4 +1,5 @@
 import type { JourneyEvent } from '../../events/schema';
+import type { CapRule, QuietHours } from '../../policy/schema';
 import type { Template } from '../../playbooks/schema';
 import type { Arm } from '../holdout';
 import type { OfferDecision } from '../offer';
@@ -13,9 +14,21 @@ export type Position =
   /** In a wait or waitUntil step; continues at `then` (null: the run completes). */
   | { kind: 'sleeping'; stepId: string; until: number; then: string | null }
   | { kind: 'waitingForEvent'; stepId: string; until: number }
+  /** A send held back by quiet hours or a cap; retried at `until` under the same key. */
+  | { kind: 'deferred'; stepId: string; until: number; since: number }
   /** Waiting for the driver to carry out an effect and report back. */
   | { kind: 'effect'; stepId: string; effect: Effect['type'] }
   | { kind: 'done' };
+
+/** The contact policy a run applies to its sends: the workspace's, with the playbook's overrides. */
+export interface RunPolicy {
+  caps: CapRule[];
+  quietHours: QuietHours[];
+  /** Used when the profile has no timezone. */
+  timezone: string;
+  weekStartsOn: 'mon' | 'sun';
+  maxDeferralMs: number;
+}
 
 export type Outcome = { status: 'completed' } | { status: 'exited'; reason: string; eventId?: string };
 
@@ -44,6 +57,12 @@ export interface RunState {
   outcome?: Outcome;
   /** The effect the run waits on (position `effect`), kept until its result arrives. */
   pendingEffect?: Effect;
+  /** Absent on runs started before contact policies existed: they send as they always did. */
+  policy?: RunPolicy;
+  /** The send that waits on its cap reservation. */
+  plannedDelivery?: Effect;
+  /** When the current send was first deferred, for the policy's maximum deferral. */
+  deferredSince?: number;
 }
 
 /** An effect the driver carries out (activity in the workflow, in-memory in the simulator). */
@@ -62,6 +81,15 @@ export type Effect =
       purpose: 'marketing' | 'transactional';
     }
   | {
+      type: 'reserveSlot';
+      stepId: string;
+      idempotencyKey: string;
+      channel: Channel;
+      transactional: boolean;
+      caps: CapRule[];
+      calendar: { timeZone: string; weekStartsOn: 'mon' | 'sun' };
+    }
+  | {
       type: 'updateProfile';
       stepId: string;
       set?: Record<string, string | number | boolean>;
@@ -77,6 +105,9 @@ export type RunInput =
   | { kind: 'offerDecided'; offer: OfferDecision | null }
   | { kind: 'delivered'; status: 'sent' | 'suppressed' | 'failed'; reason?: string }
   | { kind: 'profileUpdated' }
+  | { kind: 'slotReserved' }
+  /** `rule` describes the cap, e.g. `email ≤ 1 per day`. */
+  | { kind: 'slotRefused'; rule: string; freesAt: number }
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'exit'; reason: string };

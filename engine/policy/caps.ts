@@ -51,7 +51,8 @@ function viewOf(window: CapWindow, now: number, calendar: CalendarContext): Wind
   if ('rolling' in window) {
     const span = parseDuration(window.rolling) ?? 0;
     return {
-      contains: (at) => at > now - span && at <= now,
+      // No upper bound: a slot another worker dated a moment "later" (clock skew) still counts.
+      contains: (at) => at > now - span,
       freesAt: (counted) => counted.reduce((min, e) => Math.min(min, e.at), now) + span,
     };
   }
@@ -65,7 +66,7 @@ function viewOf(window: CapWindow, now: number, calendar: CalendarContext): Wind
     window.calendar === 'day'
       ? startOfLocalDay(start + 26 * 3_600_000, timeZone)
       : startOfLocalWeek(start + 8 * DAY, timeZone, weekStartsOn);
-  return { contains: (at) => at >= start && at <= now, freesAt: () => next };
+  return { contains: (at) => at >= start && at < next, freesAt: () => next };
 }
 
 /**

@@ -8,6 +8,7 @@ import { freePort } from '../../devstack/net';
 import { BINARIES } from '../../devstack/paths';
 import { loadPlaybooks } from '../../playbooks/load';
 import type { Playbook } from '../../playbooks/schema';
+import type { ContactPolicy } from '../../policy/schema';
 import { createJourneyWorker } from '../../worker';
 import { startChannelServers, tempDir, type ChannelServers } from './servers';
 
@@ -29,7 +30,7 @@ export interface TimeSkippingHarness {
   servers: ChannelServers;
   taskQueue: string;
   /** A client routing to the given playbooks (default: the cart playbook, holdout 0%). */
-  clientWith(playbooks?: Playbook | Playbook[] | PlaybookSource): JourneyClient;
+  clientWith(playbooks?: Playbook | Playbook[] | PlaybookSource, policy?: ContactPolicy): JourneyClient;
   close(): Promise<void>;
 }
 
@@ -61,13 +62,14 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
       env,
       servers,
       taskQueue,
-      clientWith: (playbooks = cartPlaybook()) =>
+      clientWith: (playbooks = cartPlaybook(), policy) =>
         new JourneyClient({
           temporal: readyEnv.client,
           collections: readyServers.collections,
           taskQueue,
           playbooks: Array.isArray(playbooks) ? playbooks : 'current' in playbooks ? playbooks : [playbooks],
           holdoutSalt: TEST_SALT,
+          ...(policy !== undefined && { policy }),
         }),
       async close() {
         worker.shutdown();
