@@ -198,7 +198,9 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
         calendar: effect.calendar,
         at: Date.now(),
       });
-      return slot.reserved ? { kind: 'slotReserved' } : { kind: 'slotRefused', rule: slot.rule, freesAt: slot.freesAt };
+      return slot.reserved
+        ? { kind: 'slotReserved' }
+        : { kind: 'slotRefused', rule: slot.rule, freesAt: slot.freesAt };
     }
     case 'deliver':
       return deliver(effect, state);
