@@ -6,7 +6,7 @@
 import { connectJourneyClient } from '../client/connect';
 import { loadConfig } from '../config/env';
 import { DEFAULT_DATA_DIR } from '../devstack/paths';
-import { customerInArm } from '../devstack/sampleCustomers';
+import { customerInArm, daytimeZone } from '../devstack/sampleCustomers';
 import { DEFAULT_PORTS, startStack } from '../devstack/stack';
 import { withWaits } from '../devstack/fastPlaybooks';
 import { holdoutBucket, type Arm } from '../engine/holdout';
@@ -88,7 +88,8 @@ async function main(): Promise<void> {
     add('ada', 'treatment', { firstName: 'Ada', email: 'ada@example.test' });
     add('bob', 'treatment', { firstName: 'Bob', email: 'bob@example.test' });
     add('carol', 'control', { firstName: 'Carol', email: 'carol@example.test' });
-    add('dan', 'treatment', { firstName: 'Dan', phone: '+15551230004' });
+    // Dan gets SMS: his timezone is one where it is daytime now, so SMS quiet hours do not hold it back.
+    add('dan', 'treatment', { firstName: 'Dan', phone: '+15551230004', timezone: daytimeZone() });
     add('erin', 'treatment', { firstName: 'Erin', email: 'erin@example.test' });
     for (const { id, profile } of Object.values(people)) {
       await upsertProfile(connected.collections.profiles, id, profile, new Date());

@@ -7,7 +7,7 @@ import { startStack, type Stack } from '../devstack/stack';
 import { journeyId } from '../engine/interpreter/entry';
 import { withWaits } from '../devstack/fastPlaybooks';
 import type { JourneyResult } from '../workflows/journey';
-import { customerInArm } from '../devstack/sampleCustomers';
+import { customerInArm, daytimeZone } from '../devstack/sampleCustomers';
 import { loadPlaybooks } from '../playbooks/load';
 import { upsertProfile } from '../store/profiles';
 import { cartUpdated, orderPlaced, uniqueId } from './support/events';
@@ -130,7 +130,8 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
   it('sends SMS through the real twilio SDK to the Twilio-API endpoint', async () => {
     const id = treated('it-dan');
     const phone = `+1555${String(Date.now()).slice(-7)}`;
-    await upsertProfile(connected.collections.profiles, id, { phone }, new Date());
+    // Daytime for the customer, so the shipped SMS quiet hours do not defer it whenever the test runs.
+    await upsertProfile(connected.collections.profiles, id, { phone, timezone: daytimeZone() }, new Date());
     await connected.journeys.publishEvent(cartUpdated(id));
     assert.equal((await result(id)).outcome.status, 'completed');
     const sms = stack.twilio.messages.filter((m) => m.to === phone);
