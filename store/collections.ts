@@ -76,9 +76,13 @@ export interface EventRecord {
   payload: JourneyEvent;
 }
 
-/** One customer's recent sends and reservations, in one document so a reserve is one atomic write. */
+/**
+ * One version of a customer's recent sends and reservations. Each change inserts the next version
+ * under a unique `_id` (`customer#version`), which makes a reserve one atomic write.
+ */
 export interface LedgerDoc {
   _id: string;
+  customerId: string;
   version: number;
   entries: LedgerEntry[];
   updatedAt: Date;
@@ -116,6 +120,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
     { 'payload.data.sku': 1, type: 1, occurredAt: -1, customerId: 1 },
     { name: 'sku_interactions' },
   );
+  await db
+    .collection('contact_ledger')
+    .createIndex({ customerId: 1, version: -1 }, { name: 'latest_version' });
   await profiles.createIndex({ loyaltyTier: 1, _id: 1 }, { name: 'loyaltyTier' });
   await ensureEntryUnique(entries);
   await entries.createIndex({ playbookId: 1, customerId: 1, enteredAt: -1 }, { name: 'customer_latest' });

@@ -5,6 +5,7 @@ import {
   longestWindow,
   type CalendarContext,
   type CapDecision,
+  type LedgerEntry,
   type SendCandidate,
 } from '../engine/policy/caps';
 import { isDuplicateKeyError, type LedgerDoc } from './collections';
@@ -29,16 +30,64 @@ export interface ReserveRequest {
 }
 
 const MAX_CONFLICTS = 50;
+/** Older snapshots are deleted after a commit; a few are kept for whoever is reading one right now. */
+const KEEP_VERSIONS = 3;
+const PRUNE_EVERY = 8;
 
 export class LedgerContentionError extends Error {
   override readonly name = 'LedgerContentionError';
 }
 
+function versionId(customerId: string, version: number): string {
+  return `${customerId}#${String(version).padStart(12, '0')}`;
+}
+
+/** The customer's current ledger: the newest snapshot. */
+export async function currentLedger(
+  ledger: Collection<LedgerDoc>,
+  customerId: string,
+): Promise<LedgerDoc | null> {
+  return ledger.findOne({ customerId }, { sort: { version: -1 } });
+}
+
 /**
- * Checks the caps and takes a slot in one conditional update of the customer's ledger document
- * (matched on its version), so concurrent sends for one customer from many workflows can never
- * both take the last slot; the loser re-reads and decides again. No multi-document transaction is
- * needed, which FerretDB does not have. Entries older than every window are pruned on the way.
+ * Commits the next version of a customer's ledger, or reports that someone else did first.
+ *
+ * The compare-and-set is an insert under a unique `_id` (`customer#version`), not an update
+ * filtered on the version: FerretDB 1.24 lets several concurrent updates match the same version
+ * (measured: more than one winner in 19 of 20 rounds of 20 writers), while a unique insert has
+ * exactly one winner there and on MongoDB. No multi-document transaction is needed.
+ */
+async function commit(
+  ledger: Collection<LedgerDoc>,
+  customerId: string,
+  previous: LedgerDoc | null,
+  entries: LedgerEntry[],
+  now: number,
+): Promise<boolean> {
+  const version = (previous?.version ?? 0) + 1;
+  try {
+    await ledger.insertOne({
+      _id: versionId(customerId, version),
+      customerId,
+      version,
+      entries,
+      updatedAt: new Date(now),
+    });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+  // Pruning is a write of its own, so it runs every few versions rather than on every commit.
+  if (version % PRUNE_EVERY === 0)
+    await ledger.deleteMany({ customerId, version: { $lte: version - KEEP_VERSIONS } });
+  return true;
+}
+
+/**
+ * Checks the caps and takes a slot atomically per customer: concurrent sends for one customer from
+ * many workflows can never both take the last slot; the loser re-reads and decides again. Entries
+ * older than every window are pruned on the way.
  */
 export async function reserveContactSlot(
   ledger: Collection<LedgerDoc>,
@@ -47,26 +96,13 @@ export async function reserveContactSlot(
   const { customerId, key, candidate, rules, calendar, now } = request;
   const horizon = now - longestWindow(rules);
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
-    const doc = await ledger.findOne({ _id: customerId });
-    const entries = doc?.entries ?? [];
+    const current = await currentLedger(ledger, customerId);
+    const entries = current?.entries ?? [];
     if (entries.some((e) => e.key === key)) return { reserved: true, duplicate: true };
     const decision = checkCaps(rules, entries, candidate, now, calendar);
     if (!decision.ok) return { reserved: false, decision };
     const next = [...entries.filter((e) => e.at > horizon), { ...candidate, at: now, key }];
-    if (!doc) {
-      try {
-        await ledger.insertOne({ _id: customerId, version: 1, entries: next, updatedAt: new Date(now) });
-        return { reserved: true, duplicate: false };
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        continue; // another send created the ledger first: decide again on its contents
-      }
-    }
-    const result = await ledger.updateOne(
-      { _id: customerId, version: doc.version },
-      { $set: { entries: next, version: doc.version + 1, updatedAt: new Date(now) } },
-    );
-    if (result.matchedCount === 1) return { reserved: true, duplicate: false };
+    if (await commit(ledger, customerId, current, next, now)) return { reserved: true, duplicate: false };
   }
   // Transient by nature: the activity's retry policy tries again a moment later.
   throw new LedgerContentionError(
@@ -81,13 +117,10 @@ export async function releaseContactSlot(
   key: string,
 ): Promise<void> {
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
-    const doc = await ledger.findOne({ _id: customerId });
-    if (!doc || !doc.entries.some((e) => e.key === key)) return;
-    const result = await ledger.updateOne(
-      { _id: customerId, version: doc.version },
-      { $set: { entries: doc.entries.filter((e) => e.key !== key), version: doc.version + 1 } },
-    );
-    if (result.matchedCount === 1) return;
+    const current = await currentLedger(ledger, customerId);
+    if (!current || !current.entries.some((e) => e.key === key)) return;
+    const next = current.entries.filter((e) => e.key !== key);
+    if (await commit(ledger, customerId, current, next, Date.now())) return;
   }
   throw new LedgerContentionError(
     `contact ledger of ${customerId}: ${MAX_CONFLICTS} conflicting updates in a row`,

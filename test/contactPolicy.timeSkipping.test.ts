@@ -4,6 +4,7 @@ import { journeyId } from '../engine/interpreter/entry';
 import type { Playbook } from '../playbooks/schema';
 import { loadPolicy } from '../policy/load';
 import type { ContactPolicy } from '../policy/schema';
+import { currentLedger } from '../store/contactLedger';
 import { upsertProfile } from '../store/profiles';
 import type { JourneyResult } from '../workflows/journey';
 import { cartUpdated, uniqueId } from './support/events';
@@ -50,7 +51,7 @@ describe('contact policy on live journeys', () => {
       status: 'suppressed',
     });
     assert.equal(suppressed?.reason, 'cap:email ≤ 1 per day');
-    const ledger = await h.servers.collections.ledger.findOne({ _id: id });
+    const ledger = await currentLedger(h.servers.collections.ledger, id);
     assert.equal(ledger?.entries.length, 1, 'only the message that went out holds a slot');
   });
 
