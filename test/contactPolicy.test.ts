@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkCaps, type LedgerEntry } from '../engine/policy/caps';
+import { planRoute } from '../engine/interpreter/route';
 import { quietHoursEnd } from '../engine/policy/quietHours';
+import type { Profile } from '../engine/profile';
 import { InvalidPolicyError, loadPolicy } from '../policy/load';
 import { tempDir } from './support/servers';
 
@@ -137,5 +139,38 @@ describe('quiet hours', () => {
     assert.equal(quietHoursEnd(policy.quietHours, 'email', due, 'Europe/Stockholm'), due);
     const noon = at('2026-11-23T11:00:00Z');
     assert.equal(quietHoursEnd(policy.quietHours, 'sms', noon, 'Europe/Stockholm'), noon);
+  });
+});
+
+describe('consent by purpose', () => {
+  const profile = (marketing?: boolean): Profile => ({
+    customerId: 'c',
+    email: 'c@example.test',
+    phone: '+46701234567',
+    ...(marketing !== undefined && { consents: { sms: { marketing } } }),
+  });
+
+  it('an opt-out blocks marketing on that channel but not transactional sends', () => {
+    assert.deepEqual(planRoute(profile(false), 'sms', undefined, 'marketing'), { blocked: 'no-consent' });
+    assert.deepEqual(planRoute(profile(false), 'sms', undefined, 'transactional'), {
+      channel: 'sms',
+      to: '+46701234567',
+    });
+    assert.deepEqual(planRoute(profile(false), 'sms', 'email', 'marketing'), {
+      channel: 'email',
+      to: 'c@example.test',
+    });
+  });
+
+  it('where the workspace requires an opt-in, silence is not consent', () => {
+    assert.deepEqual(planRoute(profile(), 'sms', undefined, 'marketing', ['sms']), { blocked: 'no-consent' });
+    assert.deepEqual(planRoute(profile(true), 'sms', undefined, 'marketing', ['sms']), {
+      channel: 'sms',
+      to: '+46701234567',
+    });
+    assert.deepEqual(planRoute(profile(), 'sms', undefined, 'marketing'), {
+      channel: 'sms',
+      to: '+46701234567',
+    });
   });
 });

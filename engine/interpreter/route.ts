@@ -7,10 +7,19 @@ function address(profile: Profile, channel: Channel): string | undefined {
   return channel === 'email' ? profile.email : profile.phone;
 }
 
-/** An explicit opt-out (`false`) blocks marketing on that channel; transactional always goes. */
-function consented(profile: Profile, channel: Channel, purpose: 'marketing' | 'transactional'): boolean {
+/**
+ * Transactional always goes. Marketing needs an explicit opt-in (`true`) on channels where the
+ * workspace requires one, and otherwise only the absence of an opt-out (`false`).
+ */
+function consented(
+  profile: Profile,
+  channel: Channel,
+  purpose: 'marketing' | 'transactional',
+  optInRequired: readonly Channel[],
+): boolean {
   if (purpose === 'transactional') return true;
-  return profile.consents?.[channel]?.marketing !== false;
+  const marketing = profile.consents?.[channel]?.marketing;
+  return optInRequired.includes(channel) ? marketing === true : marketing !== false;
 }
 
 /** The step's channel if the customer can be reached and has not opted out, else its fallback. */
@@ -19,12 +28,13 @@ export function planRoute(
   channel: Channel,
   fallback: Channel | undefined,
   purpose: 'marketing' | 'transactional',
+  optInRequired: readonly Channel[] = [],
 ): Route {
   let blocked: 'no-contact' | 'no-consent' = 'no-contact';
   for (const candidate of fallback === undefined ? [channel] : [channel, fallback]) {
     const to = address(profile, candidate);
     if (to === undefined) continue;
-    if (!consented(profile, candidate, purpose)) {
+    if (!consented(profile, candidate, purpose, optInRequired)) {
       blocked = 'no-consent';
       continue;
     }

@@ -257,6 +257,7 @@ function planSend(
     step.channel,
     step.fallback,
     step.purpose,
+    state.policy?.marketingRequiresOptIn ?? [],
   );
   const offerId = state.offer?.offerId;
   const extra = offerId === undefined ? {} : { offerId };

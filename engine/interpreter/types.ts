@@ -28,6 +28,8 @@ export interface RunPolicy {
   timezone: string;
   weekStartsOn: 'mon' | 'sun';
   maxDeferralMs: number;
+  /** Channels where marketing needs an explicit opt-in. Optional: runs from before it have none. */
+  marketingRequiresOptIn?: Channel[];
 }
 
 export type Outcome = { status: 'completed' } | { status: 'exited'; reason: string; eventId?: string };

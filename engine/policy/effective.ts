@@ -14,5 +14,6 @@ export function runPolicy(policy: ContactPolicy, playbookId: string): RunPolicy 
     timezone: policy.timezone,
     weekStartsOn: policy.weekStartsOn,
     maxDeferralMs: parseDuration(policy.maxDeferral) ?? 0,
+    marketingRequiresOptIn: [...policy.marketingRequiresOptIn],
   };
 }
