@@ -3,7 +3,8 @@
 #   - npm dependencies (only when package-lock.json changed);
 #   - the Temporal CLI dev server, built from its Go module;
 #   - FerretDB (MongoDB wire protocol over SQLite), built from devstack/ferretdb;
-#   - Temporal's Java time-skipping test server, resolved from Maven Central.
+#   - Temporal's Java time-skipping test server, resolved from Maven Central;
+#   - Debian's chromium, for the test that drives the Temporal Web UI (when apt-get can install it).
 # Binaries live in $JOURNEYS_CACHE_DIR (default ~/.cache/journeys), outside git, keyed by the
 # recipe that built them, so a second run does nothing and an edited recipe rebuilds.
 set -euo pipefail
@@ -81,13 +82,19 @@ exec java -cp "\$(cat '$classpath')" io.temporal.testserver.TestServer "\$@"
 WRAPPER
 chmod +x "$wrapper.tmp" && mv "$wrapper.tmp" "$wrapper"
 
-# --- Chromium, for the Temporal UI test (Debian's package: Playwright's own download is unreachable)
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo=sudo
-    step chromium bash -c "$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium"
-  else
-    say "no apt-get: install Chromium and set CHROMIUM_PATH for the Temporal UI test"
+# --- Chromium (the browser test drives the Temporal Web UI) -----------------------------------
+# Debian's package rather than Playwright's browser download: our machines reach the package mirror.
+chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
+if [ ! -x "$chromium" ]; then
+  as_root=
+  [ "$(id -u)" -eq 0 ] || as_root=$(command -v sudo || true)
+  if ! command -v apt-get >/dev/null 2>&1 || { [ "$(id -u)" -ne 0 ] && [ -z "$as_root" ]; }; then
+    say "no chromium at $chromium and no apt-get as root to install it: test/temporalUi.e2e.test.ts" \
+      "needs it (install Debian's chromium, or set CHROMIUM_PATH)"
+  # In a subshell, as step exits on failure: the other tests run without a browser.
+  elif ! (step chromium bash -c "$as_root apt-get update &&
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"); then
+    say "chromium did not install: test/temporalUi.e2e.test.ts needs it"
   fi
 fi
 

@@ -20,11 +20,15 @@ import { tempDir } from './support/servers';
  */
 describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
   const dir = tempDir('journeys-ui');
+  // Kept after the run when a check failed, so its screenshots can be looked at.
+  const shots = tempDir('journeys-ui-shots');
+  let failed = false;
   let stack: Stack;
   let worker: WorkerProcess;
   let connected: ConnectedJourneyClient;
   let browser: Browser;
   let page: Page;
+  let playbookVersion: number;
 
   before(async () => {
     stack = await startStack({
@@ -39,12 +43,14 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
     worker = await startWorkerProcess(env);
     const config = loadConfig(env);
     const cart = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'cart-abandonment')!;
+    playbookVersion = cart.version;
     // A long wait keeps the run open on its `wait` step while the browser looks at it.
     connected = await connectJourneyClient(config, {
       playbooks: [{ ...withWaits(cart, '1h'), holdoutPercent: 0 }],
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.setDefaultTimeout(20_000);
   });
 
   after(async () => {
@@ -53,14 +59,20 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
     await worker?.stop();
     await stack?.stop();
     dir.remove();
+    if (!failed) shots.remove();
   });
 
-  async function visible(id: string): Promise<void> {
+  /**
+   * Visibility is eventually consistent, and Step is upserted a workflow task after the start: the
+   * UI reads a run once per page load, so wait until the run is listed on its step.
+   */
+  async function listedOnWait(id: string): Promise<void> {
+    const query = `CustomerId = "${id}" AND Step = "wait"`;
     for (let i = 0; i < 100; i++) {
-      for await (const _run of connected.temporal.workflow.list({ query: `CustomerId = "${id}"` })) return;
+      for await (const _run of connected.temporal.workflow.list({ query })) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`${id} never became visible`);
+    throw new Error(`${id} never listed by ${query}`);
   }
 
   async function textAppears(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
@@ -83,10 +95,10 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
     try {
       await assertion();
     } catch (error) {
-      // Written where JOURNEYS_UI_SHOTS says, or into the temporary directory removed afterwards.
-      const shot = join(process.env.JOURNEYS_UI_SHOTS ?? dir.path, `temporal-ui-${name}.png`);
-      await page.screenshot({ path: shot, fullPage: true });
-      (error as Error).message += ` (screenshot: ${shot}; set JOURNEYS_UI_SHOTS=<dir> to keep it)`;
+      failed = true;
+      const shot = join(shots.path, `temporal-ui-${name}.png`);
+      await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+      (error as Error).message += ` (screenshot: ${shot})`;
       throw error;
     }
   }
@@ -98,31 +110,36 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
       await upsertProfile(connected.collections.profiles, id, { email: `${id}@example.test` }, new Date());
       await connected.journeys.publishEvent(cartUpdated(id));
     }
-    await visible(customer);
-    await visible(other);
+    await listedOnWait(customer);
+    await listedOnWait(other);
     const workflowId = journeyId('cart-abandonment', customer);
 
     const query = encodeURIComponent(`CustomerId = "${customer}"`);
     await page.goto(`${stack.temporalUiUrl}/namespaces/default/workflows?query=${query}`);
+    // UI 2.42: each listed run's workflow ID is a link to the run.
+    const row = page.getByRole('link', { name: workflowId, exact: true });
     await check('list', async () => {
-      await page.getByText(workflowId, { exact: true }).first().waitFor({ timeout: 20_000 });
-      assert.equal(await page.getByText(journeyId('cart-abandonment', other), { exact: true }).count(), 0);
+      await row.waitFor();
+      const otherRow = page.getByRole('link', { name: journeyId('cart-abandonment', other), exact: true });
+      assert.equal(await otherRow.count(), 0, 'the filter leaves out the other customer');
     });
 
-    await page.getByText(workflowId, { exact: true }).first().click();
-    await page.getByText('User Metadata', { exact: true }).first().click();
     await check('user-metadata', async () => {
+      await row.click();
+      await page.getByRole('tab', { name: 'User Metadata' }).click();
       // The summary and current details the workflow sets: playbook, version and the step it is on.
       // The UI renders them as markdown inside sandboxed iframes, so every frame's text is read.
       await textAppears(new RegExp(`Cart abandonment for ${customer}`));
-      await textAppears(/cart-abandonment\s+v2 · sleeping wait until \S+ · arm treatment/);
+      await textAppears(
+        new RegExp(`cart-abandonment\\s+v${playbookVersion} · sleeping wait until \\S+ · arm treatment`),
+      );
     });
 
-    await page.getByText('Search Attributes', { exact: true }).first().click();
     await check('search-attributes', async () => {
+      await page.getByRole('tab', { name: 'Search Attributes' }).click();
       await textAppears(new RegExp(`"CustomerId": "${customer}"`));
       await textAppears(/"PlaybookId": "cart-abandonment"/);
-      await textAppears(/"PlaybookVersion": "v2@[0-9a-f]{12}"/);
+      await textAppears(new RegExp(`"PlaybookVersion": "v${playbookVersion}@[0-9a-f]{12}"`));
       await textAppears(/"Step": "wait"/);
     });
   });
