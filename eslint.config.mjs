@@ -28,6 +28,7 @@ const impureModules = [
 // Our own modules that run on the Node side (they import I/O modules); types only from there.
 const nodeSideModules = [
   'activities',
+  'consent',
   'events',
   'playbooks',
   'config',

@@ -5,6 +5,7 @@ import { createMailer } from './activities/providers/mailer';
 import { createTwilioClient } from './activities/providers/twilioClient';
 import { ConfigError, loadConfig, type Config } from './config/env';
 import { temporalConnectionOptions } from './config/temporalConnection';
+import { UnsubscribeTokens } from './consent/unsubscribeToken';
 import { collections, ensureIndexes } from './store/collections';
 
 /**
@@ -58,6 +59,12 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
         mailFrom: config.mailFrom,
         twilio: createTwilioClient({ ...config.twilio, timeoutMs: TWILIO_TIMEOUT_MS }),
         smsFrom: config.twilio.from,
+        ...(config.unsubscribe && {
+          unsubscribe: {
+            signer: new UnsubscribeTokens(config.unsubscribe.secrets),
+            baseUrl: config.unsubscribe.baseUrl,
+          },
+        }),
       },
       ...(config.workflowBundlePath === undefined ? {} : { workflowBundlePath: config.workflowBundlePath }),
     });
@@ -78,6 +85,12 @@ if (require.main === module) {
     console.error(error instanceof ConfigError ? error.message : error);
     process.exit(2);
   }
+  // Said at start-up so that links pointing at a development default are noticed before mail goes out.
+  console.log(
+    config.unsubscribe
+      ? `worker: unsubscribe links in marketing email point at ${config.unsubscribe.baseUrl}`
+      : 'worker: UNSUBSCRIBE_SECRETS is not set: marketing email goes out without an unsubscribe link',
+  );
   runWorker(config, () =>
     console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`),
   ).then(

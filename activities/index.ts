@@ -1,15 +1,14 @@
 import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
+import type { UnsubscribeLinks } from '../consent/unsubscribeHeaders';
 import { basketValue, chooseOffer, type CatalogOffer, type OfferDecision } from '../engine/offer';
 import type { Profile } from '../engine/profile';
 import type { JourneyEvent } from '../events/schema';
 import type { Collections } from '../store/collections';
 import { recordSuppression } from '../store/deliveries';
 import { findProfile, updateProfileFields } from '../store/profiles';
-import { capLabel } from '../engine/interpreter/sendPolicy';
-import type { CalendarContext } from '../engine/policy/caps';
-import type { CapRule } from '../policy/schema';
-import { reserveContactSlot } from '../store/contactLedger';
+import { createRecordDecisions } from './recordDecisions';
+import { createReserveSlot } from './reserveSlot';
 import { createSendEmail } from './sendEmail';
 import { createSendSms } from './sendSms';
 import type { SuppressionInput } from './types';
@@ -21,6 +20,8 @@ export interface ActivityDeps {
   twilio: Twilio;
   smsFrom: string;
   now?: () => Date;
+  /** One-click unsubscribe links for marketing email; absent, none are added. */
+  unsubscribe?: UnsubscribeLinks;
 }
 
 /**
@@ -58,35 +59,16 @@ export function createActivities(deps: ActivityDeps) {
         now().getTime(),
       );
     },
-    /** Takes a slot under the run's caps, atomically per customer; refused, it says which cap and until when. */
-    async reserveSlot(input: {
-      customerId: string;
-      playbookId: string;
-      key: string;
-      channel: 'email' | 'sms';
-      transactional: boolean;
-      caps: CapRule[];
-      calendar: CalendarContext;
-      /** The run's time of decision (epoch ms): the caps are judged, and the slot dated, at that instant. */
-      at: number;
-    }): Promise<{ reserved: true } | { reserved: false; rule: string; freesAt: number }> {
-      const result = await reserveContactSlot(ledger, {
-        customerId: input.customerId,
-        key: input.key,
-        candidate: {
-          channel: input.channel,
-          playbookId: input.playbookId,
-          transactional: input.transactional,
-        },
-        rules: input.caps,
-        calendar: input.calendar,
-        now: input.at,
-      });
-      return result.reserved
-        ? { reserved: true }
-        : { reserved: false, rule: capLabel(result.decision.rule), freesAt: result.decision.freesAt };
-    },
-    sendEmail: createSendEmail({ deliveries, ledger, mailer: deps.mailer, from: deps.mailFrom, now }),
+    reserveSlot: createReserveSlot({ ledger }),
+    recordDecisions: createRecordDecisions({ decisions: deps.collections.decisions, now }),
+    sendEmail: createSendEmail({
+      deliveries,
+      ledger,
+      mailer: deps.mailer,
+      from: deps.mailFrom,
+      now,
+      unsubscribe: deps.unsubscribe,
+    }),
     sendSms: createSendSms({ deliveries, ledger, twilio: deps.twilio, from: deps.smsFrom, now }),
     async recordSuppression({ context, reason, channel, to, subject }: SuppressionInput): Promise<void> {
       await recordSuppression(

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { Collection } from 'mongodb';
+import { unsubscribeLink, type UnsubscribeLinks } from '../consent/unsubscribeHeaders';
 import type { DeliveryRecord, LedgerDoc } from '../store/collections';
 import { releaseContactSlot } from '../store/contactLedger';
 import { claimDelivery, settleDelivery } from '../store/deliveries';
@@ -16,12 +17,19 @@ export interface SendEmailDeps {
   mailer: Transporter;
   from: string;
   now: () => Date;
+  /** Signs the one-click unsubscribe link of marketing mail; absent, mail goes out without one. */
+  unsubscribe?: UnsubscribeLinks;
 }
 
 export interface SendEmailInput {
   context: DeliveryContext;
   to: string;
   message: EmailMessage;
+  /**
+   * Marketing mail carries an unsubscribe link. Optional so that histories recorded before it
+   * existed still replay; a send without it gets no link, as before.
+   */
+  purpose?: 'marketing' | 'transactional';
 }
 
 /** Same key, same Message-ID: a resend inside the ambiguous window is recognisable downstream. */
@@ -30,13 +38,17 @@ export function messageIdFor(idempotencyKey: string): string {
 }
 
 export function createSendEmail(deps: SendEmailDeps) {
-  return async function sendEmail({ context, to, message }: SendEmailInput): Promise<SendResult> {
+  return async function sendEmail({ context, to, message, purpose }: SendEmailInput): Promise<SendResult> {
     const claim = await claimDelivery(
       deps.deliveries,
       { ...context, channel: 'email', to, subject: message.subject },
       deps.now(),
     );
     if (claim.kind === 'settled') return settledResult(claim.record);
+    const unsubscribe =
+      purpose === 'marketing' && deps.unsubscribe !== undefined
+        ? unsubscribeLink(deps.unsubscribe, context.customerId, deps.now()).headers
+        : {};
 
     let providerMessageId: string;
     try {
@@ -47,7 +59,7 @@ export function createSendEmail(deps: SendEmailDeps) {
         text: message.text,
         html: message.html,
         messageId: messageIdFor(context.idempotencyKey),
-        headers: { 'X-Journey-Idempotency-Key': context.idempotencyKey },
+        headers: { 'X-Journey-Idempotency-Key': context.idempotencyKey, ...unsubscribe },
       })) as { messageId?: string };
       providerMessageId = info.messageId ?? messageIdFor(context.idempotencyKey);
     } catch (error) {

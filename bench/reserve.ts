@@ -56,7 +56,7 @@ async function main(): Promise<void> {
             now: Date.now(),
           });
           latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-          if (result.reserved) reserved += 1;
+          if (result.status === 'reserved') reserved += 1;
           else refused += 1;
         }
       }),

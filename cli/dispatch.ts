@@ -1,6 +1,7 @@
 import { UsageError, usageLine, type CliCommand, type CliIo } from './command';
 import { playbooksValidate } from './playbooksCommand';
 import { eventsPublish, ingestServe } from './liveCommands';
+import { explainCommand } from './explainCommand';
 import {
   playbooksActivate,
   playbooksList,
@@ -21,6 +22,7 @@ export const COMMANDS: CliCommand[] = [
   simulateCommand,
   eventsPublish,
   ingestServe,
+  explainCommand,
 ];
 
 function matches(command: CliCommand, argv: readonly string[]): boolean {

@@ -1,5 +1,6 @@
 import { connectJourneyClient } from '../client/connect';
 import { ConfigError, loadConfig } from '../config/env';
+import { UnsubscribeTokens } from '../consent/unsubscribeToken';
 import { IngestServer } from '../ingest/httpServer';
 import type { CliCommand, CliIo } from './command';
 import { runEventsCommand } from './eventsCommand';
@@ -43,7 +44,9 @@ export const eventsPublish: CliCommand = {
 export const ingestServe: CliCommand = {
   words: ['ingest', 'serve'],
   args: '',
-  summary: 'serve POST /v1/events (bearer tokens from INGEST_TOKENS) until SIGINT or SIGTERM',
+  summary:
+    'serve POST /v1/events (bearer tokens from INGEST_TOKENS), and /unsubscribe when UNSUBSCRIBE_SECRETS ' +
+    'is set, until SIGINT or SIGTERM',
   run: (_args, io) =>
     withClient(io, async (client) => {
       const config = loadConfig();
@@ -56,8 +59,14 @@ export const ingestServe: CliCommand = {
         tokens: config.ingest.tokens,
         port: config.ingest.port,
         maxBodyBytes: config.ingest.maxBodyBytes,
+        ...(config.unsubscribe && { unsubscribe: new UnsubscribeTokens(config.unsubscribe.secrets) }),
       });
       io.err(`ingest: listening on ${server.url}/v1/events`);
+      if (config.unsubscribe) {
+        io.err(
+          `ingest: one-click unsubscribe on ${server.url}/unsubscribe (links point at ${config.unsubscribe.baseUrl})`,
+        );
+      }
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { MIN_SECRET_LENGTH } from '../consent/unsubscribeToken';
 
 /*
  * All runtime configuration comes from environment variables, checked once at start-up. A bad value
@@ -11,6 +12,8 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 // RFC 6750 token68: the characters a bearer token may carry in an Authorization header.
 const TOKEN68 = '[A-Za-z0-9._~+/-]+=*';
 const TOKEN_LIST = new RegExp(`^${TOKEN68}(\\s*,\\s*${TOKEN68})*$`);
+const SECRET_ITEM = `[^,\\s]{${MIN_SECRET_LENGTH},}`;
+const SECRET_LIST = new RegExp(`^${SECRET_ITEM}(\\s*,\\s*${SECRET_ITEM})*$`);
 
 /** What each variable must hold, in words, for the error message. */
 const EXPECTED = {
@@ -39,6 +42,12 @@ const EXPECTED = {
   INGEST_PORT: 'the port of the HTTP ingestion endpoint, an integer from 1 to 65535',
   INGEST_MAX_BODY_BYTES:
     'the largest request body the HTTP ingestion endpoint reads, in bytes (a positive integer)',
+  UNSUBSCRIBE_SECRETS:
+    `comma-separated secrets that sign unsubscribe links, each at least ${MIN_SECRET_LENGTH} characters ` +
+    'without spaces (e.g. from `openssl rand -base64 32`); the first signs, all verify',
+  UNSUBSCRIBE_BASE_URL:
+    'the public http(s) URL of the ingest server, where unsubscribe links point, e.g. https://mail.example.com ' +
+    '(no query or fragment)',
 } as const;
 type Variable = keyof typeof EXPECTED;
 
@@ -48,6 +57,7 @@ const SECRET: ReadonlySet<Variable> = new Set([
   'SMTP_URL',
   'TEMPORAL_API_KEY',
   'INGEST_TOKENS',
+  'UNSUBSCRIBE_SECRETS',
 ]);
 
 const nonEmpty = z.string().trim().min(1);
@@ -79,6 +89,15 @@ const EnvSchema = z.object({
   INGEST_TOKENS: nonEmpty.regex(TOKEN_LIST).optional(),
   INGEST_PORT: integer(1, 65535).default(8080),
   INGEST_MAX_BODY_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024),
+  // No default, as for the other secrets: a default would be public, and anyone could sign an
+  // opt-out for any customer. Unset, marketing mail carries no unsubscribe link and the ingest
+  // server has no /unsubscribe; the dev stack sets a development secret (devstack/stack.ts).
+  UNSUBSCRIBE_SECRETS: nonEmpty.regex(SECRET_LIST).optional(),
+  // Its default depends on INGEST_PORT, so it is filled in by loadConfig.
+  UNSUBSCRIBE_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .regex(/^[^?#]*$/)
+    .optional(),
 });
 
 export interface TemporalTls {
@@ -108,6 +127,8 @@ export interface Config {
   workflowBundlePath?: string;
   /** The HTTP ingestion endpoint; `tokens` is empty when INGEST_TOKENS is unset. */
   ingest: { tokens: string[]; port: number; maxBodyBytes: number };
+  /** One-click unsubscribe links in marketing email; absent when UNSUBSCRIBE_SECRETS is unset. */
+  unsubscribe?: { secrets: string[]; baseUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +161,10 @@ function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.i
   return result.data;
 }
 
+function splitList(value: string): string[] {
+  return value.split(',').map((item) => item.trim());
+}
+
 /** Just MongoDB, for commands that only read and write playbooks or records. */
 export function loadMongoConfig(env: NodeJS.ProcessEnv = process.env): Config['mongo'] {
   const e = parseEnv(EnvSchema.pick({ MONGODB_URI: true, MONGODB_DB: true }), env);
@@ -169,7 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playbooksDir: e.PLAYBOOKS_DIR,
     policyFile: e.POLICY_FILE,
     ingest: {
-      tokens: e.INGEST_TOKENS === undefined ? [] : e.INGEST_TOKENS.split(',').map((token) => token.trim()),
+      tokens: e.INGEST_TOKENS === undefined ? [] : splitList(e.INGEST_TOKENS),
       port: e.INGEST_PORT,
       maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
     },
@@ -185,5 +210,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.TWILIO_API_BASE_URL !== undefined) config.twilio.apiBaseUrl = e.TWILIO_API_BASE_URL;
   if (e.WORKFLOW_BUNDLE_PATH !== undefined) config.workflowBundlePath = e.WORKFLOW_BUNDLE_PATH;
+  if (e.UNSUBSCRIBE_SECRETS !== undefined) {
+    config.unsubscribe = {
+      secrets: splitList(e.UNSUBSCRIBE_SECRETS),
+      // The endpoint is served by `journeys ingest serve` on INGEST_PORT, so on one machine (the dev
+      // stack, the demo) the links work unconfigured, as TEMPORAL_ADDRESS defaults to loopback.
+      // Production must set the public URL: the worker prints where its links point at start-up.
+      baseUrl: e.UNSUBSCRIBE_BASE_URL ?? `http://127.0.0.1:${e.INGEST_PORT}`,
+    };
+  }
   return config;
 }

@@ -15,12 +15,23 @@ export interface CapturedEmail {
   messageId?: string;
   /** The X-Journey-Idempotency-Key header our sends carry, for de-duplication checks. */
   idempotencyKey?: string;
+  /** The raw List-Unsubscribe and List-Unsubscribe-Post values, as a mailbox provider reads them. */
+  listUnsubscribe?: string;
+  listUnsubscribePost?: string;
   receivedAt: Date;
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
   const list = field === undefined ? [] : Array.isArray(field) ? field : [field];
   return list.flatMap((entry) => entry.value.flatMap((a) => (a.address ? [a.address] : [])));
+}
+
+/** A header's value as sent, unfolded; mailparser's parsed form of List-* headers drops the brackets. */
+function rawHeader(lines: readonly { key: string; line: string }[], name: string): string | undefined {
+  const line = lines.find((l) => l.key === name)?.line;
+  if (line === undefined) return undefined;
+  const unfolded = line.replace(/\r?\n[ \t]+/g, ' ');
+  return unfolded.slice(unfolded.indexOf(':') + 1).trim();
 }
 
 /**
@@ -56,6 +67,8 @@ export class SmtpSink {
           simpleParser(raw).then(
             (mail) => {
               const key = mail.headers.get('x-journey-idempotency-key');
+              const listUnsubscribe = rawHeader(mail.headerLines, 'list-unsubscribe');
+              const listUnsubscribePost = rawHeader(mail.headerLines, 'list-unsubscribe-post');
               const captured: CapturedEmail = {
                 envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
                 envelopeTo: session.envelope.rcptTo.map((r) => r.address),
@@ -66,6 +79,8 @@ export class SmtpSink {
                 receivedAt: new Date(),
                 ...(mail.messageId ? { messageId: mail.messageId } : {}),
                 ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+                ...(listUnsubscribe === undefined ? {} : { listUnsubscribe }),
+                ...(listUnsubscribePost === undefined ? {} : { listUnsubscribePost }),
               };
               messages.push(captured);
               if (options.dir) writeFileSync(join(options.dir, `${Date.now()}-${messages.length}.eml`), raw);

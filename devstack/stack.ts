@@ -21,6 +21,12 @@ export interface StackPorts {
   twilio: number;
 }
 
+/**
+ * Signs the dev stack's unsubscribe links. Public, like the Twilio token above: fine on loopback,
+ * and it is why config/env.ts gives UNSUBSCRIBE_SECRETS no default of its own.
+ */
+export const DEVSTACK_UNSUBSCRIBE_SECRET = 'devstack-unsubscribe-secret-not-for-production';
+
 /** The ports `npm run stack` and the demo prefer; a busy one is swapped for a free one. */
 export const DEFAULT_PORTS: StackPorts = {
   temporal: 7233,
@@ -100,6 +106,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         TWILIO_AUTH_TOKEN: DEVSTACK_TWILIO.authToken,
         TWILIO_FROM: DEVSTACK_TWILIO.from,
         TWILIO_API_BASE_URL: twilio.baseUrl,
+        // The links point at `journeys ingest serve` on INGEST_PORT unless UNSUBSCRIBE_BASE_URL says otherwise.
+        UNSUBSCRIBE_SECRETS: DEVSTACK_UNSUBSCRIBE_SECRET,
       },
       stop,
     };

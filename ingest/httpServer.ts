@@ -1,11 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UNSUBSCRIBE_PATH } from '../consent/unsubscribeHeaders';
+import type { UnsubscribeVerifier } from '../consent/unsubscribeToken';
 import { AUTH_FAILURES, BearerTokens } from './bearerTokens';
 import { parseEventsBody } from './eventsBody';
 import { mergeResults, publishableValues, rejectionMessage } from './ingestResults';
 import type { EventPublisher, PublishOutcome } from './publisher';
-import { ConnectionCloser, sendJson } from './jsonResponse';
+import { ConnectionCloser, sendJson, sendText } from './jsonResponse';
 import { bodyFormat, declaresLargeBody, readBody } from './requestBody';
+import { UnsubscribeHandler } from './unsubscribe';
+import type { PageReply } from './unsubscribePage';
 
 export interface IngestServerOptions {
   publisher: EventPublisher;
@@ -21,6 +25,11 @@ export interface IngestServerOptions {
   maxEventsPerRequest?: number;
   /** Where failures are logged (never with a token). Default console.error. */
   log?: (line: string) => void;
+  /**
+   * Verifies unsubscribe tokens (UNSUBSCRIBE_SECRETS). Given, the server also answers the one-click
+   * unsubscribe links of marketing email at `/unsubscribe`; absent, that path is a 404.
+   */
+  unsubscribe?: UnsubscribeVerifier;
 }
 
 const EVENTS_PATH = '/v1/events';
@@ -29,7 +38,8 @@ type Headers = Record<string, string>;
 
 /**
  * HTTP ingestion for services that don't use the Temporal SDK: `POST /v1/events` hands every event of
- * a request to the EventPublisher in one call and reports each event's outcome. `GET /healthz` is open.
+ * a request to the EventPublisher in one call and reports each event's outcome. `GET /healthz` is open,
+ * and so is `/unsubscribe` when enabled: its signed token is its authorisation (ingest/unsubscribe.ts).
  */
 export class IngestServer {
   private constructor(
@@ -69,12 +79,21 @@ class IngestHandler {
   private readonly maxBodyBytes: number;
   private readonly maxEvents: number;
   private readonly log: (line: string) => void;
+  private readonly unsubscribe: UnsubscribeHandler | undefined;
 
   constructor(private readonly options: IngestServerOptions) {
     this.tokens = new BearerTokens(options.tokens);
     this.maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes ?? 1024 * 1024);
     this.maxEvents = positiveInteger('maxEventsPerRequest', options.maxEventsPerRequest ?? 1000);
     this.log = options.log ?? ((line) => console.error(line));
+    this.unsubscribe =
+      options.unsubscribe === undefined
+        ? undefined
+        : new UnsubscribeHandler({
+            verifier: options.unsubscribe,
+            publisher: options.publisher,
+            log: this.log,
+          });
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -101,6 +120,15 @@ class IngestHandler {
       return refuse(405, 'method_not_allowed', `${req.method} is not allowed on /healthz; use GET`, {
         Allow: 'GET, HEAD',
       });
+    }
+    if (path === UNSUBSCRIBE_PATH && this.unsubscribe !== undefined) {
+      // The body is never read: a one-click POST says all it needs in its URL (see UnsubscribeHandler).
+      const page = await this.unsubscribe.handle({
+        method: req.method,
+        url: req.url,
+        accept: req.headers.accept,
+      });
+      return this.replyWith(req, res, page, unreadBody);
     }
     if (path !== EVENTS_PATH) {
       return refuse(
@@ -186,6 +214,16 @@ class IngestHandler {
     closeConnection = false,
   ): void {
     sendJson(res, status, body, headers, closeConnection);
+    if (closeConnection) this.closer.closeAfterResponse(req, res);
+  }
+
+  private replyWith(
+    req: IncomingMessage,
+    res: ServerResponse,
+    page: PageReply,
+    closeConnection: boolean,
+  ): void {
+    sendText(res, page.status, page.body, page.headers, closeConnection);
     if (closeConnection) this.closer.closeAfterResponse(req, res);
   }
 }

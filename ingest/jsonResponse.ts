@@ -12,9 +12,19 @@ export function sendJson(
   headers: Record<string, string> = {},
   closeConnection = false,
 ): void {
-  const payload = JSON.stringify(body);
+  const type = { 'Content-Type': 'application/json; charset=utf-8' };
+  sendText(res, status, JSON.stringify(body), { ...type, ...headers }, closeConnection);
+}
+
+/** Sends a text body whose Content-Type is among `headers`; never cached. */
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  payload: string,
+  headers: Record<string, string>,
+  closeConnection = false,
+): void {
   res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': String(Buffer.byteLength(payload)),
     'Cache-Control': 'no-store',
     ...(closeConnection ? { Connection: 'close' } : {}),

@@ -189,6 +189,8 @@ export const Playbook = z.strictObject({
   description: z.string().optional(),
   /** Higher wins when several playbooks want the same customer at once. */
   priority: z.number().int().min(0).max(1000).default(100),
+  /** What one send of this playbook is worth on average (workspace currency): breaks priority ties. */
+  expectedValue: z.number().min(0).optional(),
   trigger: EventMatcher.omit({ matchTriggerOn: true }).extend({ fanOut: FanOut.optional() }),
   audience: Condition.optional(),
   entry: z

@@ -3,12 +3,17 @@
  * abandonment journey, and prints what was sent, suppressed and exited. `--keep` leaves the stack
  * and worker running afterwards so the runs can be browsed in the Temporal UI.
  */
+import { randomUUID } from 'node:crypto';
 import { connectJourneyClient } from '../client/connect';
 import { loadConfig } from '../config/env';
+import { UnsubscribeTokens } from '../consent/unsubscribeToken';
+import { portOrFree } from '../devstack/net';
+import { IngestServer } from '../ingest/httpServer';
 import { DEFAULT_DATA_DIR } from '../devstack/paths';
 import { customerInArm, daytimeZone } from '../devstack/sampleCustomers';
 import { DEFAULT_PORTS, startStack } from '../devstack/stack';
 import { withWaits } from '../devstack/fastPlaybooks';
+import { writeShortWindowPolicy } from '../devstack/shortWindowPolicy';
 import { holdoutBucket, type Arm } from '../engine/holdout';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Profile } from '../engine/profile';
@@ -27,6 +32,7 @@ import { upsertProfile } from '../store/profiles';
 import { startWorkerProcess } from '../devstack/workerProcess';
 
 const DEMO_WAIT = '5s';
+const DEMO_ARBITRATION_WINDOW = '2s';
 const DEMO_SALT = 'demo-salt';
 const keep = process.argv.includes('--keep');
 const runTag = new Date().toISOString().slice(11, 19).replace(/:/g, '');
@@ -58,7 +64,14 @@ async function main(): Promise<void> {
     ports: DEFAULT_PORTS,
     ...(mongodbUri ? { mongodbUri } : {}),
   });
-  const env = { ...stack.env, HOLDOUT_SALT: DEMO_SALT };
+  // The emails' unsubscribe links point at the ingest server on INGEST_PORT (UNSUBSCRIBE_BASE_URL's
+  // default), which the demo runs below, as `journeys ingest serve` would.
+  const env = {
+    ...stack.env,
+    HOLDOUT_SALT: DEMO_SALT,
+    INGEST_PORT: String(await portOrFree(8080)),
+    POLICY_FILE: writeShortWindowPolicy(DEFAULT_DATA_DIR, DEMO_ARBITRATION_WINDOW),
+  };
   const config = loadConfig(env);
   const playbook = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'cart-abandonment');
   if (!playbook) throw new Error(`cart-abandonment is missing from ${config.playbooksDir}`);
@@ -77,8 +90,15 @@ async function main(): Promise<void> {
   await store.close();
   log(`  published and activated ${playbook.id} v${published.version} ${published.hash.slice(0, 12)}`);
   const connected = await connectJourneyClient(config);
+  let ingest: IngestServer | undefined;
   let failed = false;
   try {
+    ingest = await IngestServer.start({
+      publisher: connected.journeys,
+      tokens: [randomUUID()],
+      port: config.ingest.port,
+      ...(config.unsubscribe && { unsubscribe: new UnsubscribeTokens(config.unsubscribe.secrets) }),
+    });
     const people: Record<string, { id: string; profile: ProfileFields }> = {};
     const add = (name: string, arm: Arm, profile: ProfileFields) =>
       (people[name] = {
@@ -162,11 +182,33 @@ async function main(): Promise<void> {
       (m) => m.idempotencyKey && ids.some((id) => m.idempotencyKey!.includes(id)),
     );
     log(`\nEmails captured by the SMTP server (${emails.length}):`);
-    for (const mail of emails)
+    for (const mail of emails) {
       log(`  to ${mail.to.join(', ')}: "${mail.subject}"\n${mail.text.replace(/^/gm, '      ')}`);
+      log(`      List-Unsubscribe: ${mail.listUnsubscribe ?? '(none)'}`);
+    }
     const sms = stack.twilio.messages.filter((m) => m.to === people.dan!.profile.phone);
     log(`SMS accepted by the Twilio-API endpoint (${sms.length}):`);
     for (const m of sms) log(`  to ${m.to} (${m.sid}): "${m.body}"`);
+
+    // Ada unsubscribes from her mail client: its one-click POST (RFC 8058) to the link in the header.
+    const ada = people.ada!.id;
+    const link = /^<(.+)>$/.exec(
+      emails.find((m) => m.idempotencyKey?.includes(ada))?.listUnsubscribe ?? '',
+    )?.[1];
+    let unsubscribed = false;
+    if (link !== undefined) {
+      const response = await fetch(link, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      const consent = (await connected.collections.profiles.findOne({ _id: ada }))?.consents?.email
+        ?.marketing;
+      unsubscribed = response.ok && consent === false;
+      log(
+        `\nAda clicks Unsubscribe: POST → ${response.status}; her profile's consents.email.marketing is now ${consent}`,
+      );
+    }
 
     const records = await connected.collections.deliveries.find({ customerId: { $in: ids } }).toArray();
     log(`\nDelivery records in MongoDB (${records.length}):`);
@@ -187,8 +229,12 @@ async function main(): Promise<void> {
     log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/default/workflows?query=${query}`);
     if (!keep)
       log('  (the stack stops when the demo ends: `npm run demo -- --keep` keeps it up to browse the runs)');
-    failed = emails.length < 1 || exited < 1 || holdouts < 1;
-    if (failed) log('DEMO FAILED: expected at least one email, one order exit and one holdout suppression.');
+    failed = emails.length < 1 || exited < 1 || holdouts < 1 || !unsubscribed;
+    if (failed) {
+      log(
+        'DEMO FAILED: expected at least one email, one order exit, one holdout suppression and a working unsubscribe link.',
+      );
+    }
 
     if (keep) {
       log('\n--keep: the stack and worker keep running; Ctrl-C stops them.');
@@ -198,6 +244,7 @@ async function main(): Promise<void> {
       });
     }
   } finally {
+    await ingest?.stop();
     await connected.close();
     const code = await worker.stop();
     log(`Worker stopped (exit code ${code}); stopping the stack…`);

@@ -10,7 +10,8 @@ import { isCatalogEvent, type JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
 import type { ContactPolicy } from '../policy/schema';
 import { capLabel } from '../engine/interpreter/sendPolicy';
-import { checkCaps, type LedgerEntry } from '../engine/policy/caps';
+import { requestSlot, type CustomerLedger } from '../engine/policy/arbitration';
+import { longestWindow } from '../engine/policy/caps';
 import { runPolicy } from '../engine/policy/effective';
 import { MemoryAudienceIndexes } from './audienceIndex';
 import { summarize, type PlaybookSummary } from './summary';
@@ -61,7 +62,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   const seen = new Set<string>();
   const timers = new TimerQueue();
   const offers = options.offers ?? [];
-  const ledgers = new Map<string, LedgerEntry[]>();
+  const ledgers = new Map<string, CustomerLedger>();
   const audience = new MemoryAudienceIndexes(profiles);
 
   const perform = (effect: Effect, state: RunState, now: number): RunInput => {
@@ -85,18 +86,38 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
         return { kind: 'profileUpdated' };
       }
       case 'reserveSlot': {
-        // The same cap rule as the MongoDB reserve, over an in-memory ledger per customer.
-        const entries = ledgers.get(state.customerId) ?? [];
-        const candidate = {
-          channel: effect.channel,
-          playbookId: state.playbookId,
-          transactional: effect.transactional,
-        };
-        const decision = checkCaps(effect.caps, entries, candidate, now, effect.calendar);
-        if (!decision.ok)
-          return { kind: 'slotRefused', rule: capLabel(decision.rule), freesAt: decision.freesAt };
-        ledgers.set(state.customerId, [...entries, { ...candidate, at: now, key: effect.idempotencyKey }]);
-        return { kind: 'slotReserved' };
+        // The same arbitration and caps as the MongoDB reserve, over an in-memory ledger per customer.
+        const ledger = ledgers.get(state.customerId) ?? { entries: [], intents: [] };
+        const { answer, next } = requestSlot(ledger, {
+          key: effect.idempotencyKey,
+          candidate: {
+            channel: effect.channel,
+            playbookId: state.playbookId,
+            transactional: effect.transactional,
+          },
+          rules: effect.caps,
+          calendar: effect.calendar,
+          now,
+          windowMs: effect.arbitration?.windowMs ?? 0,
+          priority: effect.arbitration?.priority ?? 0,
+          expectedValue: effect.arbitration?.expectedValue ?? 0,
+          horizon: now - longestWindow(effect.caps),
+        });
+        if (next) ledgers.set(state.customerId, next);
+        switch (answer.status) {
+          case 'reserved':
+            return { kind: 'slotReserved' };
+          case 'pending':
+            return { kind: 'slotPending', until: answer.decideAt };
+          case 'refused':
+            return {
+              kind: 'slotRefused',
+              rule: capLabel(answer.refusal.rule),
+              freesAt: answer.refusal.freesAt,
+              count: answer.refusal.count,
+              ...(answer.winner !== undefined && { winner: answer.winner }),
+            };
+        }
       }
       case 'deliver':
         return effect.action === 'send'

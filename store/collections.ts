@@ -1,8 +1,10 @@
 import type { Collection, Db } from 'mongodb';
 import type { CatalogOffer } from '../engine/offer';
+import type { SendIntent } from '../engine/policy/arbitration';
 import type { LedgerEntry } from '../engine/policy/caps';
 import type { Profile } from '../engine/profile';
 import type { JourneyEvent } from '../events/schema';
+import type { DecisionRecord } from './decisions';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'suppressed' | 'failed';
 
@@ -85,6 +87,8 @@ export interface LedgerDoc {
   customerId: string;
   version: number;
   entries: LedgerEntry[];
+  /** Sends waiting for their arbitration window to close, and recent verdicts. */
+  intents?: SendIntent[];
   updatedAt: Date;
 }
 
@@ -95,6 +99,7 @@ export interface Collections {
   entries: Collection<EntryRecord>;
   offers: Collection<CatalogOffer>;
   ledger: Collection<LedgerDoc>;
+  decisions: Collection<DecisionRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -105,12 +110,13 @@ export function collections(db: Db): Collections {
     entries: db.collection<EntryRecord>('entries'),
     offers: db.collection<CatalogOffer>('offers'),
     ledger: db.collection<LedgerDoc>('contact_ledger'),
+    decisions: db.collection<DecisionRecord>('decisions'),
   };
 }
 
 /** Idempotent; run by the worker and the client at start-up. The unique indexes carry correctness. */
 export async function ensureIndexes(db: Db): Promise<void> {
-  const { deliveries, events, entries, profiles } = collections(db);
+  const { deliveries, events, entries, profiles, decisions } = collections(db);
   await deliveries.createIndex({ idempotencyKey: 1 }, { unique: true, name: 'idempotencyKey_unique' });
   await deliveries.createIndex({ customerId: 1, createdAt: -1 }, { name: 'customer_recent' });
   await events.createIndex({ eventId: 1 }, { unique: true, name: 'eventId_unique' });
@@ -126,6 +132,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await profiles.createIndex({ loyaltyTier: 1, _id: 1 }, { name: 'loyaltyTier' });
   await ensureEntryUnique(entries);
   await entries.createIndex({ playbookId: 1, customerId: 1, enteredAt: -1 }, { name: 'customer_latest' });
+  // `journeys explain`: a customer's timeline across playbooks. Decisions are unique by `_id`.
+  await entries.createIndex({ customerId: 1, enteredAt: -1 }, { name: 'customer_timeline' });
+  await decisions.createIndex({ customerId: 1, at: 1 }, { name: 'customer_timeline' });
 }
 
 /**

@@ -1,13 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 import type { CapRule } from '../policy/schema';
 import {
-  checkCaps,
-  longestWindow,
-  type CalendarContext,
-  type CapDecision,
-  type LedgerEntry,
-  type SendCandidate,
-} from '../engine/policy/caps';
+  requestSlot,
+  type CustomerLedger,
+  type SlotAnswer,
+  type SlotRequest,
+} from '../engine/policy/arbitration';
+import { longestWindow, type CalendarContext, type SendCandidate } from '../engine/policy/caps';
 import { isDuplicateKeyError, type LedgerDoc } from './collections';
 
 export type { LedgerDoc } from './collections';
@@ -15,9 +14,6 @@ export type { LedgerDoc } from './collections';
 export function contactLedger(db: Db): Collection<LedgerDoc> {
   return db.collection<LedgerDoc>('contact_ledger');
 }
-
-export type Reservation =
-  { reserved: true; duplicate: boolean } | { reserved: false; decision: Extract<CapDecision, { ok: false }> };
 
 export interface ReserveRequest {
   customerId: string;
@@ -27,6 +23,10 @@ export interface ReserveRequest {
   rules: readonly CapRule[];
   calendar: CalendarContext;
   now: number;
+  /** The arbitration window (0 or absent: first come, first served) and the send's rank in it. */
+  windowMs?: number;
+  priority?: number;
+  expectedValue?: number;
 }
 
 const MAX_CONFLICTS = 50;
@@ -62,7 +62,7 @@ async function commit(
   ledger: Collection<LedgerDoc>,
   customerId: string,
   previous: LedgerDoc | null,
-  entries: LedgerEntry[],
+  next: CustomerLedger,
   now: number,
 ): Promise<boolean> {
   const version = (previous?.version ?? 0) + 1;
@@ -71,12 +71,20 @@ async function commit(
       _id: versionId(customerId, version),
       customerId,
       version,
-      entries,
+      entries: next.entries,
+      ...(next.intents.length > 0 && { intents: next.intents }),
       updatedAt: new Date(now),
     });
   } catch (error) {
     if (isDuplicateKeyError(error)) return false;
     throw error;
+  }
+  // The insert also succeeds when `version` was already pruned: the reader held a snapshot older than
+  // the ones kept, and newer versions exist. That write is a fork nobody will read; take it back.
+  const newer = await ledger.findOne({ customerId, version: { $gt: version } }, { projection: { _id: 1 } });
+  if (newer) {
+    await ledger.deleteOne({ _id: versionId(customerId, version) });
+    return false;
   }
   // Pruning is a write of its own, so it runs every few versions rather than on every commit.
   if (version % PRUNE_EVERY === 0)
@@ -85,24 +93,33 @@ async function commit(
 }
 
 /**
- * Checks the caps and takes a slot atomically per customer: concurrent sends for one customer from
- * many workflows can never both take the last slot; the loser re-reads and decides again. Entries
- * older than every window are pruned on the way.
+ * Checks the caps and takes a slot atomically per customer, through priority arbitration when the
+ * request has a window: concurrent sends for one customer from many workflows can never both take
+ * the last slot; the loser of a compare-and-set re-reads and decides again.
  */
 export async function reserveContactSlot(
   ledger: Collection<LedgerDoc>,
   request: ReserveRequest,
-): Promise<Reservation> {
-  const { customerId, key, candidate, rules, calendar, now } = request;
-  const horizon = now - longestWindow(rules);
+): Promise<SlotAnswer> {
+  const { customerId, now } = request;
+  const slot: SlotRequest = {
+    key: request.key,
+    candidate: request.candidate,
+    rules: [...request.rules],
+    calendar: request.calendar,
+    now,
+    windowMs: request.windowMs ?? 0,
+    priority: request.priority ?? 0,
+    expectedValue: request.expectedValue ?? 0,
+    horizon: now - longestWindow(request.rules),
+  };
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
     const current = await currentLedger(ledger, customerId);
-    const entries = current?.entries ?? [];
-    if (entries.some((e) => e.key === key)) return { reserved: true, duplicate: true };
-    const decision = checkCaps(rules, entries, candidate, now, calendar);
-    if (!decision.ok) return { reserved: false, decision };
-    const next = [...entries.filter((e) => e.at > horizon), { ...candidate, at: now, key }];
-    if (await commit(ledger, customerId, current, next, now)) return { reserved: true, duplicate: false };
+    const { answer, next } = requestSlot(
+      { entries: current?.entries ?? [], intents: current?.intents ?? [] },
+      slot,
+    );
+    if (!next || (await commit(ledger, customerId, current, next, now))) return answer;
   }
   // Transient by nature: the activity's retry policy tries again a moment later.
   throw new LedgerContentionError(
@@ -119,7 +136,7 @@ export async function releaseContactSlot(
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
     const current = await currentLedger(ledger, customerId);
     if (!current || !current.entries.some((e) => e.key === key)) return;
-    const next = current.entries.filter((e) => e.key !== key);
+    const next = { entries: current.entries.filter((e) => e.key !== key), intents: current.intents ?? [] };
     if (await commit(ledger, customerId, current, next, Date.now())) return;
   }
   throw new LedgerContentionError(

@@ -54,14 +54,50 @@ describe('contact slot reservations', () => {
       }),
     );
     const results = await Promise.all(attempts);
-    const reserved = results.filter((r) => r.reserved);
+    const reserved = results.filter((r) => r.status === 'reserved');
     // email ≤ 1/day, sms ≤ 1/day, all channels ≤ 2/day: exactly one of each can go.
     assert.equal(reserved.length, 2);
     const doc = await currentLedger(ledger, customerId);
     assert.deepEqual(doc?.entries.map((e) => e.channel).sort(), ['email', 'sms']);
-    for (const refused of results.filter((r) => !r.reserved)) {
-      assert.ok(!refused.reserved && refused.decision.count >= refused.decision.rule.max);
+    for (const refused of results) {
+      if (refused.status === 'refused') assert.ok(refused.refusal.count >= refused.refusal.rule.max);
     }
+  });
+
+  it('50 concurrent sends in one arbitration window: the caps hold and the best of each channel wins', async () => {
+    const customerId = uniqueId('window');
+    const request = (i: number, at: number) => ({
+      customerId,
+      key: `send-${i}`,
+      candidate: {
+        channel: i % 2 === 0 ? ('email' as const) : ('sms' as const),
+        playbookId: `playbook-${i}`,
+        transactional: false,
+      },
+      rules: caps,
+      calendar,
+      now: at,
+      windowMs: 300_000,
+      priority: i, // the last of each channel ranks highest
+      expectedValue: 0,
+    });
+    const asked = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => reserveContactSlot(ledger, request(i, now))),
+    );
+    const closes = new Set(asked.map((a) => (a.status === 'pending' ? a.decideAt : -1)));
+    assert.deepEqual([...closes], [now + 300_000], 'all 50 wait for one window');
+
+    const decided = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => reserveContactSlot(ledger, request(i, now + 300_000))),
+    );
+    const winners = decided.flatMap((d, i) => (d.status === 'reserved' ? [`playbook-${i}`] : []));
+    assert.deepEqual(winners.sort(), ['playbook-48', 'playbook-49']);
+    for (const d of decided) {
+      if (d.status === 'refused') assert.ok(d.winner === 'playbook-48' || d.winner === 'playbook-49');
+      else assert.equal(d.status, 'reserved');
+    }
+    const doc = await currentLedger(ledger, customerId);
+    assert.deepEqual(doc?.entries.map((e) => e.playbookId).sort(), ['playbook-48', 'playbook-49']);
   });
 
   it('a retried send finds its reservation instead of taking a second slot', async () => {
@@ -74,8 +110,8 @@ describe('contact slot reservations', () => {
       calendar,
       now,
     };
-    assert.deepEqual(await reserveContactSlot(ledger, request), { reserved: true, duplicate: false });
-    assert.deepEqual(await reserveContactSlot(ledger, request), { reserved: true, duplicate: true });
+    assert.deepEqual(await reserveContactSlot(ledger, request), { status: 'reserved', duplicate: false });
+    assert.deepEqual(await reserveContactSlot(ledger, request), { status: 'reserved', duplicate: true });
     assert.equal((await currentLedger(ledger, customerId))?.entries.length, 1);
   });
 
@@ -89,9 +125,9 @@ describe('contact slot reservations', () => {
       calendar,
       now,
     });
-    assert.equal((await reserveContactSlot(ledger, request('a'))).reserved, true);
-    assert.equal((await reserveContactSlot(ledger, request('b'))).reserved, false);
+    assert.equal((await reserveContactSlot(ledger, request('a'))).status, 'reserved');
+    assert.equal((await reserveContactSlot(ledger, request('b'))).status, 'refused');
     await releaseContactSlot(ledger, customerId, 'a');
-    assert.equal((await reserveContactSlot(ledger, request('b'))).reserved, true);
+    assert.equal((await reserveContactSlot(ledger, request('b'))).status, 'reserved');
   });
 });

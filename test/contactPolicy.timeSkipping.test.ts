@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Playbook } from '../playbooks/schema';
 import { loadPolicy } from '../policy/load';
-import type { ContactPolicy } from '../policy/schema';
 import { currentLedger } from '../store/contactLedger';
 import { upsertProfile } from '../store/profiles';
 import type { JourneyResult } from '../workflows/journey';
@@ -33,26 +32,59 @@ describe('contact policy on live journeys', () => {
   const result = (playbookId: string, customerId: string) =>
     h.env.client.workflow.getHandle(journeyId(playbookId, customerId)).result() as Promise<JourneyResult>;
 
-  it('a 1/day email cap lets one of two playbooks send and suppresses the other, naming the cap', async () => {
-    const id = uniqueId('capped');
+  it('three playbooks wanting one customer within a minute under a 1/day email cap: the highest priority sends', async () => {
+    const id = uniqueId('arbitrated');
     const email = `${id}@example.test`;
     await upsertProfile(h.servers.collections.profiles, id, { email, timezone: 'UTC' }, new Date());
-    await h.clientWith([cartPlaybook(), twin('skip')], shipped).publishEvent(cartUpdated(id));
+    // The low-priority send asks 40 s before the others: arriving first must not win.
+    const contender = (name: string, priority: number, wait: string): Playbook => {
+      const cart = cartPlaybook();
+      return {
+        ...cart,
+        id: `cart-${name}`,
+        priority,
+        steps: cart.steps.map((step) => (step.type === 'wait' ? { ...step, duration: wait } : step)),
+      };
+    };
+    const playbooks = [
+      contender('early-low', 50, '3580s'),
+      contender('high', 300, '1h'),
+      contender('medium', 100, '3590s'),
+    ];
+    await h.clientWith(playbooks, shipped).publishEvent(cartUpdated(id));
 
-    const runs = [await result('cart-abandonment', id), await result('cart-twin-skip', id)];
-    const decisions = runs
+    const runs = [];
+    for (const playbook of playbooks) runs.push(await result(playbook.id, id)); // one at a time
+    const decided = runs
       .flatMap((r) => r.decisions)
       .filter((d) => d.action === 'send' || d.action === 'suppress');
-    assert.deepEqual(decisions.map((d) => d.action).sort(), ['send', 'suppress']);
-    assert.equal(decisions.find((d) => d.action === 'suppress')?.reason, 'cap:email ≤ 1 per day');
-    assert.equal(h.servers.smtp.messages.filter((m) => m.to.includes(email)).length, 1);
-    const suppressed = await h.servers.collections.deliveries.findOne({
-      customerId: id,
-      status: 'suppressed',
-    });
-    assert.equal(suppressed?.reason, 'cap:email ≤ 1 per day');
+    assert.deepEqual(decided.map((d) => [d.playbookId, d.action, d.reason ?? '']).sort(), [
+      ['cart-early-low', 'suppress', 'priority:cart-high'],
+      ['cart-high', 'send', ''],
+      ['cart-medium', 'suppress', 'priority:cart-high'],
+    ]);
+    for (const loser of decided.filter((d) => d.action === 'suppress')) {
+      assert.equal(loser.winner, 'cart-high');
+      assert.equal(loser.rule, 'email ≤ 1 per day');
+    }
+    const waits = runs.flatMap((r) => r.decisions).filter((d) => d.action === 'defer');
+    assert.equal(waits.length, 3, 'each send waited for the arbitration window');
+    assert.ok(waits.every((d) => /^arbitration until /.test(d.reason ?? '')));
+    assert.equal(new Set(waits.map((d) => d.reason)).size, 1, 'all three joined the same window');
+
+    const mails = h.servers.smtp.messages.filter((m) => m.to.includes(email));
+    assert.equal(mails.length, 1);
+    assert.match(mails[0]?.idempotencyKey ?? '', /^cart-high:/);
+    const suppressed = await h.servers.collections.deliveries
+      .find({ customerId: id, status: 'suppressed' })
+      .toArray();
+    assert.deepEqual(suppressed.map((d) => d.reason).sort(), ['priority:cart-high', 'priority:cart-high']);
     const ledger = await currentLedger(h.servers.collections.ledger, id);
-    assert.equal(ledger?.entries.length, 1, 'only the message that went out holds a slot');
+    assert.deepEqual(
+      ledger?.entries.map((e) => e.playbookId),
+      ['cart-high'],
+      'only the message that went out holds a slot',
+    );
   });
 
   it('a step that defers on caps sends after the customer’s local midnight, under the same key', async () => {
@@ -63,9 +95,16 @@ describe('contact policy on live journeys', () => {
 
     const later = await result('cart-twin-defer', id);
     const first = await result('cart-abandonment', id);
-    const deferred = [...first.decisions, ...later.decisions].find((d) => d.action === 'defer');
+    const deferred = [...first.decisions, ...later.decisions].find(
+      (d) => d.action === 'defer' && d.reason?.startsWith('priority:'),
+    );
     assert.ok(deferred, 'one of the sends was deferred');
-    assert.match(deferred.reason ?? '', /^cap:email ≤ 1 per day until \d{4}-\d\d-\d\dT15:00:00\.000Z$/); // Tokyo midnight
+    assert.equal(
+      deferred.playbookId,
+      'cart-twin-defer',
+      'a tie in priority goes to the send that asked first',
+    );
+    assert.match(deferred.reason ?? '', /^priority:cart-abandonment until \d{4}-\d\d-\d\dT15:00:00\.000Z$/); // Tokyo midnight
     const mails = h.servers.smtp.messages.filter((m) => m.to.includes(email));
     assert.equal(mails.length, 2);
     assert.equal(new Set(mails.map((m) => m.idempotencyKey)).size, 2);
@@ -75,31 +114,39 @@ describe('contact policy on live journeys', () => {
     );
   });
 
-  it('an SMS due in quiet hours is deferred to their end in the customer’s timezone', async () => {
-    // Quiet hours from 30 minutes to 3 hours from now (UTC), so the reminder due in an hour falls inside.
+  it('an SMS due at 23:00 local is deferred to 08:00 local, then arbitrated', async () => {
+    // A fixed-offset zone in which the reminder, due an hour after the cart event, falls at 23:xx.
     const now = await h.env.currentTimeMs(); // the test server's clock, which earlier tests skipped ahead
-    const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
-    const end = now + 3 * 3_600_000;
-    const policy: ContactPolicy = {
-      ...shipped,
-      quietHours: [{ channel: 'sms', from: clock(now + 30 * 60_000), to: clock(end) }],
-    };
+    const due = now + 3_600_000;
+    let offset = (23 - new Date(due).getUTCHours() + 24) % 24;
+    if (offset > 14) offset -= 24;
+    const timezone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+    const local = (t: number) => new Date(t + offset * 3_600_000);
+    const morning = local(due);
+    morning.setUTCDate(morning.getUTCDate() + 1);
+    morning.setUTCHours(8, 0, 0, 0);
+    const eight = morning.getTime() - offset * 3_600_000; // 08:00 local the next morning, in UTC
+
     const id = uniqueId('night');
     const phone = `+1555${String(Date.now()).slice(-7)}`;
-    await upsertProfile(h.servers.collections.profiles, id, { phone, timezone: 'UTC' }, new Date());
-    await h.clientWith(cartPlaybook(), policy).publishEvent(cartUpdated(id));
+    await upsertProfile(h.servers.collections.profiles, id, { phone, timezone }, new Date());
+    await h.clientWith(cartPlaybook(), shipped).publishEvent(cartUpdated(id));
 
     const { decisions } = await result('cart-abandonment', id);
+    const reminder = decisions.filter((d) => d.step === 'reminder');
     assert.deepEqual(
-      decisions.filter((d) => d.step === 'reminder').map((d) => d.action),
-      ['defer', 'send'],
+      reminder.map((d) => [d.action, d.reason?.replace(/ until .*/, '') ?? '']),
+      [
+        ['defer', 'quiet-hours'],
+        ['defer', 'arbitration'],
+        ['send', ''],
+      ],
     );
-    assert.match(decisions.find((d) => d.action === 'defer')?.reason ?? '', /^quiet-hours until /);
-    const sendAt = Date.parse(decisions.find((d) => d.action === 'send')!.at);
-    assert.ok(
-      sendAt >= Math.floor(end / 60_000) * 60_000,
-      `sent at ${new Date(sendAt).toISOString()}, inside quiet hours`,
-    );
+    assert.equal(local(Date.parse(reminder[0]!.at)).getUTCHours(), 23, 'due at 23:xx local');
+    assert.equal(reminder[0]!.reason, `quiet-hours until ${new Date(eight).toISOString()}`);
+    // At 08:00 every send held overnight for this customer competes in one arbitration window.
+    const sentAt = Date.parse(reminder[2]!.at);
+    assert.ok(sentAt >= eight && sentAt <= eight + 6 * 60_000, `sent at ${new Date(sentAt).toISOString()}`);
     assert.equal(h.servers.twilio.messages.filter((m) => m.to === phone).length, 1);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectJourneyClient, type ConnectedJourneyClient } from '../client/connect';
 import { loadConfig } from '../config/env';
+import { writeShortWindowPolicy } from '../devstack/shortWindowPolicy';
 import { IngestServer } from '../ingest/httpServer';
 import { startStack, type Stack } from '../devstack/stack';
 import { journeyId } from '../engine/interpreter/entry';
@@ -31,6 +32,8 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     Object.assign(env, stack.env, {
       MONGODB_DB: `it_${Date.now()}`,
       TEMPORAL_TASK_QUEUE: `journeys-it-${Date.now()}`,
+      // Real time here: a 5-minute arbitration window would outlast every wait in these tests.
+      POLICY_FILE: writeShortWindowPolicy(dir.path, '1s'),
     });
     worker = await startWorkerProcess(env);
     // The shipped cart playbook with a 2 s wait, and a copy that waits three days.

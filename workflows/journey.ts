@@ -43,7 +43,7 @@ export interface JourneyInput {
   /** The contact policy for this run's sends, frozen at entry; absent on runs from before policies. */
   policy?: RunPolicy;
   /** Continue-as-new hands the run over here; absent on a fresh entry. */
-  resume?: { state: RunState; decisions: Decision[]; inbox: RunInput[] };
+  resume?: { state: RunState; decisions: Decision[]; inbox: RunInput[]; recordedDecisions?: number };
   /** Continue-as-new once history has this many events (default: when the server suggests it). */
   continueAsNewAfter?: number;
 }
@@ -58,6 +58,7 @@ const DECISION_LIMIT = 500;
 
 /** Patch IDs of behaviour changes to live runs; remove one only once no run started before it exists. */
 const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
+const DECISION_RECORDS = 'decision-records';
 
 /**
  * Every playbook runs on this one workflow: it feeds the pure interpreter events, time and the
@@ -83,6 +84,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
       );
   let state = result.state;
   const done = () => state.position.kind === 'done';
+  const ledger = new DecisionLedger(input.resume?.recordedDecisions ?? 0);
 
   setHandler(eventSignal, (event) => void inbox.push({ kind: 'event', event }));
   setHandler(stateQuery, () => state);
@@ -126,6 +128,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
   for (;;) {
     state = result.state;
     decisions.push(...result.decisions);
+    ledger.add(result.decisions);
     if (decisions.length > DECISION_LIMIT) decisions.splice(0, decisions.length - DECISION_LIMIT);
     show(state);
     if (done()) break;
@@ -133,10 +136,11 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
     // Hand over to a fresh run between effects, carrying unprocessed inputs: a steady stream of
     // events may never leave the inbox empty, so this cannot wait for an idle moment.
     if (!result.effect && historyIsLarge(input)) {
+      await ledger.flush(state);
       await condition(allHandlersFinished);
       await continueAsNew<typeof journeyWorkflow>({
         ...input,
-        resume: { state, decisions, inbox: [...inbox] },
+        resume: { state, decisions, inbox: [...inbox], recordedDecisions: ledger.recorded },
       });
     }
     // Inputs that arrived meanwhile go first: a pause or an exit must win over a pending send.
@@ -146,9 +150,11 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
       continue;
     }
     if (result.effect) {
+      await ledger.flush(state);
       result = applyInput(playbook, state, await perform(result.effect, state), Date.now());
       continue;
     }
+    await ledger.flush(state);
     const wakeAt = nextWakeAt(state);
     const arrived =
       wakeAt === undefined
@@ -156,8 +162,37 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
         : await condition(() => inbox.length > 0, Math.max(wakeAt - Date.now(), 1));
     if (!arrived) result = applyInput(playbook, state, { kind: 'wake' }, Date.now());
   }
+  await ledger.flush(state);
   await condition(allHandlersFinished);
   return { outcome: state.outcome ?? { status: 'completed' }, decisions };
+}
+
+/**
+ * Writes the run's decisions to MongoDB before the run waits on anything, numbered in order so a
+ * retried activity or a replay writes the same records. Runs from before the patch kept them only
+ * in memory; replaying those schedules no activity.
+ */
+class DecisionLedger {
+  private pending: Decision[] = [];
+  constructor(public recorded: number) {}
+
+  add(decisions: readonly Decision[]): void {
+    this.pending.push(...decisions);
+  }
+
+  async flush(state: RunState): Promise<void> {
+    if (this.pending.length === 0 || !patched(DECISION_RECORDS)) return;
+    const batch = this.pending;
+    this.pending = [];
+    await activities.recordDecisions({
+      journeyId: state.journeyId,
+      entryEventId: state.entryEventId,
+      playbookVersion: state.playbookVersion,
+      firstSeq: this.recorded,
+      decisions: batch,
+    });
+    this.recorded += batch.length;
+  }
 }
 
 function rejectUnless(ok: boolean, message: string): void {
@@ -197,10 +232,17 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
         caps: effect.caps,
         calendar: effect.calendar,
         at: Date.now(),
+        ...(effect.arbitration && { arbitration: effect.arbitration }),
       });
-      return slot.reserved
-        ? { kind: 'slotReserved' }
-        : { kind: 'slotRefused', rule: slot.rule, freesAt: slot.freesAt };
+      if (slot.reserved) return { kind: 'slotReserved' };
+      if ('pendingUntil' in slot) return { kind: 'slotPending', until: slot.pendingUntil };
+      return {
+        kind: 'slotRefused',
+        rule: slot.rule,
+        freesAt: slot.freesAt,
+        ...(slot.count !== undefined && { count: slot.count }),
+        ...(slot.winner !== undefined && { winner: slot.winner }),
+      };
     }
     case 'deliver':
       return deliver(effect, state);
@@ -236,7 +278,9 @@ async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunS
   try {
     if (effect.channel === 'email') {
       if (!message.email) throw new Error(`template of step ${effect.stepId} has no email content`);
-      await activities.sendEmail({ context, to: effect.to, message: message.email });
+      // The purpose decides whether the mail carries an unsubscribe link. An effect planned before
+      // purposes existed has none at run time, whatever its type says: that mail goes without.
+      await activities.sendEmail({ context, to: effect.to, message: message.email, purpose: effect.purpose });
     } else {
       if (message.sms === undefined) throw new Error(`template of step ${effect.stepId} has no SMS text`);
       await activities.sendSms({ context, to: effect.to, body: message.sms });

@@ -209,7 +209,10 @@ function onEffectResult(
     set(moveTo({ ...state, offer: input.offer }, next));
     return;
   }
-  if ((input.kind === 'slotReserved' || input.kind === 'slotRefused') && step.type === 'send') {
+  if (
+    (input.kind === 'slotReserved' || input.kind === 'slotRefused' || input.kind === 'slotPending') &&
+    step.type === 'send'
+  ) {
     const send = state.plannedDelivery;
     if (send === undefined || send.type !== 'deliver' || state.policy === undefined) return;
     if (input.kind === 'slotReserved') {
@@ -219,11 +222,22 @@ function onEffectResult(
       set({ ...rest, position: { kind: 'effect', stepId: step.id, effect: 'deliver' }, pendingEffect: send });
       return;
     }
-    const reason = `cap:${input.rule}`;
+    if (input.kind === 'slotPending') {
+      const waiting = { ...state, arbitrationUntil: input.until };
+      set(deferSend(waiting, state.policy, step, send, input.until, 'arbitration', now, log));
+      return;
+    }
+    // Lost to a better send in the same window, or refused by the caps as they stood.
+    const reason = input.winner !== undefined ? `priority:${input.winner}` : `cap:${input.rule}`;
+    const why: Partial<Decision> = {
+      rule: input.rule,
+      ...(input.count !== undefined && { count: input.count }),
+      ...(input.winner !== undefined && { winner: input.winner }),
+    };
     set(
       step.onCap === 'defer'
-        ? deferSend(state, state.policy, step, send, input.freesAt, reason, now, log)
-        : suppressPlanned(state, step, send, reason, log),
+        ? deferSend(state, state.policy, step, send, input.freesAt, reason, now, log, why)
+        : suppressPlanned(state, step, send, reason, log, why),
     );
     return;
   }
@@ -236,7 +250,13 @@ function onEffectResult(
 }
 
 function moveTo(state: RunState, stepId: string | null): RunState {
-  const { pendingEffect: _settled, plannedDelivery: _planned, deferredSince: _since, ...rest } = state;
+  const {
+    pendingEffect: _settled,
+    plannedDelivery: _planned,
+    deferredSince: _since,
+    arbitrationUntil: _arbitrated,
+    ...rest
+  } = state;
   return { ...rest, position: stepId === null ? { kind: 'done' } : { kind: 'at', stepId } };
 }
 
@@ -271,7 +291,7 @@ function planSend(
     effect = { ...base, action: 'suppress', reason: 'holdout', channel: route.channel, to: route.to };
   } else {
     effect = { ...base, action: 'send', channel: route.channel, to: route.to };
-    if (state.policy !== undefined) return gate(state, state.policy, step, effect, now, log);
+    if (state.policy !== undefined) return gate(playbook, state, state.policy, step, effect, now, log);
     log.add('send', step.id, { channel: route.channel, ...extra });
   }
   return {
@@ -283,6 +303,7 @@ function planSend(
 
 /** Quiet hours first (defer or drop), then a cap reservation; the planned send waits for its outcome. */
 function gate(
+  playbook: Playbook,
   state: RunState,
   policy: RunPolicy,
   step: Extract<Step, { type: 'send' }>,
@@ -292,8 +313,14 @@ function gate(
 ): RunState {
   const channel = send.channel!;
   const transactional = step.purpose === 'transactional';
-  const until = quietUntil(state, policy, channel, transactional, now);
-  if (until > now) {
+  const windowMs = transactional ? 0 : (policy.arbitrationWindowMs ?? 0);
+  // A send about to wait for arbitration must still be outside quiet hours when its window closes;
+  // one whose window has closed only needs now to be.
+  const arbitrated = state.arbitrationUntil !== undefined && now >= state.arbitrationUntil;
+  const until = [now, now + (arbitrated ? 0 : windowMs)]
+    .map((at) => ({ at, end: quietUntil(state, policy, channel, transactional, at) }))
+    .find(({ at, end }) => end > at)?.end;
+  if (until !== undefined) {
     if (step.onQuietHours === 'drop') return suppressPlanned(state, step, send, 'quiet-hours', log);
     return deferSend(state, policy, step, send, until, 'quiet-hours', now, log);
   }
@@ -305,6 +332,9 @@ function gate(
     transactional,
     caps: policy.caps,
     calendar: { timeZone: customerTimeZone(state, policy), weekStartsOn: policy.weekStartsOn },
+    ...(windowMs > 0 && {
+      arbitration: { windowMs, priority: playbook.priority, expectedValue: playbook.expectedValue ?? 0 },
+    }),
   };
   return {
     ...state,
@@ -320,8 +350,9 @@ function suppressPlanned(
   send: Extract<Effect, { type: 'deliver' }>,
   reason: string,
   log: Log,
+  why: Partial<Decision> = {},
 ): RunState {
-  log.add('suppress', step.id, { channel: send.channel!, reason });
+  log.add('suppress', step.id, { channel: send.channel!, reason, ...why });
   const { plannedDelivery: _dropped, ...rest } = state;
   const effect: Effect = { ...send, action: 'suppress', reason };
   return { ...rest, position: { kind: 'effect', stepId: step.id, effect: 'deliver' }, pendingEffect: effect };
@@ -337,14 +368,16 @@ function deferSend(
   reason: string,
   now: number,
   log: Log,
+  why: Partial<Decision> = {},
 ): RunState {
   const since = state.deferredSince ?? now;
   if (until - since > policy.maxDeferralMs) {
-    return suppressPlanned(state, step, send, `${reason}:deferral-expired`, log);
+    return suppressPlanned(state, step, send, `${reason}:deferral-expired`, log, why);
   }
   log.add('defer', step.id, {
     channel: send.channel!,
     reason: `${reason} until ${new Date(until).toISOString()}`,
+    ...why,
   });
   const { pendingEffect: _none, plannedDelivery: _later, ...rest } = state;
   return { ...rest, deferredSince: since, position: { kind: 'deferred', stepId: step.id, until, since } };

@@ -1,4 +1,5 @@
 import type { CapRule } from '../../policy/schema';
+import { timeZoneOfPhone } from '../phoneTimeZone';
 import { quietHoursEnd } from '../policy/quietHours';
 import { safeTimeZone } from './localTime';
 import type { Channel, RunPolicy, RunState } from './types';
@@ -10,9 +11,17 @@ export function capLabel(rule: CapRule): string {
   return `${rule.channel} ≤ ${rule.max} per ${window}${scope}`;
 }
 
-/** The customer's timezone: the profile's, else the workspace default. */
+/**
+ * The customer's timezone: the profile's, else the one the phone number tells (country, or area code
+ * where the country spans zones), else the workspace default. Not frozen at entry like the policy:
+ * it is worked out at each send, from the profile read for that send.
+ */
 export function customerTimeZone(state: RunState, policy: RunPolicy): string {
-  return safeTimeZone(state.profile?.timezone ?? policy.timezone);
+  const phone = state.profile?.phone;
+  // Runs that entered before the phone lookup existed keep deciding as they did, so they replay.
+  const fromPhone =
+    phone === undefined || policy.timeZoneFromPhone !== true ? undefined : timeZoneOfPhone(phone);
+  return safeTimeZone(state.profile?.timezone ?? fromPhone ?? policy.timezone);
 }
 
 /** Until when quiet hours hold a marketing send back; `now` when they do not. */

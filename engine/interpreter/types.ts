@@ -30,6 +30,10 @@ export interface RunPolicy {
   maxDeferralMs: number;
   /** Channels where marketing needs an explicit opt-in. Optional: runs from before it have none. */
   marketingRequiresOptIn?: Channel[];
+  /** Sends for one customer inside this window are ranked by priority. Absent (older runs): none. */
+  arbitrationWindowMs?: number;
+  /** Whether a profile without a timezone takes the phone number's. Absent (older runs): it does not. */
+  timeZoneFromPhone?: boolean;
 }
 
 export type Outcome = { status: 'completed' } | { status: 'exited'; reason: string; eventId?: string };
@@ -65,6 +69,8 @@ export interface RunState {
   plannedDelivery?: Effect;
   /** When the current send was first deferred, for the policy's maximum deferral. */
   deferredSince?: number;
+  /** When the current send's arbitration window closes, once it has been asked to wait for it. */
+  arbitrationUntil?: number;
 }
 
 /** An effect the driver carries out (activity in the workflow, in-memory in the simulator). */
@@ -90,6 +96,8 @@ export type Effect =
       transactional: boolean;
       caps: CapRule[];
       calendar: { timeZone: string; weekStartsOn: 'mon' | 'sun' };
+      /** Priority arbitration; absent on runs from before it (first come, first served). */
+      arbitration?: { windowMs: number; priority: number; expectedValue: number };
     }
   | {
       type: 'updateProfile';
@@ -108,8 +116,13 @@ export type RunInput =
   | { kind: 'delivered'; status: 'sent' | 'suppressed' | 'failed'; reason?: string }
   | { kind: 'profileUpdated' }
   | { kind: 'slotReserved' }
-  /** `rule` describes the cap, e.g. `email ≤ 1 per day`. */
-  | { kind: 'slotRefused'; rule: string; freesAt: number }
+  /**
+   * `rule` describes the cap, e.g. `email ≤ 1 per day`, and `count` what it counted; `winner` is the
+   * playbook that took the slot in the same arbitration window, when that is why.
+   */
+  | { kind: 'slotRefused'; rule: string; freesAt: number; count?: number; winner?: string }
+  /** The send waits for its arbitration window to close; ask again at `until`. */
+  | { kind: 'slotPending'; until: number }
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'exit'; reason: string };
@@ -126,6 +139,12 @@ export interface Decision {
   channel?: Channel;
   reason?: string;
   offerId?: string;
+  /** The cap that refused or deferred a send, in words, e.g. `email ≤ 1 per day`. */
+  rule?: string;
+  /** What that cap counted when it refused. */
+  count?: number;
+  /** The playbook that won a priority arbitration this run lost. */
+  winner?: string;
 }
 
 export interface StepResult {

@@ -30,7 +30,11 @@ export type CapDecision =
   /** `rule` is the most restrictive cap that blocks: the one that frees up last. */
   | { ok: false; rule: CapRule; count: number; freesAt: number };
 
-function applies(rule: CapRule, send: { channel: string; playbookId: string; tags?: string[] }): boolean {
+/** Whether a cap counts this send (or ledger entry). */
+export function capApplies(
+  rule: CapRule,
+  send: { channel: string; playbookId: string; tags?: string[] },
+): boolean {
   return (
     (rule.channel === 'any' || rule.channel === send.channel) &&
     (rule.playbook === undefined || rule.playbook === send.playbookId) &&
@@ -84,9 +88,9 @@ export function checkCaps(
   if (candidate.transactional) return { ok: true };
   let worst: Extract<CapDecision, { ok: false }> | undefined;
   for (const rule of rules) {
-    if (!applies(rule, candidate)) continue;
+    if (!capApplies(rule, candidate)) continue;
     const view = viewOf(rule.window, now, calendar);
-    const counted = ledger.filter((e) => applies(rule, e) && view.contains(e.at));
+    const counted = ledger.filter((e) => capApplies(rule, e) && view.contains(e.at));
     if (counted.length < rule.max) continue;
     const freesAt = view.freesAt(counted);
     if (!worst || freesAt > worst.freesAt) worst = { ok: false, rule, count: counted.length, freesAt };

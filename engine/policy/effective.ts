@@ -15,5 +15,7 @@ export function runPolicy(policy: ContactPolicy, playbookId: string): RunPolicy 
     weekStartsOn: policy.weekStartsOn,
     maxDeferralMs: parseDuration(policy.maxDeferral) ?? 0,
     marketingRequiresOptIn: [...policy.marketingRequiresOptIn],
+    arbitrationWindowMs: parseDuration(policy.arbitrationWindow) ?? 0,
+    timeZoneFromPhone: true,
   };
 }

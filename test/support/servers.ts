@@ -7,10 +7,17 @@ import type { Twilio } from 'twilio';
 import type { ActivityDeps } from '../../activities';
 import { createMailer } from '../../activities/providers/mailer';
 import { createTwilioClient } from '../../activities/providers/twilioClient';
+import { UnsubscribeTokens } from '../../consent/unsubscribeToken';
 import { DEVSTACK_TWILIO } from '../../devstack/stack';
 import { SmtpSink } from '../../devstack/smtpSink';
 import { TwilioEndpoint } from '../../devstack/twilioEndpoint';
 import { collections, ensureIndexes, type Collections } from '../../store/collections';
+
+/**
+ * Where the tests' marketing email links to. Nothing listens there: a test that follows a link
+ * sends its path and query to its own ingest server, as a proxy in front of it would.
+ */
+export const TEST_UNSUBSCRIBE_BASE_URL = 'https://mail.shop.example.test';
 
 /** MongoDB (FerretDB or MONGODB_URI), SMTP and the Twilio-API endpoint, real and on loopback. */
 export interface ChannelServers {
@@ -21,6 +28,8 @@ export interface ChannelServers {
   twilio: TwilioEndpoint;
   mailer: Transporter;
   twilioClient: Twilio;
+  /** Signs the unsubscribe links of the activities' marketing email, and verifies them. */
+  unsubscribeTokens: UnsubscribeTokens;
   activityDeps: ActivityDeps;
   close(): Promise<void>;
 }
@@ -41,6 +50,7 @@ export async function startChannelServers(mongodbUri: string, dbName: string): P
   const mailer = createMailer(smtp.url);
   const twilioClient = createTwilioClient({ ...DEVSTACK_TWILIO, apiBaseUrl: twilio.baseUrl });
   const cols = collections(db);
+  const unsubscribeTokens = new UnsubscribeTokens(['test-unsubscribe-secret-0123456789abcdef']);
   return {
     mongodbUri,
     db,
@@ -49,12 +59,14 @@ export async function startChannelServers(mongodbUri: string, dbName: string): P
     twilio,
     mailer,
     twilioClient,
+    unsubscribeTokens,
     activityDeps: {
       collections: cols,
       mailer,
       mailFrom: 'Shop <shop@example.test>',
       twilio: twilioClient,
       smsFrom: DEVSTACK_TWILIO.from,
+      unsubscribe: { signer: unsubscribeTokens, baseUrl: TEST_UNSUBSCRIBE_BASE_URL },
     },
     async close() {
       mailer.close();

@@ -1,0 +1,43 @@
+import type { Collection } from 'mongodb';
+import type { Decision } from '../engine/interpreter/types';
+import { decisionRecordId, recordDecisions as storeDecisions, type DecisionRecord } from '../store/decisions';
+
+export interface RecordDecisionsDeps {
+  decisions: Collection<DecisionRecord>;
+  now?: () => Date;
+}
+
+export interface RecordDecisionsInput {
+  /** The workflow ID. */
+  journeyId: string;
+  /** With the workflow ID, names the run: a re-entry reuses the workflow ID under a new entry event. */
+  entryEventId: string;
+  playbookVersion: number;
+  /** The run's count of decisions recorded before this batch; the batch gets firstSeq, firstSeq+1, … */
+  firstSeq: number;
+  decisions: Decision[];
+}
+
+/**
+ * Persists a batch of the run's decisions. The workflow numbers them, so a retry of this activity
+ * or a replay of the workflow writes the same `_id`s and nothing twice.
+ */
+export function createRecordDecisions(deps: RecordDecisionsDeps) {
+  const now = deps.now ?? (() => new Date());
+  return async function recordDecisions(input: RecordDecisionsInput): Promise<void> {
+    const recordedAt = now();
+    const records = input.decisions.map((decision, i): DecisionRecord => {
+      const seq = input.firstSeq + i;
+      return {
+        ...decision,
+        _id: decisionRecordId(input.journeyId, input.entryEventId, seq),
+        journeyId: input.journeyId,
+        entryEventId: input.entryEventId,
+        seq,
+        playbookVersion: input.playbookVersion,
+        recordedAt,
+      };
+    });
+    await storeDecisions(deps.decisions, records);
+  };
+}

@@ -1,0 +1,79 @@
+import { MongoClient } from 'mongodb';
+import { ConfigError, loadMongoConfig } from '../config/env';
+import { collections } from '../store/collections';
+import { customerHistory } from '../store/customerHistory';
+import { UsageError, type CliCommand } from './command';
+import { explainHeader, formatTimeline, nothingRecorded } from './explainFormat';
+import { explainTimeline } from './explainTimeline';
+
+/** Enough for a customer's recent story; older items are a `--limit` away. */
+const DEFAULT_LIMIT = 100;
+
+interface ExplainOptions {
+  customerId: string;
+  json: boolean;
+  limit: number;
+}
+
+function parseOptions(args: readonly string[]): ExplainOptions {
+  let customerId: string | undefined;
+  let json = false;
+  let limit = DEFAULT_LIMIT;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i];
+    if (arg === '--json') {
+      json = true;
+      continue;
+    }
+    if (arg !== '--customer' && arg !== '--limit')
+      throw new UsageError(arg?.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
+    const value = args[i + 1];
+    i += 1;
+    if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);
+    if (arg === '--customer') customerId = value;
+    else if (/^[1-9]\d{0,5}$/.test(value)) limit = Number(value);
+    else throw new UsageError(`--limit: "${value}" is not a whole number from 1 to 999999`);
+  }
+  if (customerId === undefined) throw new UsageError('--customer is required');
+  return { customerId, json, limit };
+}
+
+/**
+ * `journeys explain --customer <id>`: why a customer got (or did not get) a message. Reads the
+ * entries, decision records and delivery records, and prints them as one timeline, oldest first.
+ * Nothing recorded is an answer, not an error: it prints so and exits 0. Needs only MONGODB_URI.
+ */
+export const explainCommand: CliCommand = {
+  words: ['explain'],
+  args: '--customer <id> [--json] [--limit N]',
+  summary: `a customer's entries, decisions and deliveries as one timeline (latest ${DEFAULT_LIMIT} by default)`,
+  async run(args, io) {
+    const options = parseOptions(args);
+    let mongo;
+    try {
+      mongo = loadMongoConfig();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.err(error.message);
+      return 2;
+    }
+    const client = await MongoClient.connect(mongo.uri);
+    try {
+      const history = await customerHistory(
+        collections(client.db(mongo.db)),
+        options.customerId,
+        options.limit,
+      );
+      const items = explainTimeline(history, options.limit);
+      if (options.json) io.out(JSON.stringify(items, null, 2));
+      else if (items.length === 0) io.out(nothingRecorded(options.customerId));
+      else {
+        io.out(explainHeader(options.customerId, history.totals, items.length));
+        for (const line of formatTimeline(items)) io.out(line);
+      }
+      return 0;
+    } finally {
+      await client.close();
+    }
+  },
+};

@@ -1,0 +1,391 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { MongoClient, type Db } from 'mongodb';
+import { createRecordDecisions } from '../activities/recordDecisions';
+import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
+import { freePort } from '../devstack/net';
+import type { Decision } from '../engine/interpreter/types';
+import { collections, ensureIndexes, type Collections, type DeliveryIdentity } from '../store/collections';
+import { recordDecisions, type DecisionRecord } from '../store/decisions';
+import { claimDelivery, recordSuppression, settleDelivery } from '../store/deliveries';
+import { recordEntry } from '../store/entries';
+import { tempDir } from './support/servers';
+
+/*
+ * Decision records and `journeys explain` on the real MongoDB-wire server (FerretDB, or
+ * MONGODB_URI): the records are written as the worker writes them, the CLI runs as a user runs it.
+ */
+
+const ROOT = join(__dirname, '..');
+const ADA = 'c-ada';
+const CART = 'journey:cart-abandonment:c-ada';
+const BROWSE = 'journey:browse-abandonment:c-ada';
+const at = (time: string) => `2026-11-21T${time}Z`;
+const date = (time: string) => new Date(at(time));
+
+function decision(
+  time: string,
+  playbookId: string,
+  rest: Omit<Decision, 'at' | 'customerId' | 'playbookId'>,
+) {
+  return { at: at(time), customerId: ADA, playbookId, ...rest };
+}
+
+const cartDecisions: Decision[] = [
+  decision('07:00:00.000', 'cart-abandonment', {
+    action: 'enter',
+    step: null,
+    reason: 'trigger:cart.updated',
+  }),
+  decision('08:00:00.000', 'cart-abandonment', { action: 'send', step: 'reminder', channel: 'email' }),
+  decision('10:00:00.000', 'cart-abandonment', {
+    action: 'suppress',
+    step: 'nudge',
+    channel: 'sms',
+    reason: 'cap:sms ≤ 1 per day',
+    rule: 'sms ≤ 1 per day',
+    count: 1,
+  }),
+];
+const browseDecisions: Decision[] = [
+  decision('07:30:00.000', 'browse-abandonment', {
+    action: 'enter',
+    step: null,
+    reason: 'trigger:product.viewed',
+  }),
+  decision('09:00:00.000', 'browse-abandonment', {
+    action: 'suppress',
+    step: 'suggest',
+    channel: 'email',
+    reason: 'arbitration',
+    winner: 'cart-abandonment',
+  }),
+];
+
+function identity(
+  journeyId: string,
+  playbookId: string,
+  step: string,
+  entryEventId: string,
+): DeliveryIdentity {
+  return {
+    idempotencyKey: `${playbookId}:${ADA}:${entryEventId}:${step}`,
+    customerId: ADA,
+    playbookId,
+    playbookVersion: 2,
+    journeyId,
+    entryEventId,
+    step,
+    arm: 'treatment',
+  };
+}
+
+interface Run {
+  code: number | null;
+  out: string[];
+  err: string[];
+  stdout: string;
+}
+
+describe('decision records and journeys explain', () => {
+  const dir = tempDir('journeys-explain');
+  let ferret: FerretDb | undefined;
+  let mongo: MongoClient;
+  let uri: string;
+  let db: Db;
+  let cols: Collections;
+
+  /** The CLI as a user runs it, against this file's database. */
+  function explain(...args: string[]): Promise<Run> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/journeys.ts', 'explain', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, MONGODB_URI: uri, MONGODB_DB: db.databaseName },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const lines = (text: string) => text.split('\n').filter((line) => line !== '');
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out: lines(stdout), err: lines(stderr), stdout }));
+    });
+  }
+
+  before(async () => {
+    uri =
+      process.env.MONGODB_URI ||
+      (ferret = await startFerretDb({ dataDir: dir.path, port: await freePort() })).uri;
+    mongo = await MongoClient.connect(uri);
+    db = mongo.db(`test_explain_${Date.now()}`);
+    await ensureIndexes(db);
+    cols = collections(db);
+
+    await recordEntry(cols.entries, {
+      journeyId: CART,
+      playbookId: 'cart-abandonment',
+      playbookVersion: 2,
+      playbookLabel: 'v2@519149765061',
+      customerId: ADA,
+      entryEventId: 'e-cart',
+      arm: 'treatment',
+      enteredAt: date('07:00:00.000'),
+    });
+    await recordEntry(cols.entries, {
+      journeyId: BROWSE,
+      playbookId: 'browse-abandonment',
+      playbookVersion: 1,
+      playbookLabel: 'v1@0a1b2c3d4e5f',
+      customerId: ADA,
+      entryEventId: 'e-browse',
+      arm: 'control',
+      enteredAt: date('07:30:00.000'),
+    });
+
+    const record = createRecordDecisions({ decisions: cols.decisions });
+    await record({
+      journeyId: CART,
+      entryEventId: 'e-cart',
+      playbookVersion: 2,
+      firstSeq: 0,
+      decisions: cartDecisions,
+    });
+    await record({
+      journeyId: BROWSE,
+      entryEventId: 'e-browse',
+      playbookVersion: 1,
+      firstSeq: 0,
+      decisions: browseDecisions,
+    });
+
+    const reminder = identity(CART, 'cart-abandonment', 'reminder', 'e-cart');
+    await claimDelivery(
+      cols.deliveries,
+      { ...reminder, channel: 'email', to: 'ada@example.test' },
+      date('08:00:01.000'),
+    );
+    await settleDelivery(
+      cols.deliveries,
+      reminder.idempotencyKey,
+      { status: 'sent', providerMessageId: '<m1@journeys.local>' },
+      date('08:00:02.000'),
+    );
+    await recordSuppression(
+      cols.deliveries,
+      {
+        ...identity(CART, 'cart-abandonment', 'nudge', 'e-cart'),
+        channel: 'sms',
+        reason: 'cap:sms ≤ 1 per day',
+      },
+      date('10:00:00.100'),
+    );
+    // A worker that died after calling the provider: the retry finds `pending` and tries again.
+    const lastChance = identity(CART, 'cart-abandonment', 'last-chance', 'e-cart');
+    await claimDelivery(
+      cols.deliveries,
+      { ...lastChance, channel: 'sms', to: '+46701234567' },
+      date('11:00:00.000'),
+    );
+    await claimDelivery(
+      cols.deliveries,
+      { ...lastChance, channel: 'sms', to: '+46701234567' },
+      date('11:00:05.000'),
+    );
+
+    // Someone else's records, which must not show.
+    await recordEntry(cols.entries, {
+      journeyId: 'journey:cart-abandonment:c-bob',
+      playbookId: 'cart-abandonment',
+      playbookVersion: 2,
+      playbookLabel: 'v2@519149765061',
+      customerId: 'c-bob',
+      entryEventId: 'e-bob',
+      arm: 'treatment',
+      enteredAt: date('07:15:00.000'),
+    });
+    await record({
+      journeyId: 'journey:cart-abandonment:c-bob',
+      entryEventId: 'e-bob',
+      playbookVersion: 2,
+      firstSeq: 0,
+      decisions: [{ ...cartDecisions[0]!, customerId: 'c-bob' }],
+    });
+  });
+  after(async () => {
+    await mongo?.close();
+    await ferret?.stop();
+    dir.remove();
+  });
+
+  it('records a retried or replayed batch once; a batch that partly repeats adds only what is new', async () => {
+    const record = createRecordDecisions({ decisions: cols.decisions, now: () => date('23:00:00.000') });
+    const count = () => cols.decisions.countDocuments({ journeyId: CART });
+    const before = await cols.decisions.find({ journeyId: CART }).sort({ seq: 1 }).toArray();
+    assert.equal(before.length, 3);
+
+    // The activity retried, or the workflow replayed: the same batch, the same _ids.
+    await record({
+      journeyId: CART,
+      entryEventId: 'e-cart',
+      playbookVersion: 2,
+      firstSeq: 0,
+      decisions: cartDecisions,
+    });
+    assert.equal(await count(), 3);
+    assert.deepEqual(await cols.decisions.find({ journeyId: CART }).sort({ seq: 1 }).toArray(), before);
+
+    // A re-entry under the same workflow ID is another run: its seq 0 is a new record.
+    const reentry = createRecordDecisions({ decisions: cols.decisions });
+    const other = { journeyId: 'journey:wishlist:c-carl', entryEventId: 'e-1', playbookVersion: 1 };
+    const [first, second] = [0, 1].map(
+      (i) => ({ ...cartDecisions[i]!, customerId: 'c-carl', playbookId: 'wishlist' }) satisfies Decision,
+    );
+    await reentry({ ...other, firstSeq: 0, decisions: [first!] });
+    await reentry({ ...other, firstSeq: 0, decisions: [first!, second!] }); // seq 0 again, seq 1 new
+    await reentry({ ...other, entryEventId: 'e-2', firstSeq: 0, decisions: [first!] });
+    assert.deepEqual(
+      (await cols.decisions.find({ customerId: 'c-carl' }).sort({ entryEventId: 1, seq: 1 }).toArray()).map(
+        (r) => r._id,
+      ),
+      ['journey:wishlist:c-carl:e-1:0', 'journey:wishlist:c-carl:e-1:1', 'journey:wishlist:c-carl:e-2:0'],
+    );
+  });
+
+  it('rethrows a write error other than a duplicate, even behind a duplicate in the same batch', async () => {
+    const existing = await cols.decisions.findOne({ journeyId: CART, seq: 0 });
+    assert.ok(existing);
+    // MongoDB and FerretDB both refuse an array as _id. The driver names the error after the first
+    // write error only (the duplicate), so a check of that code alone would swallow this.
+    const invalid = { ...existing, _id: ['not', 'an', 'id'] } as unknown as DecisionRecord;
+    await assert.rejects(recordDecisions(cols.decisions, [existing, invalid]), (error: Error) => {
+      assert.equal(error.name, 'MongoBulkWriteError');
+      return true;
+    });
+  });
+
+  it('creates the customer index the explain query reads', async () => {
+    assert.equal(await cols.decisions.indexExists('customer_timeline'), true);
+    assert.equal(await cols.entries.indexExists('customer_timeline'), true);
+  });
+
+  it("prints the customer's entries, decisions and deliveries as one timeline, oldest first", async () => {
+    const run = await explain('--customer', ADA);
+    assert.equal(run.code, 0, run.err.join('\n'));
+    assert.deepEqual(run.err, []);
+    assert.deepEqual(run.out, [
+      'customer c-ada: 2 entries, 5 decisions, 3 deliveries',
+      '2026-11-21T07:00:00.000Z  entry     cart-abandonment    treatment   -            -      version=v2@519149765061 run=journey:cart-abandonment:c-ada event=e-cart',
+      '2026-11-21T07:00:00.000Z  decision  cart-abandonment    enter       -            -      reason=trigger:cart.updated',
+      '2026-11-21T07:30:00.000Z  entry     browse-abandonment  control     -            -      version=v1@0a1b2c3d4e5f run=journey:browse-abandonment:c-ada event=e-browse',
+      '2026-11-21T07:30:00.000Z  decision  browse-abandonment  enter       -            -      reason=trigger:product.viewed',
+      '2026-11-21T08:00:00.000Z  decision  cart-abandonment    send        reminder     email',
+      '2026-11-21T08:00:01.000Z  delivery  cart-abandonment    sent        reminder     email  to=ada@example.test attempts=1 provider-id=<m1@journeys.local>',
+      '2026-11-21T09:00:00.000Z  decision  browse-abandonment  suppress    suggest      email  reason=arbitration winner=cart-abandonment',
+      '2026-11-21T10:00:00.000Z  decision  cart-abandonment    suppress    nudge        sms    reason="cap:sms ≤ 1 per day" rule="sms ≤ 1 per day" count=1',
+      '2026-11-21T10:00:00.100Z  delivery  cart-abandonment    suppressed  nudge        sms    reason="cap:sms ≤ 1 per day" attempts=0',
+      '2026-11-21T11:00:00.000Z  delivery  cart-abandonment    pending     last-chance  sms    to=+46701234567 attempts=2',
+    ]);
+  });
+
+  it('--json prints the same timeline as an array, with every field', async () => {
+    const run = await explain('--customer', ADA, '--json');
+    assert.equal(run.code, 0, run.err.join('\n'));
+    const items = JSON.parse(run.stdout) as { kind: string; at: string }[];
+    assert.deepEqual(
+      items.map((item) => `${item.at} ${item.kind}`),
+      [
+        '2026-11-21T07:00:00.000Z entry',
+        '2026-11-21T07:00:00.000Z decision',
+        '2026-11-21T07:30:00.000Z entry',
+        '2026-11-21T07:30:00.000Z decision',
+        '2026-11-21T08:00:00.000Z decision',
+        '2026-11-21T08:00:01.000Z delivery',
+        '2026-11-21T09:00:00.000Z decision',
+        '2026-11-21T10:00:00.000Z decision',
+        '2026-11-21T10:00:00.100Z delivery',
+        '2026-11-21T11:00:00.000Z delivery',
+      ],
+    );
+    assert.deepEqual(items[1], {
+      kind: 'decision',
+      at: '2026-11-21T07:00:00.000Z',
+      playbookId: 'cart-abandonment',
+      journeyId: CART,
+      entryEventId: 'e-cart',
+      seq: 0,
+      playbookVersion: 2,
+      step: null,
+      action: 'enter',
+      reason: 'trigger:cart.updated',
+    });
+    assert.deepEqual(items[5], {
+      kind: 'delivery',
+      at: '2026-11-21T08:00:01.000Z',
+      playbookId: 'cart-abandonment',
+      journeyId: CART,
+      entryEventId: 'e-cart',
+      step: 'reminder',
+      status: 'sent',
+      channel: 'email',
+      to: 'ada@example.test',
+      providerMessageId: '<m1@journeys.local>',
+      attempts: 1,
+      idempotencyKey: 'cart-abandonment:c-ada:e-cart:reminder',
+      updatedAt: '2026-11-21T08:00:02.000Z',
+    });
+    assert.deepEqual(items[7], {
+      kind: 'decision',
+      at: '2026-11-21T10:00:00.000Z',
+      playbookId: 'cart-abandonment',
+      journeyId: CART,
+      entryEventId: 'e-cart',
+      seq: 2,
+      playbookVersion: 2,
+      step: 'nudge',
+      action: 'suppress',
+      channel: 'sms',
+      reason: 'cap:sms ≤ 1 per day',
+      rule: 'sms ≤ 1 per day',
+      count: 1,
+    });
+  });
+
+  it('--limit keeps the newest items and says how many there are', async () => {
+    const run = await explain('--customer', ADA, '--limit', '2');
+    assert.equal(run.code, 0, run.err.join('\n'));
+    assert.equal(
+      run.out[0],
+      'customer c-ada: 2 entries, 5 decisions, 3 deliveries; the latest 2 of 10 shown (--limit N for more)',
+    );
+    assert.deepEqual(
+      run.out.slice(1).map((line) => line.slice(0, 24)),
+      ['2026-11-21T10:00:00.100Z', '2026-11-21T11:00:00.000Z'],
+    );
+  });
+
+  it('says so, and exits 0, for a customer with nothing recorded', async () => {
+    const run = await explain('--customer', 'c-nobody');
+    assert.equal(run.code, 0);
+    assert.deepEqual(run.out, ['no entries, decisions or deliveries recorded for customer c-nobody']);
+    const json = await explain('--customer', 'c-nobody', '--json');
+    assert.equal(json.code, 0);
+    assert.deepEqual(JSON.parse(json.stdout), []);
+  });
+
+  it('exits 2 with the usage on wrong arguments', async () => {
+    for (const [args, message] of [
+      [[], '--customer is required'],
+      [['--customer'], '--customer needs a value'],
+      [['--customer', ADA, '--limit', '0'], '--limit: "0" is not a whole number from 1 to 999999'],
+      [['--customer', ADA, '--verbose'], 'unknown option --verbose'],
+      [['--customer', ADA, 'extra'], 'unexpected argument "extra"'],
+    ] as const) {
+      const run = await explain(...args);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.equal(run.err[0], message);
+      assert.match(run.err.at(-1) ?? '', /journeys explain --customer <id> \[--json\] \[--limit N\]/);
+    }
+  });
+});
