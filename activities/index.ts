@@ -8,6 +8,7 @@ import type { Collections } from '../store/collections';
 import { recordSuppression } from '../store/deliveries';
 import { findProfile, updateProfileFields } from '../store/profiles';
 import { createRecordDecisions } from './recordDecisions';
+import { createLoadProducts } from './loadProducts';
 import { createReserveSlot } from './reserveSlot';
 import { createSendEmail } from './sendEmail';
 import { createSendSms } from './sendSms';
@@ -32,6 +33,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const { deliveries, profiles, offers, ledger } = deps.collections;
+  const store = { deliveries, attempts: deps.collections.deliveryAttempts };
+  const failures = { store, ledger, profiles, now };
   return {
     async loadProfile(customerId: string): Promise<Profile> {
       return findProfile(profiles, customerId);
@@ -59,17 +62,16 @@ export function createActivities(deps: ActivityDeps) {
         now().getTime(),
       );
     },
+    loadProducts: createLoadProducts({ products: deps.collections.products }),
     reserveSlot: createReserveSlot({ ledger }),
     recordDecisions: createRecordDecisions({ decisions: deps.collections.decisions, now }),
     sendEmail: createSendEmail({
-      deliveries,
-      ledger,
+      ...failures,
       mailer: deps.mailer,
       from: deps.mailFrom,
-      now,
-      unsubscribe: deps.unsubscribe,
+      ...(deps.unsubscribe && { unsubscribe: deps.unsubscribe }),
     }),
-    sendSms: createSendSms({ deliveries, ledger, twilio: deps.twilio, from: deps.smsFrom, now }),
+    sendSms: createSendSms({ ...failures, twilio: deps.twilio, from: deps.smsFrom }),
     async recordSuppression({ context, reason, channel, to, subject }: SuppressionInput): Promise<void> {
       await recordSuppression(
         deliveries,

@@ -1,22 +1,14 @@
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
-import type { Collection } from 'mongodb';
 import { unsubscribeLink, type UnsubscribeLinks } from '../consent/unsubscribeHeaders';
-import type { DeliveryRecord, LedgerDoc } from '../store/collections';
-import { releaseContactSlot } from '../store/contactLedger';
-import { claimDelivery, settleDelivery } from '../store/deliveries';
+import { claimDelivery, claimNextAttempt, markSending, settleDelivery } from '../store/deliveries';
+import { describe, failForNow, failPermanently, recordInDoubt, type FailureDeps } from './deliveryFailures';
 import { settledResult } from './settledResult';
-import { ErrorType } from './errors';
 import type { DeliveryContext, EmailMessage, SendResult } from './types';
 
-export interface SendEmailDeps {
-  deliveries: Collection<DeliveryRecord>;
-  /** A permanently refused message gives its cap slot back: caps count what went out. */
-  ledger: Collection<LedgerDoc>;
+export interface SendEmailDeps extends FailureDeps {
   mailer: Transporter;
   from: string;
-  now: () => Date;
   /** Signs the one-click unsubscribe link of marketing mail; absent, mail goes out without one. */
   unsubscribe?: UnsubscribeLinks;
 }
@@ -37,19 +29,39 @@ export function messageIdFor(idempotencyKey: string): string {
   return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}@journeys.local>`;
 }
 
+/** Errors raised before the relay took anything: nothing can have been sent. */
+function notConnected(error: unknown): boolean {
+  const { code } = error as { code?: unknown };
+  return code === 'EDNS' || code === 'EAUTH' || (code === 'ESOCKET' && /ECONNREFUSED/.test(describe(error)));
+}
+
 export function createSendEmail(deps: SendEmailDeps) {
   return async function sendEmail({ context, to, message, purpose }: SendEmailInput): Promise<SendResult> {
+    const { store, now } = deps;
+    const key = context.idempotencyKey;
     const claim = await claimDelivery(
-      deps.deliveries,
+      store,
       { ...context, channel: 'email', to, subject: message.subject },
-      deps.now(),
+      now(),
     );
     if (claim.kind === 'settled') return settledResult(claim.record);
+
+    let attempts: number;
+    if (claim.kind === 'inDoubt') {
+      // SMTP has no way to ask a relay what it accepted. A receipt is sent again, under the same
+      // Message-ID so a receiver can drop the copy; marketing is not: a missed promotion costs less
+      // than a duplicate one.
+      if (purpose !== 'transactional') return leaveUnknown(deps, context, claim.record.reason);
+      attempts = await claimNextAttempt(store, claim.record, now());
+    } else {
+      attempts = claim.attempts;
+    }
     const unsubscribe =
       purpose === 'marketing' && deps.unsubscribe !== undefined
-        ? unsubscribeLink(deps.unsubscribe, context.customerId, deps.now()).headers
+        ? unsubscribeLink(deps.unsubscribe, context.customerId, now()).headers
         : {};
 
+    await markSending(store, key, now());
     let providerMessageId: string;
     try {
       const info = (await deps.mailer.sendMail({
@@ -58,31 +70,39 @@ export function createSendEmail(deps: SendEmailDeps) {
         subject: message.subject,
         text: message.text,
         html: message.html,
-        messageId: messageIdFor(context.idempotencyKey),
-        headers: { 'X-Journey-Idempotency-Key': context.idempotencyKey, ...unsubscribe },
+        messageId: messageIdFor(key),
+        headers: { 'X-Journey-Idempotency-Key': key, ...unsubscribe },
       })) as { messageId?: string };
-      providerMessageId = info.messageId ?? messageIdFor(context.idempotencyKey);
+      providerMessageId = info.messageId ?? messageIdFor(key);
     } catch (error) {
       const code = (error as { responseCode?: unknown }).responseCode;
-      if (typeof code === 'number' && code >= 500) {
-        const reason = `SMTP ${code}: ${(error as Error).message}`;
-        await settleDelivery(
-          deps.deliveries,
-          context.idempotencyKey,
-          { status: 'failed', reason },
-          deps.now(),
-        );
-        await releaseContactSlot(deps.ledger, context.customerId, context.idempotencyKey);
-        throw ApplicationFailure.nonRetryable(reason, ErrorType.PermanentDeliveryFailure, { to });
-      }
-      throw error; // 4xx and connection errors are transient: Temporal retries with the same key.
+      const reason =
+        typeof code === 'number' ? `SMTP ${code}: ${describe(error)}` : `SMTP: ${describe(error)}`;
+      // 5xx: the relay refused the message for good, for this recipient: a hard bounce.
+      if (typeof code === 'number' && code >= 500)
+        return failPermanently(deps, context, 'email', to, reason, true);
+      if (typeof code === 'number' || notConnected(error)) return failForNow(deps, context, reason, error);
+      // The connection dropped with the message possibly taken: never known, never resent blindly.
+      await recordInDoubt(deps, context, reason);
+      if (purpose !== 'transactional') return leaveUnknown(deps, context, reason);
+      throw error;
     }
-    await settleDelivery(
-      deps.deliveries,
-      context.idempotencyKey,
-      { status: 'sent', providerMessageId },
-      deps.now(),
-    );
-    return { status: 'sent', providerMessageId, attempts: claim.attempts };
+    await settleDelivery(store, key, { status: 'sent', providerMessageId }, now());
+    return { status: 'sent', providerMessageId, attempts };
   };
+}
+
+/** Settles an ambiguous marketing email as unknown for good: counted under the caps, not resent. */
+async function leaveUnknown(
+  deps: SendEmailDeps,
+  context: DeliveryContext,
+  reason = 'ambiguous',
+): Promise<SendResult> {
+  await settleDelivery(
+    deps.store,
+    context.idempotencyKey,
+    { status: 'unknown', reason, reconciled: 'not-resent' },
+    deps.now(),
+  );
+  return { status: 'unknown', reason };
 }

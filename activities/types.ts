@@ -11,9 +11,16 @@ export interface EmailMessage {
 }
 
 export type SendResult =
-  | { status: 'sent'; providerMessageId: string; attempts: number }
+  /** `reconciled`: an earlier, ambiguous attempt turned out to have reached the provider. */
+  | { status: 'sent'; providerMessageId: string; attempts: number; reconciled?: true }
+  /** The provider's answer was ambiguous and policy forbids a second call (marketing email). */
+  | { status: 'unknown'; reason: string }
   /** The key was settled by an earlier attempt or run; nothing was sent this time. */
-  | { status: 'already-settled'; settledAs: 'sent' | 'suppressed' | 'failed'; providerMessageId?: string };
+  | {
+      status: 'already-settled';
+      settledAs: 'sent' | 'suppressed' | 'failed' | 'unknown';
+      providerMessageId?: string;
+    };
 
 export interface SuppressionInput {
   context: DeliveryContext;

@@ -21,6 +21,7 @@ import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSou
 import { lastEntry, recentEntries, recordEntry } from '../store/entries';
 import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, findProfile } from '../store/profiles';
+import { applyCatalogEvent } from '../store/products';
 import { forEachConcurrently } from './pool';
 import { ReachedRuns } from './reachedRuns';
 import type { JourneyInput, journeyWorkflow } from '../workflows/journey';
@@ -128,7 +129,12 @@ export class JourneyClient implements EventPublisher {
   }
 
   private async route(event: JourneyEvent): Promise<Routed> {
-    if (isCatalogEvent(event)) return this.fanOut(event);
+    if (isCatalogEvent(event)) {
+      // Catalog state first, like a profile: runs this event enters, and every later send's
+      // recheck, read the product as it now stands.
+      await applyCatalogEvent(this.deps.collections.products, event, this.now());
+      return this.fanOut(event);
+    }
     await applyProfileEvent(this.deps.collections.profiles, event, this.now());
     const deliveredTo: string[] = [];
     for (const playbook of await this.playbooks.current()) {

@@ -21,6 +21,20 @@ export interface CapturedEmail {
   receivedAt: Date;
 }
 
+/** One forced outcome for the next message, for fault tests. */
+export type SmtpFault =
+  /** Refuse the message with this reply code after reading it (4xx transient, 5xx permanent). */
+  | { kind: 'reply'; code: number; message?: string }
+  /** Keep the message, then drop the connection without answering: the sender cannot know. */
+  | { kind: 'accept-then-drop' }
+  /** Keep the message and answer only after `ms` (a stalled relay). */
+  | { kind: 'accept-then-hang'; ms: number };
+
+interface SmtpConnectionLike {
+  session: unknown;
+  _socket?: { destroy(): void };
+}
+
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
   const list = field === undefined ? [] : Array.isArray(field) ? field : [field];
   return list.flatMap((entry) => entry.value.flatMap((a) => (a.address ? [a.address] : [])));
@@ -44,7 +58,14 @@ export class SmtpSink {
     readonly port: number,
     /** Every accepted message, in arrival order. */
     readonly messages: readonly CapturedEmail[],
+    private readonly faults: SmtpFault[],
+    private readonly hangs: Set<NodeJS.Timeout>,
   ) {}
+
+  /** Queues outcomes for the next messages, one each, in order; then messages are accepted again. */
+  injectFaults(...faults: SmtpFault[]): void {
+    this.faults.push(...faults);
+  }
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -53,6 +74,13 @@ export class SmtpSink {
   static async start(options: { port?: number; dir?: string } = {}): Promise<SmtpSink> {
     if (options.dir) mkdirSync(options.dir, { recursive: true });
     const messages: CapturedEmail[] = [];
+    const faults: SmtpFault[] = [];
+    const hangs = new Set<NodeJS.Timeout>();
+    // smtp-server keeps its live connections in `connections`; its typings do not say so.
+    const dropConnectionOf = (session: unknown): void => {
+      const live = (server as unknown as { connections: Set<SmtpConnectionLike> }).connections;
+      for (const connection of live) if (connection.session === session) connection._socket?.destroy();
+    };
     const server = new SMTPServer({
       authOptional: true,
       allowInsecureAuth: true,
@@ -64,6 +92,24 @@ export class SmtpSink {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
+          const fault = faults.shift();
+          if (fault?.kind === 'reply') {
+            const refusal = Object.assign(new Error(fault.message ?? 'refused by fault injection'), {
+              responseCode: fault.code,
+            });
+            callback(refusal);
+            return;
+          }
+          const answer = (error?: Error): void => {
+            if (fault?.kind === 'accept-then-drop') return dropConnectionOf(session);
+            if (fault?.kind !== 'accept-then-hang') return error ? callback(error) : callback();
+            const hang = setTimeout(() => {
+              hangs.delete(hang);
+              if (error) callback(error);
+              else callback();
+            }, fault.ms);
+            hangs.add(hang);
+          };
           simpleParser(raw).then(
             (mail) => {
               const key = mail.headers.get('x-journey-idempotency-key');
@@ -84,9 +130,9 @@ export class SmtpSink {
               };
               messages.push(captured);
               if (options.dir) writeFileSync(join(options.dir, `${Date.now()}-${messages.length}.eml`), raw);
-              callback();
+              answer();
             },
-            (error: Error) => callback(error),
+            (error: Error) => answer(error),
           );
         });
       },
@@ -97,7 +143,7 @@ export class SmtpSink {
     });
     // smtp-server exposes its net.Server as `server`; its typings do not.
     const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
-    return new SmtpSink(server, port, messages);
+    return new SmtpSink(server, port, messages, faults, hangs);
   }
 
   /** Resolves with the first captured message that matches, polling until the timeout. */
@@ -112,6 +158,8 @@ export class SmtpSink {
   }
 
   stop(): Promise<void> {
+    for (const hang of this.hangs) clearTimeout(hang);
+    this.hangs.clear();
     return new Promise((resolveClose) => this.server.close(() => resolveClose()));
   }
 }

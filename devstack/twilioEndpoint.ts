@@ -116,6 +116,31 @@ export class TwilioEndpoint {
     return this.stopping;
   }
 
+  /** One page of Twilio's message list: the filters Twilio documents for To and From, newest first. */
+  private listPage(accountSid: string, path: string, query: URLSearchParams): Record<string, unknown> {
+    const to = query.get('To');
+    const from = query.get('From');
+    const pageSize = Math.min(Math.max(Number(query.get('PageSize') ?? 50) || 50, 1), 1000);
+    const matching = this.stored
+      .filter(
+        (m) =>
+          m.accountSid === accountSid && (to === null || m.to === to) && (from === null || m.from === from),
+      )
+      .reverse()
+      .slice(0, pageSize);
+    return {
+      messages: matching.map(messageResource),
+      page: 0,
+      page_size: pageSize,
+      start: 0,
+      end: Math.max(matching.length - 1, 0),
+      uri: `${path}?PageSize=${pageSize}&Page=0`,
+      first_page_uri: `${path}?PageSize=${pageSize}&Page=0`,
+      next_page_uri: null,
+      previous_page_uri: null,
+    };
+  }
+
   private authenticate(req: IncomingMessage): TwilioAccount | undefined {
     const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
     if (scheme?.toLowerCase() !== 'basic' || !encoded) return undefined;
@@ -132,10 +157,16 @@ export class TwilioEndpoint {
 
     const create = req.method === 'POST' ? createRoute.exec(path) : null;
     const fetchMatch = req.method === 'GET' ? fetchRoute.exec(path) : null;
-    const pathAccount = create?.[1] ?? fetchMatch?.[1];
+    // The list shares the create URL: GET Messages.json, filtered by To and From, newest first.
+    const list = req.method === 'GET' ? createRoute.exec(path) : null;
+    const pathAccount = create?.[1] ?? fetchMatch?.[1] ?? list?.[1];
     if (pathAccount === undefined) return sendError(res, notFound(path));
     if (pathAccount !== account.accountSid) return sendError(res, authenticateError);
 
+    if (list) {
+      const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      return sendJson(res, 200, JSON.stringify(this.listPage(account.accountSid, path, query)));
+    }
     if (fetchMatch) {
       const sms = this.stored.find((m) => m.sid === fetchMatch[2] && m.accountSid === account.accountSid);
       return sms ? sendJson(res, 200, JSON.stringify(messageResource(sms))) : sendError(res, notFound(path));

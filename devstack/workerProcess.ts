@@ -7,6 +7,8 @@ export interface WorkerProcess {
   output(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Kills the process outright (SIGKILL), as a crash or an OOM kill would: nothing gets to finish. */
+  kill(): Promise<number | null>;
 }
 
 /** Runs `worker.ts` as its own process, as in production, and waits until it polls its queue. */
@@ -47,6 +49,10 @@ export async function startWorkerProcess(
     output: () => output,
     stop: () => {
       if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    kill: () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
       return exited;
     },
   };

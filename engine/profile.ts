@@ -2,7 +2,7 @@ import type { Consents } from '../events/schema';
 
 /**
  * What the engine knows about a customer, built from `customer.upserted` (and `consent.updated`,
- * `loyalty.tier_changed`) events and `update` steps. Plain data: the workflow and the simulator
+ * `loyalty.tier_changed`, `order.placed`) events and `update` steps. Plain data: the workflow and the simulator
  * both read it.
  */
 export interface Profile {
@@ -17,6 +17,20 @@ export interface Profile {
   consents?: Consents;
   attributes?: Record<string, string | number | boolean>;
   tags?: string[];
+  /** When the customer last ordered, any channel (UTC ISO): a send's recheck asks "ordered since?". */
+  lastOrderAt?: string;
+  /**
+   * Addresses a provider refused for good (a hard bounce), per channel. Only that address is off:
+   * a customer who gives a new one is reachable again.
+   */
+  bounced?: Partial<Record<'email' | 'sms', HardBounce>>;
+}
+
+export interface HardBounce {
+  address: string;
+  /** ISO timestamp. */
+  at: string;
+  reason: string;
 }
 
 /** The fields templates and conditions may read under `profile.` (attributes.* is open-ended). */
@@ -32,4 +46,5 @@ export const PROFILE_FIELDS = [
   'consents',
   'attributes',
   'tags',
+  'lastOrderAt',
 ] as const;

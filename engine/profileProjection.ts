@@ -27,6 +27,33 @@ export function profileChanges(event: JourneyEvent): Record<string, unknown> | u
   }
 }
 
+/**
+ * Fields an event moves forward only, never back: the latest order wins whatever order the events
+ * arrive in. Kept apart from profileChanges, whose newest-event-wins rule would drop an order that
+ * arrives after a newer profile update (and would make an order hide a late profile update).
+ * Values are UTC ISO strings, which compare like the instants they name.
+ */
+export function profileMaxima(event: JourneyEvent): Record<string, string> | undefined {
+  if (event.type !== 'order.placed') return undefined;
+  return { lastOrderAt: new Date(event.occurredAt).toISOString() };
+}
+
+/** Applies maxima in memory, as MongoDB's $max does. */
+export function applyMaxima(profile: Profile, maxima: Record<string, string>): Profile {
+  const current = profile as unknown as Record<string, unknown>;
+  const raised = Object.entries(maxima).filter(([field, value]) => {
+    const have = current[field];
+    return typeof have !== 'string' || have < value;
+  });
+  return raised.length === 0 ? profile : applyChanges(profile, Object.fromEntries(raised));
+}
+
+/** Whether the customer ordered after `since` (an ISO instant), by the profile's lastOrderAt. */
+export function orderedSince(profile: Profile | undefined, since: string): boolean {
+  const last = profile?.lastOrderAt;
+  return last !== undefined && Date.parse(last) > Date.parse(since);
+}
+
 /** Applies dotted-path changes to a profile without mutating it. */
 export function applyChanges(profile: Profile, changes: Record<string, unknown>): Profile {
   const next = structuredCloneJson(profile) as unknown as Record<string, unknown>;

@@ -147,6 +147,15 @@ export const catalogEventData = {
     generalReleaseAt: Timestamp.optional(),
     earlyAccessTiers: z.array(z.string().min(1)).optional(),
   }),
+  /**
+   * The stock level changed, either way: the only catalog event that can say a product sold out.
+   * `back_in_stock` stays the trigger for restock journeys; this one keeps the catalog state current.
+   */
+  'product.stock_changed': z.strictObject({
+    sku: Sku,
+    inStock: z.boolean(),
+    quantity: z.number().int().nonnegative().optional(),
+  }),
 } as const;
 
 type CustomerEventType = keyof typeof customerEventData;
@@ -186,6 +195,7 @@ export const MessageEngaged = customerEvent('message.engaged');
 export const ProductBackInStock = catalogEvent('product.back_in_stock');
 export const ProductPriceDropped = catalogEvent('product.price_dropped');
 export const ProductLaunched = catalogEvent('product.launched');
+export const ProductStockChanged = catalogEvent('product.stock_changed');
 
 export type CustomerUpserted = z.infer<typeof CustomerUpserted>;
 export type CartUpdated = z.infer<typeof CartUpdated>;
@@ -208,6 +218,7 @@ export const JourneyEvent = z.discriminatedUnion('type', [
   ProductBackInStock,
   ProductPriceDropped,
   ProductLaunched,
+  ProductStockChanged,
 ]);
 export type JourneyEvent = z.infer<typeof JourneyEvent>;
 /** What a producer writes; identical to JourneyEvent today, kept apart so defaults can be added. */

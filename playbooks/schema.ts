@@ -23,13 +23,16 @@ const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /**
  * A path into the evaluation context: `event.…` (the event being looked at), `trigger.…` (the
- * event that entered the run), `profile.…`, `offer.…` (after a decideOffer step).
+ * event that entered the run), `profile.…`, `offer.…` (after a decideOffer step), and in a send
+ * step's `recheck` only, `product.…` (the trigger's product as the catalog has it now) and
+ * `sinceTrigger.…` (what the customer did after the trigger). Where each may appear is a rule
+ * (playbooks/rules/conditions.ts), so the error can say why.
  */
 export const FieldPath = z
   .string()
   .regex(
-    /^(event|trigger|profile|offer)(\.[A-Za-z0-9_]+)*$/,
-    'expected a path starting with event., trigger., profile. or offer.',
+    /^(event|trigger|profile|offer|product|sinceTrigger)(\.[A-Za-z0-9_]+)*$/,
+    'expected a path starting with event., trigger., profile., offer., product. or sinceTrigger.',
   );
 
 /** Compare a field with a literal, or with another field: `{ ref: "trigger.data.cartId" }`. */
@@ -144,6 +147,12 @@ export const SendStep = z.strictObject({
   onCap: z.enum(['skip', 'defer']).default('skip'),
   /** When the send falls in quiet hours: wait until they end (default), or drop it and go on. */
   onQuietHours: z.enum(['defer', 'drop']).default('defer'),
+  /**
+   * Conditions that must all still hold at the moment of sending, checked on every attempt against
+   * the fresh profile, the product's current catalog state and what happened since the trigger. The
+   * first that fails suppresses the send as `stale:<the fields it reads>`, and the run goes on.
+   */
+  recheck: z.array(Condition).min(1).optional(),
 });
 export const UpdateStep = z.strictObject({
   ...stepBase,

@@ -1,5 +1,6 @@
-import type { EventType } from '../events/schema';
+import { EVENT_TYPES, type EventType } from '../events/schema';
 import { OFFER_FIELDS } from '../engine/offer';
+import { PRODUCT_FIELDS } from '../engine/product';
 import { PROFILE_FIELDS } from '../engine/profile';
 import { lookupEventField } from './eventFields';
 import { closest } from './suggest';
@@ -16,7 +17,15 @@ export interface VariableScope {
   eventType?: EventType;
   /** Templates get a hint about {{#each}} when they read into a list. */
   inTemplate?: boolean;
+  /** In a send step's recheck, where `product.` and `sinceTrigger.` are looked up at send time. */
+  atSendTime?: boolean;
 }
+
+/** What `sinceTrigger.` offers: whether the customer ordered after the trigger (any channel). */
+const SINCE_TRIGGER_FIELDS = ['ordered'] as const;
+
+const SEND_TIME_ONLY =
+  ", which only a send step's recheck can read (it is looked up at the moment of sending)";
 
 /** Parts of a path, list positions (`items.0`, `items[]`) both as '[]'. */
 export function pathParts(path: string): string[] {
@@ -80,6 +89,27 @@ function offerProblem(rest: string[], scope: VariableScope): string | undefined 
   return undefined;
 }
 
+function fieldProblem(root: string, fields: readonly string[], rest: string[]): string | undefined {
+  const [field = '', ...deeper] = rest;
+  if (fields.includes(field) && deeper.length === 0) return undefined;
+  const suggestion = deeper.length === 0 ? closest(field, fields) : undefined;
+  const hint = suggestion ? `did you mean ${root}.${suggestion}?` : `${root} fields: ${fields.join(', ')}`;
+  return `, which is not a ${root} field (${hint})`;
+}
+
+/** Event types whose data names one product (`data.sku`): the ones `product.` can follow. */
+const PRODUCT_TRIGGERS = EVENT_TYPES.filter((type) => lookupEventField(type, ['data', 'sku']).found);
+
+function productProblem(rest: string[], scope: VariableScope): string | undefined {
+  if (!PRODUCT_TRIGGERS.includes(scope.triggerType)) {
+    return (
+      `, but ${scope.triggerType} events name no product: product. is the catalog state of the ` +
+      `trigger's data.sku (triggers with one: ${PRODUCT_TRIGGERS.join(', ')})`
+    );
+  }
+  return fieldProblem('product', PRODUCT_FIELDS, rest);
+}
+
 /**
  * Why a path cannot be read, as the end of a sentence that starts with the path (", which
  * cart.updated events do not have"), or undefined when it is fine. `wantList` for `#each`.
@@ -97,6 +127,10 @@ export function variableProblem(path: string, scope: VariableScope, wantList = f
       return profileProblem(rest);
     case 'offer':
       return offerProblem(rest, scope);
+    case 'product':
+      return scope.atSendTime ? productProblem(rest, scope) : SEND_TIME_ONLY;
+    case 'sinceTrigger':
+      return scope.atSendTime ? fieldProblem('sinceTrigger', SINCE_TRIGGER_FIELDS, rest) : SEND_TIME_ONLY;
     default:
       return ', which is not a variable (paths start with trigger., profile. or offer.)';
   }

@@ -5,7 +5,14 @@ import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
 import { basketValue, chooseOffer, type CatalogOffer } from '../engine/offer';
 import type { Profile } from '../engine/profile';
-import { applyChanges, profileChanges, stepChanges } from '../engine/profileProjection';
+import { applyCatalogChange, catalogChange, toProduct, type ProductState } from '../engine/catalogProjection';
+import {
+  applyChanges,
+  applyMaxima,
+  profileChanges,
+  profileMaxima,
+  stepChanges,
+} from '../engine/profileProjection';
 import { isCatalogEvent, type JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
 import type { ContactPolicy } from '../policy/schema';
@@ -54,6 +61,8 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     .sort((a, b) => a.at - b.at || a.index - b.index);
   const decisions: Decision[] = [];
   const profiles = new Map<string, Profile>();
+  /** The catalog as the events so far describe it, by SKU: what a send's recheck reads. */
+  const products = new Map<string, ProductState>();
   const runs = new Map<string, LiveRun>();
   /** Live run IDs by playbook and customer, so routing an event never scans every run. */
   const runsOf = new Map<string, Set<string>>();
@@ -71,6 +80,14 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
         return {
           kind: 'profileLoaded',
           profile: profiles.get(state.customerId) ?? { customerId: state.customerId },
+        };
+      case 'loadProducts':
+        return {
+          kind: 'productsLoaded',
+          products: effect.skus.flatMap((sku) => {
+            const product = products.get(sku);
+            return product === undefined ? [] : [toProduct(product)];
+          }),
         };
       case 'decideOffer': {
         const basket = basketValue(state.trigger);
@@ -202,6 +219,9 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
 
   const route = (event: JourneyEvent, now: number, warmUp: boolean): void => {
     if (isCatalogEvent(event)) {
+      // Before the runs it reaches, as the client does it: a run entering now sees this state.
+      const change = catalogChange(event);
+      products.set(change.sku, applyCatalogChange(products.get(change.sku), change));
       if (warmUp) return;
       // The same fan-out rule as the client, over in-memory indexes instead of MongoDB.
       for (const playbook of options.playbooks) {
@@ -215,6 +235,11 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     if (changes !== undefined) {
       const profile = profiles.get(event.customerId) ?? { customerId: event.customerId };
       profiles.set(event.customerId, applyChanges(profile, changes));
+    }
+    const maxima = profileMaxima(event);
+    if (maxima !== undefined) {
+      const profile = profiles.get(event.customerId) ?? { customerId: event.customerId };
+      profiles.set(event.customerId, applyMaxima(profile, maxima));
     }
     audience.record(event, now);
     if (warmUp) return;

@@ -5,8 +5,14 @@ import type { LedgerEntry } from '../engine/policy/caps';
 import type { Profile } from '../engine/profile';
 import type { JourneyEvent } from '../events/schema';
 import type { DecisionRecord } from './decisions';
+import type { ProductRecord } from './products';
 
-export type DeliveryStatus = 'pending' | 'sent' | 'suppressed' | 'failed';
+/**
+ * `pending`: claimed, the provider not yet called (or it refused outright, so calling again is safe).
+ * `sending`: the provider is being called. `unknown`: its answer was ambiguous (a dropped connection
+ * after the message went, a 5xx, a timeout). Both are reconciled before any second call.
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'unknown' | 'sent' | 'suppressed' | 'failed';
 
 /** Which journey step a message belongs to; the workflow builds it, every record carries it. */
 export interface DeliveryIdentity {
@@ -32,10 +38,22 @@ export interface DeliveryRecord extends DeliveryIdentity {
   /** Why nothing was sent: `holdout`, `no-contact`, or a provider's permanent refusal. */
   reason?: string;
   providerMessageId?: string;
-  /** Provider calls made for this key; above 1 only inside the documented ambiguous window. */
+  /** Provider calls made for this key; above 1 only after a refusal or a reconciled ambiguity. */
   attempts: number;
+  /** A permanent refusal because of the recipient (SMTP 5xx, an invalid number): the channel is off. */
+  bounce?: 'hard';
+  /** How an ambiguous outcome was settled: found at the provider, or left unknown by policy. */
+  reconciled?: 'found-at-provider' | 'not-resent';
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** One claimed provider call for a delivery: the unique `_id` (`key#attempt`) makes a claim atomic. */
+export interface DeliveryAttempt {
+  _id: string;
+  idempotencyKey: string;
+  attempt: number;
+  claimedAt: Date;
 }
 
 /** A customer's profile: the engine's Profile, keyed by customer ID, plus bookkeeping. */
@@ -90,11 +108,16 @@ export interface LedgerDoc {
   /** Sends waiting for their arbitration window to close, and recent verdicts. */
   intents?: SendIntent[];
   updatedAt: Date;
+  /** Wall-clock time of the write (updatedAt is the run's time): pruning waits until it is old. */
+  writtenAt?: Date;
 }
 
 export interface Collections {
   deliveries: Collection<DeliveryRecord>;
+  deliveryAttempts: Collection<DeliveryAttempt>;
   profiles: Collection<ProfileRecord>;
+  /** Current stock and price by SKU (`_id`), from catalog events: what a send's recheck reads. */
+  products: Collection<ProductRecord>;
   events: Collection<EventRecord>;
   entries: Collection<EntryRecord>;
   offers: Collection<CatalogOffer>;
@@ -105,7 +128,9 @@ export interface Collections {
 export function collections(db: Db): Collections {
   return {
     deliveries: db.collection<DeliveryRecord>('deliveries'),
+    deliveryAttempts: db.collection<DeliveryAttempt>('delivery_attempts'),
     profiles: db.collection<ProfileRecord>('profiles'),
+    products: db.collection<ProductRecord>('products'),
     events: db.collection<EventRecord>('events'),
     entries: db.collection<EntryRecord>('entries'),
     offers: db.collection<CatalogOffer>('offers'),
@@ -130,6 +155,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     .collection('contact_ledger')
     .createIndex({ customerId: 1, version: -1 }, { name: 'latest_version' });
   await profiles.createIndex({ loyaltyTier: 1, _id: 1 }, { name: 'loyaltyTier' });
+  // products: read and written by SKU only, which is `_id`; its built-in unique index is all it needs.
   await ensureEntryUnique(entries);
   await entries.createIndex({ playbookId: 1, customerId: 1, enteredAt: -1 }, { name: 'customer_latest' });
   // `journeys explain`: a customer's timeline across playbooks. Decisions are unique by `_id`.

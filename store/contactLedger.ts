@@ -33,6 +33,8 @@ const MAX_CONFLICTS = 50;
 /** Older snapshots are deleted after a commit; a few are kept for whoever is reading one right now. */
 const KEEP_VERSIONS = 3;
 const PRUNE_EVERY = 8;
+const PRUNE_AGE_MS = 60_000;
+const FORK_CHECK_AFTER_MS = 10_000;
 
 export class LedgerContentionError extends Error {
   override readonly name = 'LedgerContentionError';
@@ -64,6 +66,8 @@ async function commit(
   previous: LedgerDoc | null,
   next: CustomerLedger,
   now: number,
+  /** Wall-clock time at which `previous` was read. */
+  readAt: number,
 ): Promise<boolean> {
   const version = (previous?.version ?? 0) + 1;
   try {
@@ -74,21 +78,32 @@ async function commit(
       entries: next.entries,
       ...(next.intents.length > 0 && { intents: next.intents }),
       updatedAt: new Date(now),
+      writtenAt: new Date(),
     });
   } catch (error) {
     if (isDuplicateKeyError(error)) return false;
     throw error;
   }
-  // The insert also succeeds when `version` was already pruned: the reader held a snapshot older than
-  // the ones kept, and newer versions exist. That write is a fork nobody will read; take it back.
-  const newer = await ledger.findOne({ customerId, version: { $gt: version } }, { projection: { _id: 1 } });
-  if (newer) {
-    await ledger.deleteOne({ _id: versionId(customerId, version) });
-    return false;
+  // The insert would also succeed if `version` had been pruned already: newer versions would exist
+  // and this write would be a fork nobody reads. Only versions written more than PRUNE_AGE_MS ago are
+  // pruned, so a commit made within FORK_CHECK_AFTER_MS of its read cannot be one (unless clocks
+  // disagree by more than the difference); a slower one checks, and takes a fork back.
+  if (Date.now() - readAt > FORK_CHECK_AFTER_MS) {
+    const newer = await ledger.findOne({ customerId, version: { $gt: version } }, { projection: { _id: 1 } });
+    if (newer) {
+      await ledger.deleteOne({ _id: versionId(customerId, version) });
+      return false;
+    }
   }
   // Pruning is a write of its own, so it runs every few versions rather than on every commit.
-  if (version % PRUNE_EVERY === 0)
-    await ledger.deleteMany({ customerId, version: { $lte: version - KEEP_VERSIONS } });
+  if (version % PRUNE_EVERY === 0) {
+    const settled = new Date(Date.now() - PRUNE_AGE_MS);
+    await ledger.deleteMany({
+      customerId,
+      version: { $lte: version - KEEP_VERSIONS },
+      $or: [{ writtenAt: { $lt: settled } }, { writtenAt: { $exists: false } }],
+    });
+  }
   return true;
 }
 
@@ -114,12 +129,13 @@ export async function reserveContactSlot(
     horizon: now - longestWindow(request.rules),
   };
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
+    const readAt = Date.now();
     const current = await currentLedger(ledger, customerId);
     const { answer, next } = requestSlot(
       { entries: current?.entries ?? [], intents: current?.intents ?? [] },
       slot,
     );
-    if (!next || (await commit(ledger, customerId, current, next, now))) return answer;
+    if (!next || (await commit(ledger, customerId, current, next, now, readAt))) return answer;
   }
   // Transient by nature: the activity's retry policy tries again a moment later.
   throw new LedgerContentionError(
@@ -134,10 +150,11 @@ export async function releaseContactSlot(
   key: string,
 ): Promise<void> {
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
+    const readAt = Date.now();
     const current = await currentLedger(ledger, customerId);
     if (!current || !current.entries.some((e) => e.key === key)) return;
     const next = { entries: current.entries.filter((e) => e.key !== key), intents: current.intents ?? [] };
-    if (await commit(ledger, customerId, current, next, Date.now())) return;
+    if (await commit(ledger, customerId, current, next, Date.now(), readAt)) return;
   }
   throw new LedgerContentionError(
     `contact ledger of ${customerId}: ${MAX_CONFLICTS} conflicting updates in a row`,

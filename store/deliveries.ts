@@ -1,49 +1,112 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError, type DeliveryRecord } from './collections';
+import { isDuplicateKeyError, type DeliveryAttempt, type DeliveryRecord } from './collections';
 
 export type DeliveryDraft = Omit<DeliveryRecord, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>;
 
+export interface DeliveryStore {
+  deliveries: Collection<DeliveryRecord>;
+  attempts: Collection<DeliveryAttempt>;
+}
+
 export type Claim =
-  /** This caller may call the provider. `attempts` > 1 means an earlier call's outcome is unknown. */
+  /** This caller, and no other, may call the provider now, as attempt `attempts`. */
   | { kind: 'claimed'; attempts: number }
-  /** The key is already settled (sent, suppressed or failed): do not call the provider. */
-  | { kind: 'settled'; record: DeliveryRecord };
+  /** The key is settled (sent, suppressed, failed or left unknown): do not call the provider. */
+  | { kind: 'settled'; record: DeliveryRecord }
+  /**
+   * An earlier attempt called the provider and its outcome is not recorded (it died mid-call) or
+   * was ambiguous. The caller reconciles with the provider before it may claim again.
+   */
+  | { kind: 'inDoubt'; record: DeliveryRecord };
+
+/** Another worker holds the next attempt of this key right now; retrying later is safe. */
+export class DeliveryBusyError extends Error {
+  override readonly name = 'DeliveryBusyError';
+}
 
 /**
  * Records the intent to send under the unique key before any provider call. A second caller with
- * the same key finds the record: settled means stop; pending means an earlier attempt died between
- * claiming and recording the outcome, and the provider may or may not have the message. That is
- * the one window in which a duplicate can happen; `attempts` counts it.
+ * the same key finds the record and learns whether the provider may be called again.
  */
-export async function claimDelivery(
-  deliveries: Collection<DeliveryRecord>,
-  draft: DeliveryDraft,
-  now: Date,
-): Promise<Claim> {
+export async function claimDelivery(store: DeliveryStore, draft: DeliveryDraft, now: Date): Promise<Claim> {
   try {
-    await deliveries.insertOne({ ...draft, status: 'pending', attempts: 1, createdAt: now, updatedAt: now });
+    await store.deliveries.insertOne({
+      ...draft,
+      status: 'pending',
+      attempts: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await store.attempts.insertOne(attemptDoc(draft.idempotencyKey, 1, now));
     return { kind: 'claimed', attempts: 1 };
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }
-  const existing = await deliveries.findOneAndUpdate(
-    { idempotencyKey: draft.idempotencyKey, status: 'pending' },
-    { $inc: { attempts: 1 }, $set: { updatedAt: now } },
-    { returnDocument: 'after' },
-  );
-  if (existing) return { kind: 'claimed', attempts: existing.attempts };
-  const settled = await deliveries.findOne({ idempotencyKey: draft.idempotencyKey });
-  if (!settled) throw new Error(`delivery ${draft.idempotencyKey} vanished while being claimed`);
-  return { kind: 'settled', record: settled };
+  const existing = await store.deliveries.findOne({ idempotencyKey: draft.idempotencyKey });
+  if (!existing) throw new Error(`delivery ${draft.idempotencyKey} vanished while being claimed`);
+  // `unknown` left so by policy (reconciled: not-resent) is final; otherwise it awaits reconciling.
+  const inDoubt =
+    existing.status === 'sending' || (existing.status === 'unknown' && existing.reconciled === undefined);
+  if (inDoubt) return { kind: 'inDoubt', record: existing };
+  if (existing.status !== 'pending') return { kind: 'settled', record: existing };
+  return { kind: 'claimed', attempts: await claimNextAttempt(store, existing, now) };
 }
 
+/**
+ * Takes the next attempt of a key whose earlier attempts are known not to have reached the
+ * provider (or were reconciled as missing). The compare-and-set is the insert of `key#n` under a
+ * unique `_id`: exactly one caller wins on MongoDB and on FerretDB, where a filtered update is not
+ * atomic under concurrency.
+ */
+export async function claimNextAttempt(
+  store: DeliveryStore,
+  record: DeliveryRecord,
+  now: Date,
+): Promise<number> {
+  const next = record.attempts + 1;
+  try {
+    await store.attempts.insertOne(attemptDoc(record.idempotencyKey, next, now));
+  } catch (error) {
+    if (isDuplicateKeyError(error)) {
+      throw new DeliveryBusyError(
+        `delivery ${record.idempotencyKey}: attempt ${next} is claimed by another worker`,
+      );
+    }
+    throw error;
+  }
+  await store.deliveries.updateOne(
+    { idempotencyKey: record.idempotencyKey },
+    { $max: { attempts: next }, $set: { status: 'pending', updatedAt: now } },
+  );
+  return next;
+}
+
+function attemptDoc(idempotencyKey: string, attempt: number, now: Date): DeliveryAttempt {
+  return { _id: `${idempotencyKey}#${attempt}`, idempotencyKey, attempt, claimedAt: now };
+}
+
+/** Marks the provider call as under way: from here until its outcome is written, a crash is in doubt. */
+export async function markSending(store: DeliveryStore, idempotencyKey: string, now: Date): Promise<void> {
+  await store.deliveries.updateOne({ idempotencyKey }, { $set: { status: 'sending', updatedAt: now } });
+}
+
+export type DeliveryOutcome =
+  | { status: 'sent'; providerMessageId: string; reconciled?: 'found-at-provider' }
+  | { status: 'failed'; reason: string; bounce?: 'hard' }
+  /** The provider refused outright (429, 4xx, connection refused): the next attempt may call again. */
+  | { status: 'pending'; reason: string }
+  | { status: 'unknown'; reason: string; reconciled?: 'not-resent' };
+
 export async function settleDelivery(
-  deliveries: Collection<DeliveryRecord>,
+  store: DeliveryStore,
   idempotencyKey: string,
-  outcome: { status: 'sent'; providerMessageId: string } | { status: 'failed'; reason: string },
+  outcome: DeliveryOutcome,
   now: Date,
 ): Promise<void> {
-  await deliveries.updateOne({ idempotencyKey, status: 'pending' }, { $set: { ...outcome, updatedAt: now } });
+  await store.deliveries.updateOne(
+    { idempotencyKey, status: { $in: ['pending', 'sending', 'unknown'] } },
+    { $set: { ...outcome, updatedAt: now } },
+  );
 }
 
 /** A suppression is written once; replays and retries find it and change nothing. */

@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { JourneyEvent } from '../events/schema';
-import type { Profile } from '../engine/profile';
-import { profileChanges, stepChanges } from '../engine/profileProjection';
+import type { HardBounce, Profile } from '../engine/profile';
+import { profileChanges, profileMaxima, stepChanges } from '../engine/profileProjection';
 import { isDuplicateKeyError, type ProfileRecord } from './collections';
 
 export function toProfile(record: ProfileRecord | null, customerId: string): Profile {
@@ -16,15 +16,32 @@ export async function findProfile(profiles: Collection<ProfileRecord>, customerI
 
 /**
  * Applies a profile event. An event older than the newest one applied is skipped, so a late
- * delivery never overwrites fresher data.
+ * delivery never overwrites fresher data; fields that only move forward (the last order) take the
+ * later value whatever order events arrive in.
  */
 export async function applyProfileEvent(
   profiles: Collection<ProfileRecord>,
   event: JourneyEvent,
   now: Date,
 ): Promise<void> {
+  if (!('customerId' in event)) return;
+  const maxima = profileMaxima(event);
+  if (maxima !== undefined) {
+    // $max is atomic and order-free: a replay or a late delivery cannot move it back. Two first
+    // writes for one customer can race on the upsert's insert; the loser applies as an update.
+    const write = () =>
+      profiles.updateOne(
+        { _id: event.customerId },
+        { $max: maxima, $set: { updatedAt: now } },
+        { upsert: true },
+      );
+    await write().catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+      return write();
+    });
+  }
   const changes = profileChanges(event);
-  if (changes === undefined || !('customerId' in event)) return;
+  if (changes === undefined) return;
   const at = new Date(event.occurredAt);
   try {
     await profiles.updateOne(
@@ -49,6 +66,24 @@ export async function updateProfileFields(
   await profiles.updateOne(
     { _id: customerId },
     { $set: { ...stepChanges(profile, update), updatedAt: now } },
+    { upsert: true },
+  );
+}
+
+/**
+ * Records a hard bounce against the customer: that address on that channel is not used again
+ * (planRoute skips it) until the customer's address changes.
+ */
+export async function recordHardBounce(
+  profiles: Collection<ProfileRecord>,
+  customerId: string,
+  channel: 'email' | 'sms',
+  bounce: HardBounce,
+  now: Date,
+): Promise<void> {
+  await profiles.updateOne(
+    { _id: customerId },
+    { $set: { [`bounced.${channel}`]: bounce, updatedAt: now } },
     { upsert: true },
   );
 }

@@ -160,14 +160,15 @@ describe('decision records and journeys explain', () => {
       decisions: browseDecisions,
     });
 
+    const store = { deliveries: cols.deliveries, attempts: cols.deliveryAttempts };
     const reminder = identity(CART, 'cart-abandonment', 'reminder', 'e-cart');
     await claimDelivery(
-      cols.deliveries,
+      store,
       { ...reminder, channel: 'email', to: 'ada@example.test' },
       date('08:00:01.000'),
     );
     await settleDelivery(
-      cols.deliveries,
+      store,
       reminder.idempotencyKey,
       { status: 'sent', providerMessageId: '<m1@journeys.local>' },
       date('08:00:02.000'),
@@ -181,18 +182,10 @@ describe('decision records and journeys explain', () => {
       },
       date('10:00:00.100'),
     );
-    // A worker that died after calling the provider: the retry finds `pending` and tries again.
+    // A worker that died after claiming, before the provider call: the retry finds `pending` and tries again.
     const lastChance = identity(CART, 'cart-abandonment', 'last-chance', 'e-cart');
-    await claimDelivery(
-      cols.deliveries,
-      { ...lastChance, channel: 'sms', to: '+46701234567' },
-      date('11:00:00.000'),
-    );
-    await claimDelivery(
-      cols.deliveries,
-      { ...lastChance, channel: 'sms', to: '+46701234567' },
-      date('11:00:05.000'),
-    );
+    await claimDelivery(store, { ...lastChance, channel: 'sms', to: '+46701234567' }, date('11:00:00.000'));
+    await claimDelivery(store, { ...lastChance, channel: 'sms', to: '+46701234567' }, date('11:00:05.000'));
 
     // Someone else's records, which must not show.
     await recordEntry(cols.entries, {

@@ -167,4 +167,37 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     assert.equal(code, 0, worker.output());
     assert.match(worker.output(), /worker: stopped cleanly/);
   });
+
+  it('a worker killed after Twilio accepted an SMS, before the activity completed, does not send it again', async () => {
+    // The SIGTERM test above stopped the first worker.
+    if (worker.child.exitCode !== null || worker.child.signalCode !== null)
+      worker = await startWorkerProcess(env);
+    const id = treated('it-crash');
+    const phone = `+1555${String(Date.now()).slice(-7)}`;
+    await upsertProfile(connected.collections.profiles, id, { phone, firstName: 'Cy' }, new Date());
+    // Twilio takes the message, then the answer never comes back before the worker dies.
+    stack.twilio.injectFaults({ kind: 'accept-then-hang', ms: 120_000 });
+    await connected.journeys.publishEvent(cartUpdated(id));
+    const deadline = Date.now() + 30_000;
+    while (!stack.twilio.messages.some((m) => m.to === phone)) {
+      assert.ok(Date.now() < deadline, 'Twilio never received the SMS');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await worker.kill();
+    worker = await startWorkerProcess(env);
+
+    // The activity's attempt times out on the server (30 s) and is retried on the new worker,
+    // which finds the send in doubt and asks Twilio before calling it again.
+    const { outcome, decisions } = await result(id);
+    assert.equal(outcome.status, 'completed');
+    assert.deepEqual(
+      decisions.filter((d) => d.step === 'reminder' && d.action === 'send').map((d) => d.channel),
+      ['sms'],
+    );
+    assert.equal(stack.twilio.messages.filter((m) => m.to === phone).length, 1, 'sent exactly once');
+    const record = await connected.collections.deliveries.findOne({ customerId: id, channel: 'sms' });
+    assert.equal(record?.status, 'sent');
+    assert.equal(record?.reconciled, 'found-at-provider');
+    assert.equal(record?.providerMessageId, stack.twilio.messages.find((m) => m.to === phone)?.sid);
+  });
 });

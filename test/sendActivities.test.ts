@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities, type DeliveryContext } from '../activities';
 import { ErrorType } from '../activities/errors';
+import { messageIdFor } from '../activities/sendEmail';
 import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
 import { freePort } from '../devstack/net';
 import { uniqueId } from './support/events';
@@ -118,6 +119,136 @@ describe('send activities', () => {
     const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
     assert.equal(record?.status, 'failed');
     assert.match(record?.reason ?? '', /not a valid phone number/);
+    assert.equal(record?.bounce, 'hard', 'an invalid number is the recipient’s fault');
+  });
+
+  /** What a worker killed after calling the provider, before recording its answer, leaves behind. */
+  const diedMidCall = async (ctx: DeliveryContext, channel: 'email' | 'sms', to: string) => {
+    const at = new Date(Date.now() - 1_000);
+    await servers.collections.deliveries.insertOne({
+      ...ctx,
+      channel,
+      to,
+      status: 'sending',
+      attempts: 1,
+      createdAt: at,
+      updatedAt: at,
+    });
+  };
+
+  it('an SMTP 5xx is a hard bounce: failed for good, and that address is off for the customer', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    servers.smtp.injectFaults({ kind: 'reply', code: 550, message: 'mailbox unavailable' });
+    await assert.rejects(
+      activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' }),
+      (error: unknown) =>
+        error instanceof ApplicationFailure && error.nonRetryable && /SMTP 550/.test(error.message),
+    );
+    const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.equal(record?.status, 'failed');
+    assert.equal(record?.bounce, 'hard');
+    const profile = await servers.collections.profiles.findOne({ _id: ctx.customerId });
+    assert.equal(profile?.bounced?.email?.address, to);
+    assert.match(profile?.bounced?.email?.reason ?? '', /SMTP 550/);
+  });
+
+  it('an SMTP 4xx is transient: back to pending, and the retry sends once', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    servers.smtp.injectFaults({ kind: 'reply', code: 451, message: 'try again later' });
+    await assert.rejects(
+      activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' }),
+      (error: unknown) => !(error instanceof ApplicationFailure),
+    );
+    const waiting = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.equal(waiting?.status, 'pending');
+    const retry = await activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' });
+    assert.equal(retry.status === 'sent' && retry.attempts, 2);
+    assert.equal(servers.smtp.messages.filter((m) => m.idempotencyKey === ctx.idempotencyKey).length, 1);
+  });
+
+  it('a connection dropped after DATA leaves a marketing email unknown, and it is never resent', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    servers.smtp.injectFaults({ kind: 'accept-then-drop' });
+    const first = await activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' });
+    assert.equal(first.status, 'unknown');
+    const retry = await activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' });
+    assert.deepEqual(retry, { status: 'already-settled', settledAs: 'unknown' });
+    const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.equal(record?.status, 'unknown');
+    assert.equal(record?.reconciled, 'not-resent');
+    assert.equal(servers.smtp.messages.filter((m) => m.idempotencyKey === ctx.idempotencyKey).length, 1);
+  });
+
+  it('a transactional email in doubt is sent again under the same Message-ID', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    await diedMidCall(ctx, 'email', to);
+    const result = await activities.sendEmail({ context: ctx, to, message, purpose: 'transactional' });
+    assert.equal(result.status === 'sent' && result.attempts, 2);
+    const mail = servers.smtp.messages.find((m) => m.idempotencyKey === ctx.idempotencyKey);
+    assert.equal(mail?.messageId, messageIdFor(ctx.idempotencyKey));
+  });
+
+  it('an SMS in doubt that Twilio has is reconciled, not sent again', async () => {
+    const ctx = context();
+    const to = `+1555${String(Date.now()).slice(-7)}`;
+    // The earlier attempt reached Twilio (sent here directly), then the worker died.
+    const earlier = await servers.twilioClient.messages.create({
+      to,
+      from: servers.activityDeps.smsFrom,
+      body: 'hi',
+    });
+    await diedMidCall(ctx, 'sms', to);
+    const result = await activities.sendSms({ context: ctx, to, body: 'hi' });
+    assert.deepEqual(result, {
+      status: 'sent',
+      providerMessageId: earlier.sid,
+      attempts: 1,
+      reconciled: true,
+    });
+    assert.equal(servers.twilio.messages.filter((m) => m.to === to).length, 1);
+    const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.equal(record?.reconciled, 'found-at-provider');
+  });
+
+  it('a Twilio 5xx is ambiguous: recorded unknown, and the retry sends only because Twilio has nothing', async () => {
+    const ctx = context();
+    const to = `+1555${String(Date.now() + 7).slice(-7)}`;
+    servers.twilio.injectFaults({ kind: 'status', status: 500 });
+    await assert.rejects(
+      activities.sendSms({ context: ctx, to, body: 'hi' }),
+      (error: unknown) => !(error instanceof ApplicationFailure),
+    );
+    const doubt = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.equal(doubt?.status, 'unknown');
+    const retry = await activities.sendSms({ context: ctx, to, body: 'hi' });
+    assert.equal(retry.status === 'sent' && retry.attempts, 2);
+    assert.equal(servers.twilio.messages.filter((m) => m.to === to).length, 1);
+  });
+
+  it('two workers retrying one key at once: exactly one calls the provider', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    const at = new Date();
+    await servers.collections.deliveries.insertOne({
+      ...ctx,
+      channel: 'email',
+      to,
+      status: 'pending',
+      attempts: 1,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () =>
+        activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' }),
+      ),
+    );
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled' && o.value.status === 'sent').length, 1);
+    assert.equal(servers.smtp.messages.filter((m) => m.idempotencyKey === ctx.idempotencyKey).length, 1);
   });
 
   it('a Twilio 429 is transient: the activity throws for Temporal to retry, and the retry sends once', async () => {

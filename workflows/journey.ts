@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   condition,
   continueAsNew,
   allHandlersFinished,
@@ -210,6 +211,8 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
   switch (effect.type) {
     case 'loadProfile':
       return { kind: 'profileLoaded', profile: await activities.loadProfile(state.customerId) };
+    case 'loadProducts':
+      return { kind: 'productsLoaded', products: await activities.loadProducts(effect.skus) };
     case 'decideOffer':
       return {
         kind: 'offerDecided',
@@ -289,7 +292,9 @@ async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunS
   } catch (error) {
     // A permanent provider refusal is recorded and the journey goes on; anything else is retried
     // by the activity's policy and only lands here once retries are exhausted.
-    return { kind: 'delivered', status: 'failed', reason: String((error as Error).message) };
+    // The ActivityFailure only says "Activity task failed"; its cause carries the provider's words.
+    const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
+    return { kind: 'delivered', status: 'failed', reason: String((cause as Error).message) };
   }
 }
 

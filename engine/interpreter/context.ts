@@ -1,14 +1,20 @@
 import type { JourneyEvent } from '../../events/schema';
 import type { Condition } from '../../playbooks/schema';
 import type { OfferDecision } from '../offer';
+import type { Product } from '../product';
 import type { Profile } from '../profile';
 
-/** What conditions and templates can read: `event.…`, `trigger.…`, `profile.…`, `offer.…`. */
+/**
+ * What conditions and templates can read: `event.…`, `trigger.…`, `profile.…`, `offer.…`; and, in a
+ * send step's recheck, `product.…` and `sinceTrigger.…`.
+ */
 export interface EvalContext {
   event?: JourneyEvent;
   trigger?: JourneyEvent;
   profile?: Profile;
   offer?: OfferDecision | null;
+  product?: Product;
+  sinceTrigger?: { ordered: boolean };
 }
 
 /** The value at a dotted path such as `trigger.data.items`, or undefined. */

@@ -1,7 +1,8 @@
 import type { Profile } from '../profile';
 import type { Channel } from './types';
 
-export type Route = { channel: Channel; to: string } | { blocked: 'no-contact' | 'no-consent' };
+export type Blocked = 'no-contact' | 'no-consent' | 'hard-bounce';
+export type Route = { channel: Channel; to: string } | { blocked: Blocked };
 
 function address(profile: Profile, channel: Channel): string | undefined {
   return channel === 'email' ? profile.email : profile.phone;
@@ -22,7 +23,10 @@ function consented(
   return optInRequired.includes(channel) ? marketing === true : marketing !== false;
 }
 
-/** The step's channel if the customer can be reached and has not opted out, else its fallback. */
+/**
+ * The step's channel if the customer can be reached there (an address that has not hard-bounced)
+ * and has not opted out, else its fallback.
+ */
 export function planRoute(
   profile: Profile,
   channel: Channel,
@@ -30,10 +34,14 @@ export function planRoute(
   purpose: 'marketing' | 'transactional',
   optInRequired: readonly Channel[] = [],
 ): Route {
-  let blocked: 'no-contact' | 'no-consent' = 'no-contact';
+  let blocked: Blocked = 'no-contact';
   for (const candidate of fallback === undefined ? [channel] : [channel, fallback]) {
     const to = address(profile, candidate);
     if (to === undefined) continue;
+    if (profile.bounced?.[candidate]?.address === to) {
+      if (blocked === 'no-contact') blocked = 'hard-bounce';
+      continue;
+    }
     if (!consented(profile, candidate, purpose, optInRequired)) {
       blocked = 'no-consent';
       continue;

@@ -2,10 +2,12 @@ import type { JourneyEvent } from '../../events/schema';
 import type { Playbook, Step } from '../../playbooks/schema';
 import { parseDuration } from '../duration';
 import type { Arm } from '../holdout';
+import type { Product } from '../product';
 import { evaluate } from './context';
 import { matches } from './entry';
 import { nextOf, stepById } from './graph';
 import { nextOpening, safeTimeZone } from './localTime';
+import { recheckSkus, staleReason } from './recheck';
 import { planRoute } from './route';
 import { customerTimeZone, quietUntil } from './sendPolicy';
 import type {
@@ -200,7 +202,27 @@ function onEffectResult(
   if (input.kind === 'profileLoaded') {
     // A profile load is the first half of a send; elsewhere it only refreshes what we know.
     const loaded = { ...state, profile: input.profile };
-    set(step.type === 'send' ? planSend(playbook, loaded, step, log, now) : moveTo(loaded, step.id));
+    if (step.type !== 'send') {
+      set(moveTo(loaded, step.id));
+      return;
+    }
+    // A recheck that reads the catalog needs the products as they are now: one more effect, issued
+    // only then, so sends without one ask for exactly what they always did.
+    const skus = recheckSkus(step, loaded);
+    const load: Effect = { type: 'loadProducts', stepId: step.id, skus };
+    set(
+      skus.length === 0
+        ? planSend(playbook, loaded, step, log, now, [])
+        : {
+            ...loaded,
+            position: { kind: 'effect', stepId: step.id, effect: load.type },
+            pendingEffect: load,
+          },
+    );
+    return;
+  }
+  if (input.kind === 'productsLoaded' && step.type === 'send' && position.effect === 'loadProducts') {
+    set(planSend(playbook, state, step, log, now, input.products));
     return;
   }
   if (input.kind === 'offerDecided' && step.type === 'decideOffer') {
@@ -260,13 +282,17 @@ function moveTo(state: RunState, stepId: string | null): RunState {
   return { ...rest, position: stepId === null ? { kind: 'done' } : { kind: 'at', stepId } };
 }
 
-/** Decides what a send step does with the freshly loaded profile, and asks the driver to do it. */
+/**
+ * Decides what a send step does with the freshly loaded profile (and, for a recheck that reads the
+ * catalog, the freshly loaded products), and asks the driver to do it.
+ */
 function planSend(
   playbook: Playbook,
   state: RunState,
   step: Extract<Step, { type: 'send' }>,
   log: Log,
   now: number,
+  products: readonly Product[],
 ): RunState {
   const visit = state.visits[step.id] ?? 1;
   const idempotencyKey = `${state.runKey}:${step.id}${visit > 1 ? `#${visit}` : ''}`;
@@ -282,7 +308,14 @@ function planSend(
   const offerId = state.offer?.offerId;
   const extra = offerId === undefined ? {} : { offerId };
   let effect: Extract<Effect, { type: 'deliver' }>;
-  if ('blocked' in route) {
+  // Staleness comes first: a message that is no longer true is not sent to anyone, and a control
+  // customer's record says so rather than `holdout`, so the arms stay comparable.
+  const stale = staleReason(step, state, products);
+  if (stale !== undefined) {
+    const routed = 'blocked' in route ? {} : { channel: route.channel, to: route.to };
+    log.add('suppress', step.id, { channel: routed.channel ?? step.channel, reason: stale, ...extra });
+    effect = { ...base, action: 'suppress', reason: stale, ...routed };
+  } else if ('blocked' in route) {
     log.add('suppress', step.id, { channel: step.channel, reason: route.blocked, ...extra });
     effect = { ...base, action: 'suppress', reason: route.blocked };
   } else if (state.arm === 'control') {

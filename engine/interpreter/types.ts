@@ -3,6 +3,7 @@ import type { CapRule, QuietHours } from '../../policy/schema';
 import type { Template } from '../../playbooks/schema';
 import type { Arm } from '../holdout';
 import type { OfferDecision } from '../offer';
+import type { Product } from '../product';
 import type { Profile } from '../profile';
 
 export type Channel = 'email' | 'sms';
@@ -76,6 +77,8 @@ export interface RunState {
 /** An effect the driver carries out (activity in the workflow, in-memory in the simulator). */
 export type Effect =
   | { type: 'loadProfile'; stepId: string }
+  /** The catalog state a send's recheck reads; issued after its profile load, only when it reads any. */
+  | { type: 'loadProducts'; stepId: string; skus: string[] }
   | { type: 'decideOffer'; stepId: string; kinds?: OfferDecision['kind'][] }
   | {
       type: 'deliver';
@@ -112,6 +115,8 @@ export type RunInput =
   | { kind: 'event'; event: JourneyEvent }
   | { kind: 'wake' }
   | { kind: 'profileLoaded'; profile: Profile }
+  /** The products asked for that the catalog knows; an unknown SKU is left out. */
+  | { kind: 'productsLoaded'; products: Product[] }
   | { kind: 'offerDecided'; offer: OfferDecision | null }
   | { kind: 'delivered'; status: 'sent' | 'suppressed' | 'failed'; reason?: string }
   | { kind: 'profileUpdated' }

@@ -65,6 +65,11 @@ export function conditionPathIssues(playbook: Playbook): InputIssue[] {
         issues.push(...conditionIssues(c.when, `steps[${index}].cases[${i}].when`, scope)),
       );
     }
+    if (step.type === 'send') {
+      step.recheck?.forEach((c, i) =>
+        issues.push(...conditionIssues(c, `steps[${index}].recheck[${i}]`, { ...scope, atSendTime: true })),
+      );
+    }
   });
   return issues;
 }

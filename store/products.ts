@@ -1,0 +1,68 @@
+import type { Collection } from 'mongodb';
+import { catalogChange, toProduct, type ProductState } from '../engine/catalogProjection';
+import type { Product } from '../engine/product';
+import type { CatalogEvent } from '../events/schema';
+import { isDuplicateKeyError } from './collections';
+
+/** A product's current stock and price, keyed by SKU; each part carries the time of its event. */
+export interface ProductRecord {
+  _id: string;
+  stock?: { inStock: boolean; quantity?: number; at: Date };
+  price?: { price: number; currency: string; at: Date };
+  updatedAt: Date;
+}
+
+/**
+ * Applies a catalog event to the product's state. Stock and price are written separately, each
+ * only over an older value of its own: a late or replayed event never overwrites newer state, and
+ * publishing the same event twice writes the same values.
+ */
+export async function applyCatalogEvent(
+  products: Collection<ProductRecord>,
+  event: CatalogEvent,
+  now: Date,
+): Promise<void> {
+  const change = catalogChange(event);
+  const parts = [
+    change.stock && { field: 'stock' as const, value: { ...change.stock, at: new Date(change.stock.at) } },
+    change.price && { field: 'price' as const, value: { ...change.price, at: new Date(change.price.at) } },
+  ];
+  for (const part of parts) {
+    if (!part) continue;
+    const at = `${part.field}.at`;
+    const write = () =>
+      products.updateOne(
+        { _id: change.sku, $or: [{ [at]: { $lte: part.value.at } }, { [at]: { $exists: false } }] },
+        { $set: { [part.field]: part.value, updatedAt: now } },
+        { upsert: true },
+      );
+    // The upsert collides on _id when the filter missed: newer state is there (nothing to do), or
+    // another event's first write for this SKU won the insert (then the second try applies).
+    await write().catch(async (error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+      await write().catch(ignoreDuplicateKey);
+    });
+  }
+}
+
+function ignoreDuplicateKey(error: unknown): void {
+  if (!isDuplicateKeyError(error)) throw error;
+}
+
+/** The current state of these SKUs; one never described by a catalog event is left out. */
+export async function findProducts(
+  products: Collection<ProductRecord>,
+  skus: readonly string[],
+): Promise<Product[]> {
+  const records = await products.find({ _id: { $in: [...new Set(skus)] } }).toArray();
+  return records.map((record) => toProduct(fromRecord(record))).sort((a, b) => (a.sku < b.sku ? -1 : 1));
+}
+
+function fromRecord(record: ProductRecord): ProductState {
+  const { _id, stock, price } = record;
+  return {
+    sku: _id,
+    ...(stock && { stock: { ...stock, at: stock.at.getTime() } }),
+    ...(price && { price: { ...price, at: price.at.getTime() } }),
+  };
+}
