@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import { unsubscribeLink, type UnsubscribeLinks } from '../consent/unsubscribeHeaders';
-import { claimDelivery, claimNextAttempt, markSending, settleDelivery } from '../store/deliveries';
+import { claimDelivery, claimNextAttempt, settleDelivery } from '../store/deliveries';
 import { describe, failForNow, failPermanently, recordInDoubt, type FailureDeps } from './deliveryFailures';
 import { settledResult } from './settledResult';
 import type { DeliveryContext, EmailMessage, SendResult } from './types';
@@ -61,7 +61,6 @@ export function createSendEmail(deps: SendEmailDeps) {
         ? unsubscribeLink(deps.unsubscribe, context.customerId, now()).headers
         : {};
 
-    await markSending(store, key, now());
     let providerMessageId: string;
     try {
       const info = (await deps.mailer.sendMail({

@@ -1,5 +1,5 @@
 import type { Twilio } from 'twilio';
-import { claimDelivery, claimNextAttempt, markSending, settleDelivery } from '../store/deliveries';
+import { claimDelivery, claimNextAttempt, settleDelivery } from '../store/deliveries';
 import { describe, failForNow, failPermanently, recordInDoubt, type FailureDeps } from './deliveryFailures';
 import { settledResult } from './settledResult';
 import type { DeliveryContext, SendResult } from './types';
@@ -65,7 +65,6 @@ export function createSendSms(deps: SendSmsDeps) {
       attempts = claim.attempts;
     }
 
-    await markSending(store, key, now());
     let sid: string;
     try {
       ({ sid } = await deps.twilio.messages.create({ to, from: deps.from, body }));

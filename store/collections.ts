@@ -8,9 +8,10 @@ import type { DecisionRecord } from './decisions';
 import type { ProductRecord } from './products';
 
 /**
- * `pending`: claimed, the provider not yet called (or it refused outright, so calling again is safe).
- * `sending`: the provider is being called. `unknown`: its answer was ambiguous (a dropped connection
- * after the message went, a 5xx, a timeout). Both are reconciled before any second call.
+ * `sending`: an attempt holds the key (under a lease) and may be calling the provider. `pending`: the
+ * last attempt was refused outright (429, 4xx, no connection), so calling again is safe. `unknown`:
+ * the answer was ambiguous (a dropped connection after the message went, a 5xx, a timeout). A lapsed
+ * `sending` and an `unknown` are reconciled before any second call.
  */
 export type DeliveryStatus = 'pending' | 'sending' | 'unknown' | 'sent' | 'suppressed' | 'failed';
 
@@ -40,6 +41,8 @@ export interface DeliveryRecord extends DeliveryIdentity {
   providerMessageId?: string;
   /** Provider calls made for this key; above 1 only after a refusal or a reconciled ambiguity. */
   attempts: number;
+  /** While an attempt holds the key (`sending`): until then, no other attempt may act on it. */
+  leaseUntil?: Date;
   /** A permanent refusal because of the recipient (SMTP 5xx, an invalid number): the channel is off. */
   bounce?: 'hard';
   /** How an ambiguous outcome was settled: found at the provider, or left unknown by policy. */

@@ -3,6 +3,13 @@ import { isDuplicateKeyError, type DeliveryAttempt, type DeliveryRecord } from '
 
 export type DeliveryDraft = Omit<DeliveryRecord, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>;
 
+/**
+ * How long a claimed attempt holds its key. Shorter than the send activities' start-to-close
+ * timeout (30 s), so Temporal's retry after a lost worker finds the lease expired; longer than the
+ * providers' own timeouts (20 s), so a slow but live attempt has given up before another may act.
+ */
+export const ATTEMPT_LEASE_MS = 25_000;
+
 export interface DeliveryStore {
   deliveries: Collection<DeliveryRecord>;
   attempts: Collection<DeliveryAttempt>;
@@ -32,8 +39,9 @@ export async function claimDelivery(store: DeliveryStore, draft: DeliveryDraft, 
   try {
     await store.deliveries.insertOne({
       ...draft,
-      status: 'pending',
+      status: 'sending',
       attempts: 1,
+      leaseUntil: new Date(now.getTime() + ATTEMPT_LEASE_MS),
       createdAt: now,
       updatedAt: now,
     });
@@ -44,7 +52,13 @@ export async function claimDelivery(store: DeliveryStore, draft: DeliveryDraft, 
   }
   const existing = await store.deliveries.findOne({ idempotencyKey: draft.idempotencyKey });
   if (!existing) throw new Error(`delivery ${draft.idempotencyKey} vanished while being claimed`);
-  // `unknown` left so by policy (reconciled: not-resent) is final; otherwise it awaits reconciling.
+  if (existing.status === 'sending' && (existing.leaseUntil?.getTime() ?? 0) > now.getTime()) {
+    throw new DeliveryBusyError(
+      `delivery ${draft.idempotencyKey}: attempt ${existing.attempts} is under way`,
+    );
+  }
+  // A lapsed attempt died mid-call. `unknown` left so by policy (reconciled: not-resent) is final;
+  // otherwise it awaits reconciling.
   const inDoubt =
     existing.status === 'sending' || (existing.status === 'unknown' && existing.reconciled === undefined);
   if (inDoubt) return { kind: 'inDoubt', record: existing };
@@ -76,18 +90,16 @@ export async function claimNextAttempt(
   }
   await store.deliveries.updateOne(
     { idempotencyKey: record.idempotencyKey },
-    { $max: { attempts: next }, $set: { status: 'pending', updatedAt: now } },
+    {
+      $max: { attempts: next },
+      $set: { status: 'sending', leaseUntil: new Date(now.getTime() + ATTEMPT_LEASE_MS), updatedAt: now },
+    },
   );
   return next;
 }
 
 function attemptDoc(idempotencyKey: string, attempt: number, now: Date): DeliveryAttempt {
   return { _id: `${idempotencyKey}#${attempt}`, idempotencyKey, attempt, claimedAt: now };
-}
-
-/** Marks the provider call as under way: from here until its outcome is written, a crash is in doubt. */
-export async function markSending(store: DeliveryStore, idempotencyKey: string, now: Date): Promise<void> {
-  await store.deliveries.updateOne({ idempotencyKey }, { $set: { status: 'sending', updatedAt: now } });
 }
 
 export type DeliveryOutcome =
@@ -105,7 +117,7 @@ export async function settleDelivery(
 ): Promise<void> {
   await store.deliveries.updateOne(
     { idempotencyKey, status: { $in: ['pending', 'sending', 'unknown'] } },
-    { $set: { ...outcome, updatedAt: now } },
+    { $set: { ...outcome, updatedAt: now }, $unset: { leaseUntil: '' } },
   );
 }
 

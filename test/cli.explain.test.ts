@@ -182,9 +182,15 @@ describe('decision records and journeys explain', () => {
       },
       date('10:00:00.100'),
     );
-    // A worker that died after claiming, before the provider call: the retry finds `pending` and tries again.
+    // Twilio refused the first attempt outright (a 429): the retry claims a second one, under way.
     const lastChance = identity(CART, 'cart-abandonment', 'last-chance', 'e-cart');
     await claimDelivery(store, { ...lastChance, channel: 'sms', to: '+46701234567' }, date('11:00:00.000'));
+    await settleDelivery(
+      store,
+      lastChance.idempotencyKey,
+      { status: 'pending', reason: 'Twilio 429: Too Many Requests' },
+      date('11:00:01.000'),
+    );
     await claimDelivery(store, { ...lastChance, channel: 'sms', to: '+46701234567' }, date('11:00:05.000'));
 
     // Someone else's records, which must not show.
@@ -278,7 +284,7 @@ describe('decision records and journeys explain', () => {
       '2026-11-21T09:00:00.000Z  decision  browse-abandonment  suppress    suggest      email  reason=arbitration winner=cart-abandonment',
       '2026-11-21T10:00:00.000Z  decision  cart-abandonment    suppress    nudge        sms    reason="cap:sms ≤ 1 per day" rule="sms ≤ 1 per day" count=1',
       '2026-11-21T10:00:00.100Z  delivery  cart-abandonment    suppressed  nudge        sms    reason="cap:sms ≤ 1 per day" attempts=0',
-      '2026-11-21T11:00:00.000Z  delivery  cart-abandonment    pending     last-chance  sms    to=+46701234567 attempts=2',
+      '2026-11-21T11:00:00.000Z  delivery  cart-abandonment    sending     last-chance  sms    to=+46701234567 reason="Twilio 429: Too Many Requests" attempts=2',
     ]);
   });
 

@@ -20,13 +20,23 @@ describe('contact policy on live journeys', () => {
     await h?.close();
   });
 
-  /** A second playbook on the same trigger, so one customer gets two sends in the same hour. */
+  /**
+   * A second playbook on the same trigger, asking 10 s after the cart playbook: inside its
+   * arbitration window, and with the timers ordered, so the time-skipping server cannot close the
+   * window before the twin has asked.
+   */
   const twin = (onCap: 'skip' | 'defer'): Playbook => {
     const cart = cartPlaybook();
     return {
       ...cart,
       id: `cart-twin-${onCap}`,
-      steps: cart.steps.map((step) => (step.type === 'send' ? { ...step, onCap } : step)),
+      steps: cart.steps.map((step) =>
+        step.type === 'send'
+          ? { ...step, onCap }
+          : step.type === 'wait'
+            ? { ...step, duration: '3610s' }
+            : step,
+      ),
     };
   };
   const result = (playbookId: string, customerId: string) =>
@@ -85,6 +95,49 @@ describe('contact policy on live journeys', () => {
       ['cart-high'],
       'only the message that went out holds a slot',
     );
+
+    // The decision records in MongoDB name the winner and the cap, for `journeys explain`.
+    const recorded = await h.servers.collections.decisions
+      .find({ customerId: id, action: 'suppress' })
+      .toArray();
+    assert.deepEqual(recorded.map((d) => [d.playbookId, d.reason, d.rule, d.winner]).sort(), [
+      ['cart-early-low', 'priority:cart-high', 'email ≤ 1 per day', 'cart-high'],
+      ['cart-medium', 'priority:cart-high', 'email ≤ 1 per day', 'cart-high'],
+    ]);
+  });
+
+  it('a marketing opt-out blocks marketing sends but not transactional ones', async () => {
+    const id = uniqueId('opted-out');
+    const email = `${id}@example.test`;
+    await upsertProfile(
+      h.servers.collections.profiles,
+      id,
+      { email, timezone: 'UTC', consents: { email: { marketing: false } } },
+      new Date(),
+    );
+    const cart = cartPlaybook();
+    // The same message, declared transactional (as a receipt or a service notice would be).
+    const notice: Playbook = {
+      ...cart,
+      id: 'cart-notice',
+      steps: cart.steps.map((step) => (step.type === 'send' ? { ...step, purpose: 'transactional' } : step)),
+    };
+    await h.clientWith([cart, notice], shipped).publishEvent(cartUpdated(id));
+
+    const marketing = await result('cart-abandonment', id);
+    const transactional = await result('cart-notice', id);
+    const reminder = (r: JourneyResult) =>
+      r.decisions.filter((d) => d.step === 'reminder').map((d) => [d.action, d.reason ?? '']);
+    assert.deepEqual(reminder(marketing), [['suppress', 'no-consent']]);
+    assert.deepEqual(
+      reminder(transactional),
+      [['send', '']],
+      'transactional: no arbitration wait, no consent block',
+    );
+    const mails = h.servers.smtp.messages.filter((m) => m.to.includes(email));
+    assert.equal(mails.length, 1);
+    assert.match(mails[0]?.idempotencyKey ?? '', /^cart-notice:/);
+    assert.equal(mails[0]?.listUnsubscribe, undefined, 'no unsubscribe link on a transactional message');
   });
 
   it('a step that defers on caps sends after the customer’s local midnight, under the same key', async () => {

@@ -24,6 +24,7 @@ import type {
 } from '../engine/interpreter/types';
 import type { JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
+import { profileForMessage } from '../engine/personalization';
 import { renderMessage } from '../engine/template/message';
 import { eventSignal, exitUpdate, pauseUpdate, resumeUpdate, stateQuery } from './messages';
 import { Arm as ArmAttribute, Step } from './searchAttributes';
@@ -263,9 +264,10 @@ async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunS
     step: effect.stepId,
     arm: state.arm,
   };
+  const profile = state.profile ?? { customerId: state.customerId };
   const message = renderMessage(effect.template, {
     trigger: state.trigger,
-    profile: state.profile ?? { customerId: state.customerId },
+    profile: effect.channel === undefined ? profile : profileForMessage(profile, effect.channel),
     offer: state.offer ?? null,
   });
   if (effect.action === 'suppress' || effect.channel === undefined || effect.to === undefined) {
