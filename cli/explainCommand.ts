@@ -1,10 +1,9 @@
-import { MongoClient } from 'mongodb';
-import { ConfigError, loadMongoConfig } from '../config/env';
 import { collections } from '../store/collections';
 import { customerHistory } from '../store/customerHistory';
 import { UsageError, type CliCommand } from './command';
 import { explainHeader, formatTimeline, nothingRecorded } from './explainFormat';
 import { explainTimeline } from './explainTimeline';
+import { withMongoDb } from './withMongoDb';
 
 /** Enough for a customer's recent story; older items are a `--limit` away. */
 const DEFAULT_LIMIT = 100;
@@ -49,21 +48,8 @@ export const explainCommand: CliCommand = {
   summary: `a customer's entries, decisions and deliveries as one timeline (latest ${DEFAULT_LIMIT} by default)`,
   async run(args, io) {
     const options = parseOptions(args);
-    let mongo;
-    try {
-      mongo = loadMongoConfig();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      io.err(error.message);
-      return 2;
-    }
-    const client = await MongoClient.connect(mongo.uri);
-    try {
-      const history = await customerHistory(
-        collections(client.db(mongo.db)),
-        options.customerId,
-        options.limit,
-      );
+    return withMongoDb(io, async (db) => {
+      const history = await customerHistory(collections(db), options.customerId, options.limit);
       const items = explainTimeline(history, options.limit);
       if (options.json) io.out(JSON.stringify(items, null, 2));
       else if (items.length === 0) io.out(nothingRecorded(options.customerId));
@@ -72,8 +58,6 @@ export const explainCommand: CliCommand = {
         for (const line of formatTimeline(items)) io.out(line);
       }
       return 0;
-    } finally {
-      await client.close();
-    }
+    });
   },
 };

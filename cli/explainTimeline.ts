@@ -1,4 +1,4 @@
-import type { Channel, DecisionAction } from '../engine/interpreter/types';
+import type { Channel } from '../engine/interpreter/types';
 import type { DeliveryRecord, EntryRecord } from '../store/collections';
 import type { DecisionRecord } from '../store/decisions';
 
@@ -21,23 +21,7 @@ export interface EntryItem {
 }
 
 /** What a run decided, with the cap, count or arbitration winner behind it when there was one. */
-export interface DecisionItem {
-  kind: 'decision';
-  at: string;
-  playbookId: string;
-  journeyId: string;
-  entryEventId: string;
-  seq: number;
-  playbookVersion: number;
-  step: string | null;
-  action: DecisionAction;
-  channel?: Channel;
-  reason?: string;
-  offerId?: string;
-  rule?: string;
-  count?: number;
-  winner?: string;
-}
+export type DecisionItem = { kind: 'decision' } & Omit<DecisionRecord, '_id' | 'customerId' | 'recordedAt'>;
 
 /** A message as the delivery record has it, dated when the send began. */
 export interface DeliveryItem {

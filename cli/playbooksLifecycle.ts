@@ -1,5 +1,3 @@
-import { MongoClient } from 'mongodb';
-import { ConfigError, loadMongoConfig } from '../config/env';
 import { validatePlaybookFiles, listPlaybookFiles } from '../playbooks/load';
 import { formatIssue } from '../validation/issues';
 import {
@@ -13,32 +11,23 @@ import {
   type PlaybookCollections,
 } from '../store/playbookVersions';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { withMongoDb } from './withMongoDb';
 import { statSync } from 'node:fs';
 
 async function withPlaybookStore(
   io: CliIo,
   run: (c: PlaybookCollections) => Promise<number>,
 ): Promise<number> {
-  let mongo;
-  try {
-    mongo = loadMongoConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(error.message);
-    return 2;
-  }
-  const client = await MongoClient.connect(mongo.uri);
-  try {
-    const db = client.db(mongo.db);
-    await ensurePlaybookIndexes(db);
-    return await run(playbookCollections(db));
-  } catch (error) {
-    if (!(error instanceof PlaybookLifecycleError)) throw error;
-    io.err(error.message);
-    return 1;
-  } finally {
-    await client.close();
-  }
+  return withMongoDb(io, async (db) => {
+    try {
+      await ensurePlaybookIndexes(db);
+      return await run(playbookCollections(db));
+    } catch (error) {
+      if (!(error instanceof PlaybookLifecycleError)) throw error;
+      io.err(error.message);
+      return 1;
+    }
+  });
 }
 
 function expandPaths(paths: readonly string[]): string[] {

@@ -1,0 +1,24 @@
+import { MongoClient, type Db } from 'mongodb';
+import { ConfigError, loadMongoConfig } from '../config/env';
+import type { CliIo } from './command';
+
+/**
+ * Runs a command body against the configured database and always closes the connection. A bad
+ * MONGODB_* setting is reported by name and exits 2, like any other wrong argument.
+ */
+export async function withMongoDb(io: CliIo, run: (db: Db) => Promise<number>): Promise<number> {
+  let mongo;
+  try {
+    mongo = loadMongoConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(error.message);
+    return 2;
+  }
+  const client = await MongoClient.connect(mongo.uri);
+  try {
+    return await run(client.db(mongo.db));
+  } finally {
+    await client.close();
+  }
+}
