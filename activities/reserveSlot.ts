@@ -11,6 +11,8 @@ export interface ReserveSlotInput {
   key: string;
   channel: 'email' | 'sms';
   transactional: boolean;
+  /** The playbook's tags, for caps on a tag. */
+  tags?: string[];
   caps: CapRule[];
   calendar: CalendarContext;
   /** The run's time of decision (epoch ms): the caps are judged, and the slot dated, at that instant. */
@@ -32,7 +34,12 @@ export function createReserveSlot(deps: { ledger: Collection<LedgerDoc> }) {
     const answer = await reserveContactSlot(deps.ledger, {
       customerId: input.customerId,
       key: input.key,
-      candidate: { channel: input.channel, playbookId: input.playbookId, transactional: input.transactional },
+      candidate: {
+        channel: input.channel,
+        playbookId: input.playbookId,
+        transactional: input.transactional,
+        ...(input.tags && { tags: input.tags }),
+      },
       rules: input.caps,
       calendar: input.calendar,
       now: input.at,

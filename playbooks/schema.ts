@@ -198,6 +198,10 @@ export const Playbook = z.strictObject({
   description: z.string().optional(),
   /** Higher wins when several playbooks want the same customer at once. */
   priority: z.number().int().min(0).max(1000).default(100),
+  /** Labels the contact policy can cap together (`caps: [{ tag: promotional, … }]`), e.g. promotional. */
+  tags: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes'))
+    .optional(),
   /** What one send of this playbook is worth on average (workspace currency): breaks priority ties. */
   expectedValue: z.number().min(0).optional(),
   trigger: EventMatcher.omit({ matchTriggerOn: true }).extend({ fanOut: FanOut.optional() }),

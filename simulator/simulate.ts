@@ -111,6 +111,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
             channel: effect.channel,
             playbookId: state.playbookId,
             transactional: effect.transactional,
+            ...(effect.tags && { tags: effect.tags }),
           },
           rules: effect.caps,
           calendar: effect.calendar,

@@ -64,6 +64,8 @@ export interface ProfileRecord extends Omit<Profile, 'customerId'> {
   _id: string;
   /** occurredAt of the newest profile event applied: older ones are skipped. */
   lastEventAt?: Date;
+  /** occurredAt of the newest change to each consent (`consentsAt.email.marketing`), judged alone. */
+  consentsAt?: Partial<Record<string, Partial<Record<string, Date>>>>;
   updatedAt: Date;
 }
 

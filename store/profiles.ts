@@ -6,7 +6,7 @@ import { isDuplicateKeyError, type ProfileRecord } from './collections';
 
 export function toProfile(record: ProfileRecord | null, customerId: string): Profile {
   if (!record) return { customerId };
-  const { _id, updatedAt: _u, lastEventAt: _l, ...fields } = record;
+  const { _id, updatedAt: _u, lastEventAt: _l, consentsAt: _c, ...fields } = record;
   return { ...fields, customerId: _id };
 }
 
@@ -43,10 +43,35 @@ export async function applyProfileEvent(
   const changes = profileChanges(event);
   if (changes === undefined) return;
   const at = new Date(event.occurredAt);
+  // Consents are judged path by path, each against the time of its own latest change: an opt-out
+  // that arrives late is still newer than everything said about that consent, whatever other
+  // profile events came in between, and must not be dropped.
+  const consents = Object.entries(changes).filter(([path]) => path.startsWith('consents.'));
+  for (const [path, granted] of consents) {
+    const stamp = `consentsAt.${path.slice('consents.'.length)}`;
+    await newerWins(profiles, event.customerId, stamp, at, { [path]: granted, [stamp]: at, updatedAt: now });
+  }
+  const rest = Object.fromEntries(Object.entries(changes).filter(([path]) => !path.startsWith('consents.')));
+  if (Object.keys(rest).length === 0 || event.type === 'consent.updated') return;
+  await newerWins(profiles, event.customerId, 'lastEventAt', at, {
+    ...rest,
+    lastEventAt: at,
+    updatedAt: now,
+  });
+}
+
+/** Sets `fields` unless the time kept at `stamp` is newer than `at`; a late event changes nothing. */
+async function newerWins(
+  profiles: Collection<ProfileRecord>,
+  customerId: string,
+  stamp: string,
+  at: Date,
+  fields: Record<string, unknown>,
+): Promise<void> {
   try {
     await profiles.updateOne(
-      { _id: event.customerId, $or: [{ lastEventAt: { $lte: at } }, { lastEventAt: { $exists: false } }] },
-      { $set: { ...changes, lastEventAt: at, updatedAt: now } },
+      { _id: customerId, $or: [{ [stamp]: { $lte: at } }, { [stamp]: { $exists: false } }] },
+      { $set: fields },
       { upsert: true },
     );
   } catch (error) {

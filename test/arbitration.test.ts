@@ -92,6 +92,25 @@ describe('priority arbitration', () => {
     );
   });
 
+  it('a cap on a tag counts only the sends of playbooks with that tag', () => {
+    const promotional: CapRule[] = [
+      { channel: 'any', max: 1, window: { calendar: 'week' }, tag: 'promotional' },
+    ];
+    const send = (playbookId: string, tags: string[], ledger: CustomerLedger, now: number) =>
+      ask(ledger, playbookId, 100, now, {
+        key: `${playbookId}:${now}`,
+        candidate: { channel: 'email', playbookId, transactional: false, tags },
+        rules: promotional,
+        windowMs: 0,
+      });
+    const sale = send('seasonal', ['promotional'], empty, t0);
+    assert.equal(sale.answer.status, 'reserved');
+    const care = send('post-purchase', ['lifecycle'], sale.next!, t0 + 1);
+    assert.equal(care.answer.status, 'reserved', 'untagged for the cap: not counted, not blocked');
+    const vip = send('vip-early-access', ['promotional'], care.next!, t0 + 2);
+    assert.ok(vip.answer.status === 'refused' && vip.answer.refusal.rule.tag === 'promotional');
+  });
+
   it('without a window (runs from before arbitration) the first to ask takes the slot', () => {
     const first = ask(empty, 'browse', 50, t0, { windowMs: 0 });
     assert.deepEqual(first.answer, { status: 'reserved', duplicate: false });

@@ -236,6 +236,7 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
         caps: effect.caps,
         calendar: effect.calendar,
         at: Date.now(),
+        ...(effect.tags && { tags: effect.tags }),
         ...(effect.arbitration && { arbitration: effect.arbitration }),
       });
       if (slot.reserved) return { kind: 'slotReserved' };

@@ -365,6 +365,7 @@ function gate(
     transactional,
     caps: policy.caps,
     calendar: { timeZone: customerTimeZone(state, policy), weekStartsOn: policy.weekStartsOn },
+    ...(playbook.tags !== undefined && playbook.tags.length > 0 && { tags: playbook.tags }),
     ...(windowMs > 0 && {
       arbitration: { windowMs, priority: playbook.priority, expectedValue: playbook.expectedValue ?? 0 },
     }),

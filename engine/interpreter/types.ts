@@ -99,6 +99,8 @@ export type Effect =
       transactional: boolean;
       caps: CapRule[];
       calendar: { timeZone: string; weekStartsOn: 'mon' | 'sun' };
+      /** The playbook's tags, for caps on a tag. */
+      tags?: string[];
       /** Priority arbitration; absent on runs from before it (first come, first served). */
       arbitration?: { windowMs: number; priority: number; expectedValue: number };
     }
