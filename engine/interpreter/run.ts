@@ -2,24 +2,14 @@ import type { JourneyEvent } from '../../events/schema';
 import type { Playbook, Step } from '../../playbooks/schema';
 import { parseDuration } from '../duration';
 import type { Arm } from '../holdout';
-import type { Product } from '../product';
 import { evaluate } from './context';
 import { matches } from './entry';
 import { nextOf, stepById } from './graph';
 import { nextOpening, safeTimeZone } from './localTime';
-import { recheckSkus, staleReason } from './recheck';
-import { planRoute } from './route';
-import { customerTimeZone, quietUntil } from './sendPolicy';
-import type {
-  Decision,
-  DecisionAction,
-  Effect,
-  Outcome,
-  RunInput,
-  RunPolicy,
-  RunState,
-  StepResult,
-} from './types';
+import { DecisionLog } from './decisionLog';
+import { recheckSkus } from './recheck';
+import { deferSend, planSend, suppressPlanned } from './sendPlanning';
+import type { Decision, Effect, Outcome, RunInput, RunPolicy, RunState, StepResult } from './types';
 
 /*
  * The journey interpreter: (definition, state, input, now) -> (state, effect?, decisions).
@@ -46,26 +36,6 @@ function ms(duration: string): number {
   return value;
 }
 
-/** Collects decisions for one call; every decision carries the same `now`. */
-class Log {
-  readonly decisions: Decision[] = [];
-  constructor(
-    private readonly state: () => RunState,
-    private readonly now: number,
-  ) {}
-  add(action: DecisionAction, step: string | null, extra: Partial<Decision> = {}): void {
-    const s = this.state();
-    this.decisions.push({
-      at: new Date(this.now).toISOString(),
-      customerId: s.customerId,
-      playbookId: s.playbookId,
-      step,
-      action,
-      ...extra,
-    });
-  }
-}
-
 /** Enters a run: records the entry and loads the profile before the first step. */
 export function startRun(start: RunStart, now: number): StepResult {
   const { playbook, trigger } = start;
@@ -89,7 +59,7 @@ export function startRun(start: RunStart, now: number): StepResult {
     visits: {},
     seenEventIds: [trigger.eventId],
   };
-  const log = new Log(() => state, now);
+  const log = new DecisionLog(() => state, now);
   log.add('enter', null, { reason: `trigger:${trigger.type}` });
   return { state, effect: { type: 'loadProfile', stepId: first.id }, decisions: log.decisions };
 }
@@ -97,7 +67,7 @@ export function startRun(start: RunStart, now: number): StepResult {
 /** Applies one input, then runs the definition forward until it needs time, an event or an effect. */
 export function applyInput(playbook: Playbook, state: RunState, input: RunInput, now: number): StepResult {
   let current = state;
-  const log = new Log(() => current, now);
+  const log = new DecisionLog(() => current, now);
   const set = (next: RunState) => (current = next);
 
   if (current.position.kind === 'done') return { state: current, decisions: [] };
@@ -139,7 +109,7 @@ export function nextWakeAt(state: RunState): number | undefined {
   return position.kind === 'effect' ? undefined : state.deadline;
 }
 
-function finish(state: RunState, outcome: Outcome, log: Log): RunState {
+function finish(state: RunState, outcome: Outcome, log: DecisionLog): RunState {
   const step = 'stepId' in state.position ? state.position.stepId : null;
   log.add('exit', step, { reason: outcome.status === 'completed' ? 'completed' : outcome.reason });
   const { pendingEffect: _dropped, ...rest } = state;
@@ -152,7 +122,7 @@ function onEvent(
   event: JourneyEvent,
   now: number,
   set: (s: RunState) => void,
-  log: Log,
+  log: DecisionLog,
 ): void {
   const context = { trigger: state.trigger, profile: state.profile, offer: state.offer };
   // A goal ends the run at once, whatever it is doing, paused or not.
@@ -192,7 +162,7 @@ function onEffectResult(
   state: RunState,
   input: Exclude<RunInput, { kind: 'event' | 'wake' | 'pause' | 'resume' | 'exit' }>,
   set: (s: RunState) => void,
-  log: Log,
+  log: DecisionLog,
   now: number,
 ): void {
   const { position } = state;
@@ -282,143 +252,8 @@ function moveTo(state: RunState, stepId: string | null): RunState {
   return { ...rest, position: stepId === null ? { kind: 'done' } : { kind: 'at', stepId } };
 }
 
-/**
- * Decides what a send step does with the freshly loaded profile (and, for a recheck that reads the
- * catalog, the freshly loaded products), and asks the driver to do it.
- */
-function planSend(
-  playbook: Playbook,
-  state: RunState,
-  step: Extract<Step, { type: 'send' }>,
-  log: Log,
-  now: number,
-  products: readonly Product[],
-): RunState {
-  const visit = state.visits[step.id] ?? 1;
-  const idempotencyKey = `${state.runKey}:${step.id}${visit > 1 ? `#${visit}` : ''}`;
-  const template = playbook.templates[step.template] ?? {};
-  const base = { type: 'deliver' as const, stepId: step.id, idempotencyKey, template, purpose: step.purpose };
-  const route = planRoute(
-    state.profile ?? { customerId: state.customerId },
-    step.channel,
-    step.fallback,
-    step.purpose,
-    state.policy?.marketingRequiresOptIn ?? [],
-  );
-  const offerId = state.offer?.offerId;
-  const extra = offerId === undefined ? {} : { offerId };
-  let effect: Extract<Effect, { type: 'deliver' }>;
-  // Staleness comes first: a message that is no longer true is not sent to anyone, and a control
-  // customer's record says so rather than `holdout`, so the arms stay comparable.
-  const stale = staleReason(step, state, products);
-  if (stale !== undefined) {
-    const routed = 'blocked' in route ? {} : { channel: route.channel, to: route.to };
-    log.add('suppress', step.id, { channel: routed.channel ?? step.channel, reason: stale, ...extra });
-    effect = { ...base, action: 'suppress', reason: stale, ...routed };
-  } else if ('blocked' in route) {
-    log.add('suppress', step.id, { channel: step.channel, reason: route.blocked, ...extra });
-    effect = { ...base, action: 'suppress', reason: route.blocked };
-  } else if (state.arm === 'control') {
-    // A holdout records what would have gone out; it takes no slot under the caps.
-    log.add('holdout', step.id, { channel: route.channel, reason: 'holdout', ...extra });
-    effect = { ...base, action: 'suppress', reason: 'holdout', channel: route.channel, to: route.to };
-  } else {
-    effect = { ...base, action: 'send', channel: route.channel, to: route.to };
-    if (state.policy !== undefined) return gate(playbook, state, state.policy, step, effect, now, log);
-    log.add('send', step.id, { channel: route.channel, ...extra });
-  }
-  return {
-    ...state,
-    position: { kind: 'effect', stepId: step.id, effect: 'deliver' },
-    pendingEffect: effect,
-  };
-}
-
-/** Quiet hours first (defer or drop), then a cap reservation; the planned send waits for its outcome. */
-function gate(
-  playbook: Playbook,
-  state: RunState,
-  policy: RunPolicy,
-  step: Extract<Step, { type: 'send' }>,
-  send: Extract<Effect, { type: 'deliver' }>,
-  now: number,
-  log: Log,
-): RunState {
-  const channel = send.channel!;
-  const transactional = step.purpose === 'transactional';
-  const windowMs = transactional ? 0 : (policy.arbitrationWindowMs ?? 0);
-  // A send about to wait for arbitration must still be outside quiet hours when its window closes;
-  // one whose window has closed only needs now to be.
-  const arbitrated = state.arbitrationUntil !== undefined && now >= state.arbitrationUntil;
-  const until = [now, now + (arbitrated ? 0 : windowMs)]
-    .map((at) => ({ at, end: quietUntil(state, policy, channel, transactional, at) }))
-    .find(({ at, end }) => end > at)?.end;
-  if (until !== undefined) {
-    if (step.onQuietHours === 'drop') return suppressPlanned(state, step, send, 'quiet-hours', log);
-    return deferSend(state, policy, step, send, until, 'quiet-hours', now, log);
-  }
-  const reserve: Effect = {
-    type: 'reserveSlot',
-    stepId: step.id,
-    idempotencyKey: send.idempotencyKey,
-    channel,
-    transactional,
-    caps: policy.caps,
-    calendar: { timeZone: customerTimeZone(state, policy), weekStartsOn: policy.weekStartsOn },
-    ...(playbook.tags !== undefined && playbook.tags.length > 0 && { tags: playbook.tags }),
-    ...(windowMs > 0 && {
-      arbitration: { windowMs, priority: playbook.priority, expectedValue: playbook.expectedValue ?? 0 },
-    }),
-  };
-  return {
-    ...state,
-    position: { kind: 'effect', stepId: step.id, effect: 'reserveSlot' },
-    pendingEffect: reserve,
-    plannedDelivery: send,
-  };
-}
-
-function suppressPlanned(
-  state: RunState,
-  step: Extract<Step, { type: 'send' }>,
-  send: Extract<Effect, { type: 'deliver' }>,
-  reason: string,
-  log: Log,
-  why: Partial<Decision> = {},
-): RunState {
-  log.add('suppress', step.id, { channel: send.channel!, reason, ...why });
-  const { plannedDelivery: _dropped, ...rest } = state;
-  const effect: Effect = { ...send, action: 'suppress', reason };
-  return { ...rest, position: { kind: 'effect', stepId: step.id, effect: 'deliver' }, pendingEffect: effect };
-}
-
-/** Holds a send back until `until`, under the same key; past the policy's maximum deferral it is dropped. */
-function deferSend(
-  state: RunState,
-  policy: RunPolicy,
-  step: Extract<Step, { type: 'send' }>,
-  send: Extract<Effect, { type: 'deliver' }>,
-  until: number,
-  reason: string,
-  now: number,
-  log: Log,
-  why: Partial<Decision> = {},
-): RunState {
-  const since = state.deferredSince ?? now;
-  if (until - since > policy.maxDeferralMs) {
-    return suppressPlanned(state, step, send, `${reason}:deferral-expired`, log, why);
-  }
-  log.add('defer', step.id, {
-    channel: send.channel!,
-    reason: `${reason} until ${new Date(until).toISOString()}`,
-    ...why,
-  });
-  const { pendingEffect: _none, plannedDelivery: _later, ...rest } = state;
-  return { ...rest, deferredSince: since, position: { kind: 'deferred', stepId: step.id, until, since } };
-}
-
 /** Runs steps until the run waits for time, an event or an effect, or ends. */
-function advance(playbook: Playbook, start: RunState, now: number, log: Log): StepResult {
+function advance(playbook: Playbook, start: RunState, now: number, log: DecisionLog): StepResult {
   let state = start;
   for (let guard = 0; guard < 1_000; guard++) {
     const { position } = state;
@@ -478,7 +313,13 @@ function advance(playbook: Playbook, start: RunState, now: number, log: Log): St
 }
 
 /** Executes a step the run has just reached. */
-function enterStep(playbook: Playbook, reached: RunState, step: Step, now: number, log: Log): RunState {
+function enterStep(
+  playbook: Playbook,
+  reached: RunState,
+  step: Step,
+  now: number,
+  log: DecisionLog,
+): RunState {
   const state: RunState = {
     ...reached,
     visits: { ...reached.visits, [step.id]: (reached.visits[step.id] ?? 0) + 1 },
