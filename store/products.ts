@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import { catalogChange, toProduct, type ProductState } from '../engine/catalogProjection';
 import type { Product } from '../engine/product';
 import type { CatalogEvent } from '../events/schema';
-import { isDuplicateKeyError } from './collections';
+import { setIfNewer } from './setIfNewer';
 
 /** A product's current stock and price, keyed by SKU; each part carries the time of its event. */
 export interface ProductRecord {
@@ -28,25 +28,12 @@ export async function applyCatalogEvent(
     change.price && { field: 'price' as const, value: { ...change.price, at: new Date(change.price.at) } },
   ];
   for (const part of parts) {
-    if (!part) continue;
-    const at = `${part.field}.at`;
-    const write = () =>
-      products.updateOne(
-        { _id: change.sku, $or: [{ [at]: { $lte: part.value.at } }, { [at]: { $exists: false } }] },
-        { $set: { [part.field]: part.value, updatedAt: now } },
-        { upsert: true },
-      );
-    // The upsert collides on _id when the filter missed: newer state is there (nothing to do), or
-    // another event's first write for this SKU won the insert (then the second try applies).
-    await write().catch(async (error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
-      await write().catch(ignoreDuplicateKey);
-    });
+    if (part)
+      await setIfNewer(products, change.sku, `${part.field}.at`, part.value.at, {
+        [part.field]: part.value,
+        updatedAt: now,
+      });
   }
-}
-
-function ignoreDuplicateKey(error: unknown): void {
-  if (!isDuplicateKeyError(error)) throw error;
 }
 
 /** The current state of these SKUs; one never described by a catalog event is left out. */

@@ -3,6 +3,7 @@ import type { JourneyEvent } from '../events/schema';
 import type { HardBounce, Profile } from '../engine/profile';
 import { profileChanges, profileMaxima, stepChanges } from '../engine/profileProjection';
 import { isDuplicateKeyError, type ProfileRecord } from './collections';
+import { setIfNewer } from './setIfNewer';
 
 export function toProfile(record: ProfileRecord | null, customerId: string): Profile {
   if (!record) return { customerId };
@@ -49,35 +50,15 @@ export async function applyProfileEvent(
   const consents = Object.entries(changes).filter(([path]) => path.startsWith('consents.'));
   for (const [path, granted] of consents) {
     const stamp = `consentsAt.${path.slice('consents.'.length)}`;
-    await newerWins(profiles, event.customerId, stamp, at, { [path]: granted, [stamp]: at, updatedAt: now });
+    await setIfNewer(profiles, event.customerId, stamp, at, { [path]: granted, [stamp]: at, updatedAt: now });
   }
   const rest = Object.fromEntries(Object.entries(changes).filter(([path]) => !path.startsWith('consents.')));
   if (Object.keys(rest).length === 0 || event.type === 'consent.updated') return;
-  await newerWins(profiles, event.customerId, 'lastEventAt', at, {
+  await setIfNewer(profiles, event.customerId, 'lastEventAt', at, {
     ...rest,
     lastEventAt: at,
     updatedAt: now,
   });
-}
-
-/** Sets `fields` unless the time kept at `stamp` is newer than `at`; a late event changes nothing. */
-async function newerWins(
-  profiles: Collection<ProfileRecord>,
-  customerId: string,
-  stamp: string,
-  at: Date,
-  fields: Record<string, unknown>,
-): Promise<void> {
-  try {
-    await profiles.updateOne(
-      { _id: customerId, $or: [{ [stamp]: { $lte: at } }, { [stamp]: { $exists: false } }] },
-      { $set: fields },
-      { upsert: true },
-    );
-  } catch (error) {
-    // The filter missed because a newer event was applied; the upsert then collides on _id.
-    if (!isDuplicateKeyError(error)) throw error;
-  }
 }
 
 /** Writes an `update` step: attributes and tags. */
