@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
+import { withUnsubscribeFooter } from '../consent/unsubscribeFooter';
 import { unsubscribeLink, type UnsubscribeLinks } from '../consent/unsubscribeHeaders';
 import { claimDelivery, claimNextAttempt, settleDelivery } from '../store/deliveries';
 import { describe, failForNow, failPermanently, recordInDoubt, type FailureDeps } from './deliveryFailures';
@@ -56,10 +57,11 @@ export function createSendEmail(deps: SendEmailDeps) {
     } else {
       attempts = claim.attempts;
     }
-    const unsubscribe =
+    const link =
       purpose === 'marketing' && deps.unsubscribe !== undefined
-        ? unsubscribeLink(deps.unsubscribe, context.customerId, now()).headers
-        : {};
+        ? unsubscribeLink(deps.unsubscribe, context.customerId, now())
+        : undefined;
+    const body = link === undefined ? message : withUnsubscribeFooter(message, link.url);
 
     let providerMessageId: string;
     try {
@@ -67,10 +69,10 @@ export function createSendEmail(deps: SendEmailDeps) {
         from: deps.from,
         to,
         subject: message.subject,
-        text: message.text,
-        html: message.html,
+        text: body.text,
+        html: body.html,
         messageId: messageIdFor(key),
-        headers: { 'X-Journey-Idempotency-Key': key, ...unsubscribe },
+        headers: { 'X-Journey-Idempotency-Key': key, ...link?.headers },
       })) as { messageId?: string };
       providerMessageId = info.messageId ?? messageIdFor(key);
     } catch (error) {

@@ -108,6 +108,9 @@ describe('one-click unsubscribe', () => {
     assert.equal(mail.listUnsubscribePost, 'List-Unsubscribe=One-Click');
     const link = linkOf(mail);
     assert.equal(`${link.origin}${link.pathname}`, `${TEST_UNSUBSCRIBE_BASE_URL}/unsubscribe`);
+    // The same link, visible in the message for readers whose mail client shows no button.
+    assert.ok(mail.text.includes(`Unsubscribe from these emails: ${link.href}`), mail.text);
+    assert.ok(mail.html.includes(`<a href="${link.href.replace(/&/g, '&amp;')}">Unsubscribe</a>`), mail.html);
     assert.equal(await marketingConsent(id), undefined);
 
     // What Gmail or Yahoo send for a one-click unsubscribe (RFC 8058): no cookie, no bearer token.
@@ -215,6 +218,7 @@ describe('one-click unsubscribe', () => {
     const transactional = await sendEmail(id, email, 'transactional');
     assert.equal(transactional.listUnsubscribe, undefined);
     assert.equal(transactional.listUnsubscribePost, undefined);
+    assert.ok(!transactional.text.includes('Unsubscribe'), 'no footer on a transactional message');
     // A send scheduled by a run recorded before purposes reached the activity.
     const unlabelled = await sendEmail(id, email);
     assert.equal(unlabelled.listUnsubscribe, undefined);
