@@ -29,6 +29,9 @@ import {
 } from '../store/playbookVersions';
 import type { JourneyResult } from '../workflows/journey';
 import { upsertProfile } from '../store/profiles';
+import { customerHistory } from '../store/customerHistory';
+import { explainHeader, formatTimeline } from '../cli/explainFormat';
+import { explainTimeline } from '../cli/explainTimeline';
 import { startWorkerProcess } from '../devstack/workerProcess';
 
 const DEMO_WAIT = '5s';
@@ -217,6 +220,13 @@ async function main(): Promise<void> {
         `  ${r.status.padEnd(10)} ${r.channel ?? '-'} ${r.arm.padEnd(9)} ${r.reason ?? ''} key=${r.idempotencyKey}`,
       );
     }
+
+    // What `npm run journeys -- explain --customer <id>` prints: why Ada got what she got.
+    const history = await customerHistory(connected.collections, ada, 50);
+    const timeline = explainTimeline(history);
+    log(`\n$ npm run journeys -- explain --customer ${ada}`);
+    log(`  ${explainHeader(ada, history.totals, timeline.length)}`);
+    for (const line of formatTimeline(timeline)) log(`  ${line}`);
 
     const exited = outcomes.filter(
       ([, r]) => r.outcome.status === 'exited' && r.outcome.reason === 'goal:order.placed',
