@@ -38,6 +38,7 @@ const nodeSideModules = [
   'simulator',
   'cli',
   'devstack',
+  'offers',
 ].flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]);
 
 const restrictTo = (typeOnlyModules) => ({

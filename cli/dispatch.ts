@@ -2,6 +2,7 @@ import { UsageError, usageLine, type CliCommand, type CliIo } from './command';
 import { playbooksValidate } from './playbooksCommand';
 import { eventsPublish, ingestServe } from './liveCommands';
 import { explainCommand } from './explainCommand';
+import { reportLiftCommand } from './reportLiftCommand';
 import {
   playbooksActivate,
   playbooksList,
@@ -10,6 +11,7 @@ import {
   playbooksRetire,
 } from './playbooksLifecycle';
 import { simulateCommand } from './simulateCommand';
+import { offersImport } from './offersCommand';
 
 /** Every subcommand; a new one is a CliCommand added here. */
 export const COMMANDS: CliCommand[] = [
@@ -23,6 +25,8 @@ export const COMMANDS: CliCommand[] = [
   eventsPublish,
   ingestServe,
   explainCommand,
+  reportLiftCommand,
+  offersImport,
 ];
 
 function matches(command: CliCommand, argv: readonly string[]): boolean {

@@ -1,7 +1,7 @@
 import type { CartItem, JourneyEvent } from '../events/schema';
 
 /** mulberry32: a small seeded PRNG, so the same seed gives the same event stream. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,0 +1,68 @@
+import type { ArmAggregate } from './lift';
+
+/*
+ * A population with a known true effect, to check that the lift statistics tell the truth: the
+ * same seed gives the same customers, so a test's numbers are exact and repeatable.
+ */
+
+export interface SyntheticOptions {
+  seed: number;
+  customers: number;
+  /** Share of customers in the control arm, e.g. 0.1. */
+  controlShare: number;
+  controlRate: number;
+  treatmentRate: number;
+  /** Mean order value of a conversion; orders vary ±50% around it, uniformly. */
+  meanOrder?: number;
+}
+
+export interface SyntheticCustomer {
+  customerId: string;
+  arm: 'treatment' | 'control';
+  converted: boolean;
+  /** The order total when converted, rounded to cents; 0 otherwise. */
+  revenue: number;
+}
+
+/** mulberry32: a small, fast, well-mixed 32-bit generator; plenty for simulation, not for secrets. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function syntheticPopulation(options: SyntheticOptions): SyntheticCustomer[] {
+  const random = seededRandom(options.seed);
+  const meanOrder = options.meanOrder ?? 80;
+  const out: SyntheticCustomer[] = [];
+  for (let i = 0; i < options.customers; i += 1) {
+    const arm = random() < options.controlShare ? 'control' : 'treatment';
+    const converted = random() < (arm === 'control' ? options.controlRate : options.treatmentRate);
+    const revenue = converted ? Math.round(meanOrder * (0.5 + random()) * 100) / 100 : 0;
+    out.push({ customerId: `c-${options.seed}-${i}`, arm, converted, revenue });
+  }
+  return out;
+}
+
+/** Per-arm sums, as the store computes them from entries and events. */
+export function aggregateArms(
+  customers: readonly SyntheticCustomer[],
+): Record<'treatment' | 'control', ArmAggregate> {
+  const arms = {
+    treatment: { customers: 0, conversions: 0, revenue: 0, revenueSquares: 0 },
+    control: { customers: 0, conversions: 0, revenue: 0, revenueSquares: 0 },
+  };
+  for (const customer of customers) {
+    const arm = arms[customer.arm];
+    arm.customers += 1;
+    arm.conversions += customer.converted ? 1 : 0;
+    arm.revenue += customer.revenue;
+    arm.revenueSquares += customer.revenue * customer.revenue;
+  }
+  return arms;
+}

@@ -1,0 +1,110 @@
+import type { InputIssue } from '../validation/issues';
+import { DiscountOffer, FreeShippingOffer, GiftOffer, PartnerOffer, type Offer } from './schema';
+
+/*
+ * How a CSV row maps to an offer. The header names the fields, exactly as in JSON. An empty cell
+ * means the field is absent. Numbers are strict: digits with an optional "." and decimals
+ * (49.90, not "49,90", "1e3" or "€49"), so a locale's formatting is an error rather than a
+ * silently wrong price. Lists (categories, tiers) are separated by "|": a ";" is the column
+ * separator of many European spreadsheet exports, and a "," would need quoting.
+ */
+
+export const LIST_SEPARATOR = '|';
+
+type ColumnKind = 'text' | 'number' | 'boolean' | 'list';
+
+const NUMBER_COLUMNS = [
+  'minBasket',
+  'perCustomerCap',
+  'totalCap',
+  'budget',
+  'maxDiscount',
+  'marginFloorPercent',
+  'discountPercent',
+  'discountAmount',
+  'giftCost',
+  'payout',
+];
+const LIST_COLUMNS = ['eligibleCategories', 'eligibleTiers', 'neverNextTo'];
+const BOOLEAN_COLUMNS = ['active'];
+
+/** Every field any kind of offer has, in a readable order: the CSV columns. */
+export const OFFER_COLUMNS: readonly string[] = [
+  ...new Set(
+    [DiscountOffer, FreeShippingOffer, GiftOffer, PartnerOffer].flatMap((schema) =>
+      Object.keys(schema.shape),
+    ),
+  ),
+];
+
+function kindOf(column: string): ColumnKind {
+  if (NUMBER_COLUMNS.includes(column)) return 'number';
+  if (LIST_COLUMNS.includes(column)) return 'list';
+  if (BOOLEAN_COLUMNS.includes(column)) return 'boolean';
+  return 'text';
+}
+
+const STRICT_NUMBER = /^-?\d+(\.\d+)?$/;
+
+function convert(kind: ColumnKind, cell: string): { value: unknown } | { problem: string } {
+  switch (kind) {
+    case 'text':
+      return { value: cell };
+    case 'number':
+      return STRICT_NUMBER.test(cell)
+        ? { value: Number(cell) }
+        : { problem: `"${cell}" is not a number: write digits with "." for decimals, such as 49.90` };
+    case 'boolean': {
+      const lower = cell.toLowerCase();
+      return lower === 'true' || lower === 'false'
+        ? { value: lower === 'true' }
+        : { problem: `"${cell}" is not true or false` };
+    }
+    case 'list':
+      return {
+        value: cell
+          .split(LIST_SEPARATOR)
+          .map((item) => item.trim())
+          .filter((item) => item !== ''),
+      };
+  }
+}
+
+/** Columns the header names that no offer has: reported once, before any row is read. */
+export function unknownColumns(header: readonly string[]): string[] {
+  return header.filter((column) => column !== '' && !OFFER_COLUMNS.includes(column));
+}
+
+/** One CSV row as the object the schema checks; cells that are not numbers or booleans are issues. */
+export function rowFromCells(
+  header: readonly string[],
+  cells: readonly string[],
+): { row: Record<string, unknown>; issues: InputIssue[] } {
+  const row: Record<string, unknown> = {};
+  const issues: InputIssue[] = [];
+  if (cells.length > header.length)
+    issues.push({
+      path: `column ${header.length + 1}`,
+      message: `${cells.length} cells but the header names ${header.length} columns`,
+    });
+  header.forEach((column, i) => {
+    const cell = (cells[i] ?? '').trim();
+    if (cell === '' || column === '') return;
+    const converted = convert(kindOf(column), cell);
+    if ('problem' in converted) issues.push({ path: column, message: converted.problem });
+    else row[column] = converted.value;
+  });
+  return { row, issues };
+}
+
+/** An offer as CSV cells under OFFER_COLUMNS: what the demo generator writes. */
+export function cellsFromOffer(offer: Offer): string[] {
+  // Every field of an offer is text, a number, a boolean or a list of text.
+  const fields = offer as Record<string, string | number | boolean | string[] | undefined>;
+  return OFFER_COLUMNS.map((column) => {
+    const value = fields[column];
+    if (value === undefined) return '';
+    if (Array.isArray(value)) return value.join(LIST_SEPARATOR);
+    return String(value);
+  });
+}

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isValue, liftStats, type Estimate } from '../measure/lift';
+import { t975, twoSidedP } from '../measure/normal';
+import { ratioInterval, wilson } from '../measure/proportions';
+import { aggregateArms, syntheticPopulation } from '../measure/synthetic';
+
+/* The lift statistics: known values, the edges that would give NaN, and a known true effect. */
+
+function value(estimate: Estimate): { value: number; low: number; high: number } {
+  assert.ok(isValue(estimate), `expected a value, got ${JSON.stringify(estimate)}`);
+  assert.ok(estimate.interval);
+  return { value: estimate.value, ...estimate.interval };
+}
+
+const close = (actual: number, expected: number, tolerance: number) =>
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);
+
+describe('distribution functions', () => {
+  it('match published tables', () => {
+    close(twoSidedP(1.959964), 0.05, 1e-6);
+    close(twoSidedP(0), 1, 1e-7);
+    close(t975(1), 12.7062, 1e-4);
+    close(t975(10), 2.2281, 1e-3);
+    close(t975(30), 2.0423, 1e-4);
+    close(t975(1e6), 1.96, 1e-4);
+  });
+
+  it('Wilson stays inside [0, 1] and is finite at zero successes', () => {
+    const zero = wilson(0, 10);
+    assert.equal(zero.low, 0);
+    close(zero.high, 0.2775, 1e-4);
+    close(wilson(10, 10).high, 1, 1e-12);
+  });
+
+  it('the ratio interval agrees with the log (Katz) interval on a large sample', () => {
+    const [x1, n1, x0, n0] = [600, 10_000, 500, 10_000];
+    const se = Math.sqrt(1 / x1 - 1 / n1 + 1 / x0 - 1 / n0);
+    const { low, high } = ratioInterval(x1, n1, x0, n0);
+    close(low, 1.2 * Math.exp(-1.96 * se), 0.005);
+    close(high, 1.2 * Math.exp(1.96 * se), 0.005);
+  });
+});
+
+describe('liftStats', () => {
+  it('computes rates, incremental numbers, the lift interval and the p-value', () => {
+    const stats = liftStats(
+      { customers: 1000, conversions: 60, revenue: 6000, revenueSquares: 60 * 100 * 100 },
+      { customers: 1000, conversions: 50, revenue: 5000, revenueSquares: 50 * 100 * 100 },
+    );
+    close(value(stats.treatment.conversionRate).value, 0.06, 1e-12);
+    close(value(stats.incrementalConversions).value, 10, 1e-9);
+    const lift = value(stats.conversionLift);
+    close(lift.value, 0.2, 1e-12);
+    assert.ok(lift.low < 0 && lift.high > 0.2);
+    assert.ok(isValue(stats.pValue));
+    close(stats.pValue.value, 0.3268, 1e-3);
+    assert.equal(stats.verdict, 'not significant');
+    close(value(stats.revenuePerCustomerLift).value, 1, 1e-9);
+    close(value(stats.incrementalRevenue).value, 1000, 1e-6);
+  });
+
+  it('reports n/a with a reason, never NaN, for empty arms and zero conversions', () => {
+    const none = { customers: 0, conversions: 0, revenue: 0, revenueSquares: 0 };
+    const some = { customers: 100, conversions: 0, revenue: 0, revenueSquares: 0 };
+    const empty = liftStats(some, none);
+    assert.deepEqual(empty.conversionLift, { na: 'no control customers' });
+    assert.equal(empty.verdict, 'n/a');
+    assert.deepEqual(empty.control.conversionRate, { na: 'no customers' });
+
+    const noConversions = liftStats(some, some);
+    assert.deepEqual(noConversions.pValue, { na: 'no conversions in either arm' });
+    assert.deepEqual(noConversions.conversionLift, { na: 'no control conversions to compare against' });
+    assert.deepEqual(noConversions.revenuePerCustomerLift, { na: 'revenue does not vary within either arm' });
+    assert.equal(noConversions.verdict, 'n/a');
+
+    const zeroTreatment = liftStats(some, { ...some, conversions: 5, revenue: 500, revenueSquares: 50_000 });
+    const lift = value(zeroTreatment.conversionLift);
+    assert.equal(lift.value, -1);
+    assert.ok(Number.isFinite(lift.high) && lift.high > -1 && lift.low >= -1);
+    assert.ok(!JSON.stringify(zeroTreatment).includes('null'), 'no NaN (JSON would print null)');
+  });
+});
+
+describe('synthetic validation', () => {
+  const truth = { controlRate: 0.05, treatmentRate: 0.06 }; // a true lift of +20%
+
+  it('on 100,000 customers the 95% interval contains the true lift of +20%, and says significant', () => {
+    const arms = aggregateArms(
+      syntheticPopulation({ seed: 7, customers: 100_000, controlShare: 0.5, ...truth }),
+    );
+    const stats = liftStats(arms.treatment, arms.control);
+    const lift = value(stats.conversionLift);
+    assert.ok(lift.low <= 0.2 && 0.2 <= lift.high, `[${lift.low}, ${lift.high}] misses +20%`);
+    assert.equal(stats.verdict, 'significant');
+  });
+
+  it('with no effect it says "not significant"', () => {
+    const arms = aggregateArms(
+      syntheticPopulation({
+        seed: 7,
+        customers: 100_000,
+        controlShare: 0.5,
+        controlRate: 0.05,
+        treatmentRate: 0.05,
+      }),
+    );
+    const stats = liftStats(arms.treatment, arms.control);
+    assert.equal(stats.verdict, 'not significant');
+    const lift = value(stats.conversionLift);
+    assert.ok(lift.low < 0 && lift.high > 0);
+  });
+
+  it('is honest: over 200 seeded replications the interval covers the truth about 95% of the time', () => {
+    let covered = 0;
+    let revenueCovered = 0;
+    const replications = 200;
+    for (let seed = 1; seed <= replications; seed += 1) {
+      // A 10% holdout, as playbooks use, with few control conversions (about 50): the hard case.
+      const arms = aggregateArms(
+        syntheticPopulation({ seed, customers: 10_000, controlShare: 0.1, ...truth, meanOrder: 80 }),
+      );
+      const stats = liftStats(arms.treatment, arms.control);
+      const lift = value(stats.conversionLift);
+      if (lift.low <= 0.2 && 0.2 <= lift.high) covered += 1;
+      // True revenue per customer: rate × mean order (80), so the true difference is 0.01 × 80.
+      const revenue = value(stats.revenuePerCustomerLift);
+      if (revenue.low <= 0.8 && 0.8 <= revenue.high) revenueCovered += 1;
+    }
+    assert.ok(covered / replications >= 0.9, `conversion-lift coverage ${covered}/${replications}`);
+    assert.ok(revenueCovered / replications >= 0.9, `revenue coverage ${revenueCovered}/${replications}`);
+  });
+});
