@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, type Db } from 'mongodb';
 import { createRecordDecisions } from '../activities/recordDecisions';
@@ -12,13 +10,13 @@ import { recordDecisions, type DecisionRecord } from '../store/decisions';
 import { claimDelivery, recordSuppression, settleDelivery } from '../store/deliveries';
 import { recordEntry } from '../store/entries';
 import { tempDir } from './support/servers';
+import { runCli, type CliRun } from './support/cli';
 
 /*
  * Decision records and `journeys explain` on the real MongoDB-wire server (FerretDB, or
  * MONGODB_URI): the records are written as the worker writes them, the CLI runs as a user runs it.
  */
 
-const ROOT = join(__dirname, '..');
 const ADA = 'c-ada';
 const CART = 'journey:cart-abandonment:c-ada';
 const BROWSE = 'journey:browse-abandonment:c-ada';
@@ -82,13 +80,6 @@ function identity(
   };
 }
 
-interface Run {
-  code: number | null;
-  out: string[];
-  err: string[];
-  stdout: string;
-}
-
 describe('decision records and journeys explain', () => {
   const dir = tempDir('journeys-explain');
   let ferret: FerretDb | undefined;
@@ -98,20 +89,8 @@ describe('decision records and journeys explain', () => {
   let cols: Collections;
 
   /** The CLI as a user runs it, against this file's database. */
-  function explain(...args: string[]): Promise<Run> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/journeys.ts', 'explain', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, MONGODB_URI: uri, MONGODB_DB: db.databaseName },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const lines = (text: string) => text.split('\n').filter((line) => line !== '');
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, out: lines(stdout), err: lines(stderr), stdout }));
-    });
+  function explain(...args: string[]): Promise<CliRun> {
+    return runCli(['explain', ...args], { uri, db: db.databaseName });
   }
 
   before(async () => {

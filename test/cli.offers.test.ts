@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,20 +9,13 @@ import { demoCatalog } from '../offers/demoCatalog';
 import { offersCsv, offersJson } from '../offers/writeCatalog';
 import { offersCollection } from '../store/offers';
 import { tempDir } from './support/servers';
+import { runCli, type CliRun } from './support/cli';
 
 /*
  * `journeys offers import` as a user runs it, against the real MongoDB-wire server (FerretDB, or
  * MONGODB_URI): good rows land, bad rows are reported by line and field, importing again changes
  * nothing, and the demo catalog imports cleanly and quickly.
  */
-
-const ROOT = join(__dirname, '..');
-
-interface Run {
-  code: number | null;
-  out: string[];
-  err: string[];
-}
 
 describe('journeys offers import', () => {
   const dir = tempDir('journeys-offers');
@@ -32,24 +24,8 @@ describe('journeys offers import', () => {
   let uri: string;
   let db: Db;
 
-  function importOffers(...args: string[]): Promise<Run> {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'cli/journeys.ts', 'offers', 'import', ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, MONGODB_URI: uri, MONGODB_DB: db.databaseName },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const lines = (text: string) => text.split('\n').filter((line) => line !== '');
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, out: lines(stdout), err: lines(stderr) }));
-    });
+  function importOffers(...args: string[]): Promise<CliRun> {
+    return runCli(['offers', 'import', ...args], { uri, db: db.databaseName });
   }
 
   function file(name: string, text: string): string {

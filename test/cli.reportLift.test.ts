@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,6 +17,7 @@ import {
 } from '../store/playbookVersions';
 import { cartPlaybook } from './support/playbooks';
 import { tempDir } from './support/servers';
+import { runCli, type CliRun } from './support/cli';
 
 /*
  * `journeys report lift` on the real MongoDB-wire server (FerretDB, or MONGODB_URI): entries and
@@ -25,17 +25,10 @@ import { tempDir } from './support/servers';
  * the CLI runs as a user runs it. One playbook has a true lift of +20%, the other none.
  */
 
-const ROOT = join(__dirname, '..');
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-10-01T00:00:00Z');
 const KNOWN = 'lift-known';
 const NONE = 'lift-none';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -178,19 +171,8 @@ describe('journeys report lift', () => {
   const knownRecords = recordsFor(KNOWN, known, false);
   const noneRecords = recordsFor(NONE, none, true);
 
-  function journeys(...args: string[]): Promise<Run> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/journeys.ts', 'report', 'lift', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, MONGODB_URI: uri, MONGODB_DB: db.databaseName },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  function journeys(...args: string[]): Promise<CliRun> {
+    return runCli(['report', 'lift', ...args], { uri, db: db.databaseName });
   }
 
   before(async () => {
