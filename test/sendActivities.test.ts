@@ -48,6 +48,27 @@ describe('send activities', () => {
   };
   const message = { subject: 'Your cart', text: 'Items…', html: '<p>Items…</p>' };
 
+  /**
+   * A record as an earlier attempt left it: `sending` with no live lease (a worker killed mid-call)
+   * or `pending` (the provider refused outright, so calling again is safe).
+   */
+  const leftBehind = async (
+    ctx: DeliveryContext,
+    channel: 'email' | 'sms',
+    to: string,
+    status: 'sending' | 'pending',
+  ) => {
+    const at = new Date(Date.now() - 1_000);
+    await servers.collections.deliveries.insertOne({
+      ...ctx,
+      channel,
+      to,
+      status,
+      attempts: 1,
+      createdAt: at,
+      updatedAt: at,
+    });
+  };
   it('a retried email send finds the key settled and sends nothing', async () => {
     const ctx = context();
     const to = `${ctx.customerId}@example.test`;
@@ -62,20 +83,10 @@ describe('send activities', () => {
     assert.equal(servers.smtp.messages.filter((m) => m.idempotencyKey === ctx.idempotencyKey).length, 1);
   });
 
-  it('an attempt that died after claiming resends with the same Message-ID and counts the attempt', async () => {
+  it('an attempt the provider refused outright is followed by one that sends, counted as attempt 2', async () => {
     const ctx = context();
     const to = `${ctx.customerId}@example.test`;
-    const now = new Date();
-    // What a worker killed between claiming and the provider's answer leaves behind.
-    await servers.collections.deliveries.insertOne({
-      ...ctx,
-      channel: 'email',
-      to,
-      status: 'pending',
-      attempts: 1,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await leftBehind(ctx, 'email', to, 'pending');
     const result = await activities.sendEmail({ context: ctx, to, message });
     assert.equal(result.status, 'sent');
     assert.equal(result.status === 'sent' && result.attempts, 2);
@@ -121,20 +132,6 @@ describe('send activities', () => {
     assert.match(record?.reason ?? '', /not a valid phone number/);
     assert.equal(record?.bounce, 'hard', 'an invalid number is the recipient’s fault');
   });
-
-  /** What a worker killed after calling the provider, before recording its answer, leaves behind. */
-  const diedMidCall = async (ctx: DeliveryContext, channel: 'email' | 'sms', to: string) => {
-    const at = new Date(Date.now() - 1_000);
-    await servers.collections.deliveries.insertOne({
-      ...ctx,
-      channel,
-      to,
-      status: 'sending',
-      attempts: 1,
-      createdAt: at,
-      updatedAt: at,
-    });
-  };
 
   it('an SMTP 5xx is a hard bounce: failed for good, and that address is off for the customer', async () => {
     const ctx = context();
@@ -185,7 +182,7 @@ describe('send activities', () => {
   it('a transactional email in doubt is sent again under the same Message-ID', async () => {
     const ctx = context();
     const to = `${ctx.customerId}@example.test`;
-    await diedMidCall(ctx, 'email', to);
+    await leftBehind(ctx, 'email', to, 'sending');
     const result = await activities.sendEmail({ context: ctx, to, message, purpose: 'transactional' });
     assert.equal(result.status === 'sent' && result.attempts, 2);
     const mail = servers.smtp.messages.find((m) => m.idempotencyKey === ctx.idempotencyKey);
@@ -201,7 +198,7 @@ describe('send activities', () => {
       from: servers.activityDeps.smsFrom,
       body: 'hi',
     });
-    await diedMidCall(ctx, 'sms', to);
+    await leftBehind(ctx, 'sms', to, 'sending');
     const result = await activities.sendSms({ context: ctx, to, body: 'hi' });
     assert.deepEqual(result, {
       status: 'sent',
@@ -232,16 +229,7 @@ describe('send activities', () => {
   it('two workers retrying one key at once: exactly one calls the provider', async () => {
     const ctx = context();
     const to = `${ctx.customerId}@example.test`;
-    const at = new Date();
-    await servers.collections.deliveries.insertOne({
-      ...ctx,
-      channel: 'email',
-      to,
-      status: 'pending',
-      attempts: 1,
-      createdAt: at,
-      updatedAt: at,
-    });
+    await leftBehind(ctx, 'email', to, 'pending');
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, () =>
         activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' }),
