@@ -36,6 +36,8 @@ export const OrderItem = z.strictObject({
   category: z.string().min(1),
   price: Money,
   quantity: z.number().int().positive(),
+  /** What one unit cost the shop; absent, the workspace's cost ratio for the category is used. */
+  cost: Money.optional(),
 });
 export type OrderItem = z.infer<typeof OrderItem>;
 
@@ -92,6 +94,10 @@ export const customerEventData = {
     channel: z.enum(['online', 'store']),
     storeId: Id.optional(),
     cartId: Id.optional(),
+    /** Offers redeemed on this order (the catalog's offerId), for redemption caps and discount cost. */
+    offerIds: z.array(Id).max(20).optional(),
+    /** The discount the order got, in total: its cost to the shop, for margin after discount. */
+    discount: Money.optional(),
   }),
   'order.delivered': z.strictObject({ orderId: Id }),
   'order.returned': z.strictObject({

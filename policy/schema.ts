@@ -33,6 +33,33 @@ export const QuietHours = z.strictObject({
 });
 export type QuietHours = z.infer<typeof QuietHours>;
 
+const Share = z.number().min(0, 'must be 0 or more').max(1, 'must be at most 1');
+
+/**
+ * How offers are decided and valued (decideOffer), for every playbook. Costs turn a basket into
+ * its margin: an order item's own `cost` when the event gives one, else price × the category's
+ * cost ratio.
+ */
+export const OfferSettings = z.strictObject({
+  /** Share of decisions that pick an eligible offer at random, to keep learning (10–20% advised). */
+  exploration: Share.default(0.15),
+  /** Engagement evidence loses half its weight over this long. */
+  halfLife: Duration.default('30d'),
+  /** Cost of goods as a share of price, for a category without its own ratio. */
+  defaultCostRatio: Share.default(0.6),
+  costRatios: z.record(z.string().min(1), Share).default({}),
+  /** What free shipping costs the shop per order. */
+  shippingCost: z.number().nonnegative().default(6),
+  /** Of the clicks on a pay-per-acquisition partner offer, the share that buys. */
+  partnerConversionRate: Share.default(0.05),
+  /**
+   * Categories bought together (running-shoes → running-socks), symmetric; partner offers are
+   * matched to the purchase's adjacent categories. Absent: the demo shop's adjacency.
+   */
+  adjacency: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
+});
+export type OfferSettings = z.infer<typeof OfferSettings>;
+
 export const ContactPolicy = z.strictObject({
   $schema: z.string().optional(),
   /** Used when neither the profile nor the phone number gives the customer's timezone. */
@@ -46,6 +73,8 @@ export const ContactPolicy = z.strictObject({
   maxDeferral: Duration.default('24h'),
   /** Channels where marketing needs an explicit opt-in rather than the absence of an opt-out. */
   marketingRequiresOptIn: z.array(z.enum(['email', 'sms'])).default([]),
+  /** How offers are decided and valued; every setting has a default. */
+  offers: OfferSettings.default(OfferSettings.parse({})),
   /** Extra caps or quiet hours for one playbook, added to the workspace's (the stricter rule wins). */
   overrides: z
     .record(
