@@ -1,10 +1,11 @@
 import type { Collection, Db } from 'mongodb';
-import type { CatalogOffer } from '../engine/offer';
+import type { OfferDecision } from '../engine/offer';
 import type { SendIntent } from '../engine/policy/arbitration';
 import type { LedgerEntry } from '../engine/policy/caps';
 import type { Profile } from '../engine/profile';
 import type { JourneyEvent } from '../events/schema';
 import type { DecisionRecord } from './decisions';
+import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
 
 /**
@@ -117,6 +118,53 @@ export interface LedgerDoc {
   writtenAt?: Date;
 }
 
+/**
+ * One holdout assignment scheme: a salt and the global control share. `_id` is the epoch (1, 2, …):
+ * inserting the next epoch under a unique `_id` makes a reshuffle one atomic, recorded write.
+ */
+export interface HoldoutSchemeRecord {
+  _id: number;
+  salt: string;
+  /** Percent of all customers excluded from every playbook (the global control group). */
+  globalControlPercent: number;
+  /** Why it changed, and who changed it: a reshuffle is a decision, never an accident. */
+  reason: string;
+  by: string;
+  createdAt: Date;
+}
+
+/**
+ * One offer a decideOffer step chose, keyed by the decision (`<runKey>:<step>[#visit]`), stored
+ * with its reasons and scores. Control customers get one too (what they would have been offered).
+ */
+export interface OfferGrantRecord {
+  _id: string;
+  customerId: string;
+  playbookId: string;
+  journeyId: string;
+  arm: 'treatment' | 'control';
+  offerId: string;
+  kind: string;
+  contextKey: string;
+  decision: OfferDecision;
+  decidedAt: Date;
+}
+
+/**
+ * Evidence the offer model learns from, one insert per business event: `shown` when a message
+ * carrying the offer was sent (`_id` = `shown:<delivery key>`), `engaged` on a message.engaged
+ * event (`_id` = `engaged:<eventId>`). Inserts under a unique `_id` are idempotent and atomic.
+ */
+export interface OfferOutcomeRecord {
+  _id: string;
+  offerId: string;
+  contextKey: string;
+  type: 'shown' | 'engaged';
+  at: Date;
+  /** Days since the epoch (UTC) of `at`: the learned state rolls outcomes up by day. */
+  day: number;
+}
+
 export interface Collections {
   deliveries: Collection<DeliveryRecord>;
   deliveryAttempts: Collection<DeliveryAttempt>;
@@ -125,9 +173,12 @@ export interface Collections {
   products: Collection<ProductRecord>;
   events: Collection<EventRecord>;
   entries: Collection<EntryRecord>;
-  offers: Collection<CatalogOffer>;
+  offers: Collection<OfferRecord>;
   ledger: Collection<LedgerDoc>;
   decisions: Collection<DecisionRecord>;
+  holdoutSchemes: Collection<HoldoutSchemeRecord>;
+  offerGrants: Collection<OfferGrantRecord>;
+  offerOutcomes: Collection<OfferOutcomeRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -138,9 +189,12 @@ export function collections(db: Db): Collections {
     products: db.collection<ProductRecord>('products'),
     events: db.collection<EventRecord>('events'),
     entries: db.collection<EntryRecord>('entries'),
-    offers: db.collection<CatalogOffer>('offers'),
+    offers: db.collection<OfferRecord>('offers'),
     ledger: db.collection<LedgerDoc>('contact_ledger'),
     decisions: db.collection<DecisionRecord>('decisions'),
+    holdoutSchemes: db.collection<HoldoutSchemeRecord>('holdout_schemes'),
+    offerGrants: db.collection<OfferGrantRecord>('offer_grants'),
+    offerOutcomes: db.collection<OfferOutcomeRecord>('offer_outcomes'),
   };
 }
 
@@ -166,6 +220,12 @@ export async function ensureIndexes(db: Db): Promise<void> {
   // `journeys explain`: a customer's timeline across playbooks. Decisions are unique by `_id`.
   await entries.createIndex({ customerId: 1, enteredAt: -1 }, { name: 'customer_timeline' });
   await decisions.createIndex({ customerId: 1, at: 1 }, { name: 'customer_timeline' });
+  const { offers, offerGrants, offerOutcomes } = collections(db);
+  await offers.createIndex({ offerId: 1 }, { unique: true, name: 'offerId_unique' });
+  // Per-customer caps: how often this customer was granted each offer.
+  await offerGrants.createIndex({ customerId: 1, offerId: 1 }, { name: 'customer_offers' });
+  // The learned state rolls outcomes up by day over the decay horizon.
+  await offerOutcomes.createIndex({ day: 1 }, { name: 'by_day' });
 }
 
 /**
