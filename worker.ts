@@ -6,6 +6,7 @@ import { createTwilioClient } from './activities/providers/twilioClient';
 import { ConfigError, loadConfig, type Config } from './config/env';
 import { temporalConnectionOptions } from './config/temporalConnection';
 import { UnsubscribeTokens } from './consent/unsubscribeToken';
+import { InvalidPolicyError, loadPolicy } from './policy/load';
 import { collections, ensureIndexes } from './store/collections';
 
 /**
@@ -42,6 +43,8 @@ export function createJourneyWorker(options: JourneyWorkerOptions): Promise<Work
  * into a graceful shutdown: no new tasks, running activities finish), then closes every client.
  */
 export async function runWorker(config: Config, onReady?: (worker: Worker) => void): Promise<void> {
+  // Read before connecting to anything: a bad policy file stops the worker with its own message.
+  const offerSettings = loadPolicy(config.policyFile).offers;
   const mongo = await MongoClient.connect(config.mongo.uri);
   const mailer = createMailer(config.smtpUrl);
   let connection: NativeConnection | undefined;
@@ -59,6 +62,7 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
         mailFrom: config.mailFrom,
         twilio: createTwilioClient({ ...config.twilio, timeoutMs: TWILIO_TIMEOUT_MS }),
         smsFrom: config.twilio.from,
+        offerSettings,
         ...(config.unsubscribe && {
           unsubscribe: {
             signer: new UnsubscribeTokens(config.unsubscribe.secrets),
@@ -96,6 +100,10 @@ if (require.main === module) {
   ).then(
     () => console.log('worker: stopped cleanly'),
     (error: unknown) => {
+      if (error instanceof InvalidPolicyError) {
+        console.error(error.message);
+        process.exit(2);
+      }
       console.error('worker: failed:', error);
       process.exit(1);
     },

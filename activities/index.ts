@@ -1,12 +1,14 @@
 import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
 import type { UnsubscribeLinks } from '../consent/unsubscribeHeaders';
-import { basketValue, chooseOffer, type CatalogOffer, type OfferDecision } from '../engine/offer';
 import type { Profile } from '../engine/profile';
-import type { JourneyEvent } from '../events/schema';
 import type { Collections } from '../store/collections';
 import { recordSuppression } from '../store/deliveries';
 import { findProfile, updateProfileFields } from '../store/profiles';
+import { OfferSettings } from '../policy/schema';
+import { createDecideOffer } from './decideOffer';
+import { OfferModelCache } from './offerModelCache';
+import { withImpressions } from './offerImpressions';
 import { createRecordDecisions } from './recordDecisions';
 import { createLoadProducts } from './loadProducts';
 import { createReserveSlot } from './reserveSlot';
@@ -23,7 +25,13 @@ export interface ActivityDeps {
   now?: () => Date;
   /** One-click unsubscribe links for marketing email; absent, none are added. */
   unsubscribe?: UnsubscribeLinks;
+  /** The workspace's offer settings (policy file `offers:`); absent, the defaults. */
+  offerSettings?: OfferSettings;
+  /** How long the in-memory offer model serves decisions before it is read again. */
+  offerRefreshMs?: number;
 }
+
+const DEFAULT_OFFER_REFRESH_MS = 30_000;
 
 /**
  * Every activity the journeys call, built from injected dependencies: the worker passes real
@@ -32,7 +40,8 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const { deliveries, profiles, offers, ledger } = deps.collections;
+  const { deliveries, profiles, offers, ledger, offerGrants, offerOutcomes } = deps.collections;
+  const impressions = { outcomes: offerOutcomes, now };
   const store = { deliveries, attempts: deps.collections.deliveryAttempts };
   const failures = { store, ledger, profiles, now };
   return {
@@ -47,31 +56,33 @@ export function createActivities(deps: ActivityDeps) {
     }): Promise<void> {
       await updateProfileFields(profiles, input.customerId, input, now());
     },
-    async decideOffer(input: {
-      customerId: string;
-      trigger: JourneyEvent;
-      kinds?: OfferDecision['kind'][];
-    }): Promise<OfferDecision | null> {
-      const catalog: CatalogOffer[] = await offers
-        .find({ active: true }, { projection: { _id: 0 } })
-        .toArray();
-      const basket = basketValue(input.trigger);
-      return chooseOffer(
-        catalog,
-        { ...(basket !== undefined && { basket }), ...(input.kinds && { kinds: input.kinds }) },
-        now().getTime(),
-      );
-    },
+    decideOffer: createDecideOffer({
+      cache: new OfferModelCache({
+        offers,
+        outcomes: offerOutcomes,
+        settings: deps.offerSettings ?? OfferSettings.parse({}),
+        refreshMs: deps.offerRefreshMs ?? DEFAULT_OFFER_REFRESH_MS,
+        now,
+      }),
+      grants: offerGrants,
+      now,
+    }),
     loadProducts: createLoadProducts({ products: deps.collections.products }),
     reserveSlot: createReserveSlot({ ledger }),
     recordDecisions: createRecordDecisions({ decisions: deps.collections.decisions, now }),
-    sendEmail: createSendEmail({
-      ...failures,
-      mailer: deps.mailer,
-      from: deps.mailFrom,
-      ...(deps.unsubscribe && { unsubscribe: deps.unsubscribe }),
-    }),
-    sendSms: createSendSms({ ...failures, twilio: deps.twilio, from: deps.smsFrom }),
+    sendEmail: withImpressions(
+      createSendEmail({
+        ...failures,
+        mailer: deps.mailer,
+        from: deps.mailFrom,
+        ...(deps.unsubscribe && { unsubscribe: deps.unsubscribe }),
+      }),
+      impressions,
+    ),
+    sendSms: withImpressions(
+      createSendSms({ ...failures, twilio: deps.twilio, from: deps.smsFrom }),
+      impressions,
+    ),
     async recordSuppression({ context, reason, channel, to, subject }: SuppressionInput): Promise<void> {
       await recordSuppression(
         deliveries,

@@ -12,6 +12,7 @@ import {
 } from './playbooksLifecycle';
 import { simulateCommand } from './simulateCommand';
 import { offersImport } from './offersCommand';
+import { holdoutsReshuffle, holdoutsShow } from './holdoutsCommand';
 
 /** Every subcommand; a new one is a CliCommand added here. */
 export const COMMANDS: CliCommand[] = [
@@ -27,6 +28,8 @@ export const COMMANDS: CliCommand[] = [
   explainCommand,
   reportLiftCommand,
   offersImport,
+  holdoutsShow,
+  holdoutsReshuffle,
 ];
 
 function matches(command: CliCommand, argv: readonly string[]): boolean {

@@ -1,13 +1,12 @@
+import { isComputed, type EconomicsReport, type EconomicsStats } from '../measure/economicsStats';
 import { isValue, type Estimate, type LiftStats } from '../measure/lift';
 import type { PlaybookLiftData } from '../store/liftData';
 
 /*
  * How `journeys report lift` prints one playbook: a table per arm, then the comparison. Numbers
- * that cannot be computed print `n/a` with the reason; numbers that need data we do not record yet
- * say so, rather than a made-up zero.
+ * that cannot be computed print `n/a` with the reason: on the line itself in the comparison, and
+ * in a note below the table for an offer figure whose cell is too narrow to say why.
  */
-
-export const NOT_RECORDED = 'n/a (offers not recorded yet)';
 
 const count = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const money = (n: number) =>
@@ -33,8 +32,9 @@ export function formatPValue(p: Estimate): string {
 }
 
 const arms = ['treatment', 'control'] as const;
+type Arm = (typeof arms)[number];
 
-export function formatLift(data: PlaybookLiftData, stats: LiftStats): string[] {
+export function formatLift(data: PlaybookLiftData, stats: LiftStats, economics: EconomicsReport): string[] {
   const label = (text: string) => `  ${text.padEnd(26)}`;
   const row = (text: string, cells: [string, string]) =>
     `${label(text)}${cells.map((cell) => cell.padStart(14)).join('')}`;
@@ -43,6 +43,25 @@ export function formatLift(data: PlaybookLiftData, stats: LiftStats): string[] {
     f('control'),
   ];
   const estimate = (e: Estimate, format: (n: number) => string) => (isValue(e) ? format(e.value) : 'n/a');
+  // Without economics at all (no success window) every cell is n/a and the lines below say why.
+  const computed = isComputed(economics) ? economics : undefined;
+  const uncomputed = isComputed(economics) ? '' : `n/a (${economics.discountCost.na})`;
+  const notes = new Set<string>();
+  const offerRow = (
+    text: string,
+    figure: (stats: EconomicsStats, arm: Arm) => Estimate | number,
+    format: (n: number) => string = money,
+  ) =>
+    row(
+      text,
+      perArm((arm) => {
+        if (!computed) return 'n/a';
+        const value = figure(computed, arm);
+        if (typeof value === 'number') return format(value);
+        if (!isValue(value)) notes.add(`  note: ${text} is n/a for ${arm}: ${value.na}`);
+        return estimate(value, format);
+      }),
+    );
   const success =
     'success' in data
       ? `success: ${data.success.metric.event}${data.success.metric.where || data.success.metric.matchTriggerOn ? ' (filtered)' : ''} within ${data.success.window} of entry`
@@ -66,6 +85,12 @@ export function formatLift(data: PlaybookLiftData, stats: LiftStats): string[] {
       'revenue per customer',
       perArm((arm) => estimate(stats[arm].revenuePerCustomer, money)),
     ),
+    offerRow('discount cost', (e, arm) => e.discountCost[arm].total),
+    offerRow('discount cost per customer', (e, arm) => e.discountCost[arm].perCustomer),
+    offerRow('margin after discount', (e, arm) => e.marginAfterDiscount[arm].total),
+    offerRow('margin per customer', (e, arm) => e.marginAfterDiscount[arm].perCustomer),
+    offerRow('margin share of revenue', (e, arm) => e.marginAfterDiscount[arm].shareOfRevenue, rate),
+    offerRow('partner revenue', (e, arm) => e.partnerRevenue[arm]),
     row(
       'unsubscribe rate',
       perArm((arm) =>
@@ -79,12 +104,22 @@ export function formatLift(data: PlaybookLiftData, stats: LiftStats): string[] {
     `${label('revenue per customer lift')}${formatEstimate(stats.revenuePerCustomerLift, signedMoney)}${
       isValue(stats.relativeRevenueLift) ? ` (${signedPercent(stats.relativeRevenueLift.value)})` : ''
     }`,
-    `${label('discount cost')}${NOT_RECORDED}`,
-    `${label('margin after discount')}${NOT_RECORDED}`,
-    `${label('partner revenue')}${NOT_RECORDED}`,
+    // Margin, not revenue, says whether the offers paid for themselves: discounts buy conversions.
+    `${label('margin per customer lift')}${
+      computed ? formatEstimate(computed.marginAfterDiscount.incrementalPerCustomer, signedMoney) : uncomputed
+    }`,
+    `${label('partner revenue, total')}${computed ? money(computed.partnerRevenue.total) : uncomputed}`,
     `${label('verdict')}${stats.verdict === 'n/a' ? `n/a (${isValue(stats.pValue) ? 'no comparison' : stats.pValue.na})` : stats.verdict}`,
   ];
+  lines.push(...notes);
   if ('currencies' in data && data.currencies.length > 1)
-    lines.push(`  note: revenue adds up totals in ${data.currencies.join(', ')} without conversion`);
+    lines.push(
+      `  note: revenue, discounts and margin add up amounts in ${data.currencies.join(', ')} without conversion`,
+    );
+  if ('unpricedEngagements' in data && data.unpricedEngagements > 0)
+    lines.push(
+      `  note: partner revenue leaves out ${count(data.unpricedEngagements)} ` +
+        `${data.unpricedEngagements === 1 ? 'click or conversion' : 'clicks or conversions'} on offers not in the catalog`,
+    );
   return lines;
 }

@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs';
+import type { CostModel } from '../engine/offers/basket';
+import { economicsNa, economicsStats } from '../measure/economicsStats';
 import { liftStats } from '../measure/lift';
 import { liftChartSvg } from '../measure/liftChart';
+import { DEFAULT_POLICY_FILE, InvalidPolicyError, loadPolicy } from '../policy/load';
 import { collections } from '../store/collections';
 import { liftData, type LiftQuery } from '../store/liftData';
 import { playbookCollections } from '../store/playbookVersions';
-import { UsageError, type CliCommand } from './command';
-import { formatLift, NOT_RECORDED } from './liftFormat';
+import { UsageError, type CliCommand, type CliIo } from './command';
+import { formatLift } from './liftFormat';
 import { withMongoDb } from './withMongoDb';
 
 interface ReportOptions extends LiftQuery {
@@ -50,9 +53,28 @@ function parseOptions(args: readonly string[]): ReportOptions {
 }
 
 /**
+ * The workspace policy's cost ratios, from POLICY_FILE as the worker reads it (unset or empty: the
+ * shipped policy/workspace.yaml). Read here rather than through loadConfig, which would demand the
+ * SMTP and Twilio settings a read-only report has no use for.
+ */
+function costModel(io: CliIo, env: NodeJS.ProcessEnv = process.env): CostModel | undefined {
+  const file = env.POLICY_FILE?.trim() || DEFAULT_POLICY_FILE;
+  try {
+    return loadPolicy(file).offers;
+  } catch (error) {
+    if (!(error instanceof InvalidPolicyError)) throw error;
+    io.err(error.message);
+    io.err('nothing reported: margins need the cost ratios of a valid workspace policy (POLICY_FILE)');
+    return undefined;
+  }
+}
+
+/**
  * `journeys report lift`: per playbook, treatment against holdout — conversions by the playbook's
- * success metric, revenue, unsubscribes, and the lift with its 95% interval, p-value and verdict.
- * Needs only MONGODB_URI. No entries in the range is an answer, printed as such, exit 0.
+ * success metric, revenue, unsubscribes, and the lift with its 95% interval, p-value and verdict;
+ * then what the offers cost and earned: discounts, margin after them, partner revenue. Needs only
+ * MONGODB_URI (and POLICY_FILE for cost ratios other than the shipped ones). No entries in the
+ * range is an answer, printed as such, exit 0; a bad policy file exits 1.
  */
 export const reportLiftCommand: CliCommand = {
   words: ['report', 'lift'],
@@ -60,29 +82,38 @@ export const reportLiftCommand: CliCommand = {
   summary: 'incremental lift of each playbook against its holdout, with 95% intervals',
   async run(args, io) {
     const options = parseOptions(args);
+    const costs = costModel(io);
+    if (costs === undefined) return 1;
     return withMongoDb(io, async (db) => {
-      const { entries, events } = collections(db);
-      const data = await liftData({ entries, events, playbooks: playbookCollections(db) }, options);
+      const { entries, events, offers } = collections(db);
+      const data = await liftData(
+        { entries, events, offers, playbooks: playbookCollections(db) },
+        options,
+        costs,
+      );
       const reports = data.map((playbook) => ({
         playbook,
         stats: liftStats(playbook.arms.treatment, playbook.arms.control),
+        economics:
+          'success' in playbook
+            ? economicsStats(playbook.arms.treatment, playbook.arms.control)
+            : economicsNa(playbook.na),
       }));
       if (options.json) {
         io.out(
           JSON.stringify(
-            reports.map(({ playbook, stats }) => ({
-              ...playbook,
-              ...stats,
-              discountCost: NOT_RECORDED,
-              marginAfterDiscount: NOT_RECORDED,
-              partnerRevenue: NOT_RECORDED,
-            })),
+            reports.map(({ playbook, stats, economics }) => ({ ...playbook, ...stats, ...economics })),
             null,
             2,
           ),
         );
       } else if (reports.length === 0) io.out('no entries in the range: nothing to measure');
-      else io.out(reports.map(({ playbook, stats }) => formatLift(playbook, stats).join('\n')).join('\n\n'));
+      else
+        io.out(
+          reports
+            .map(({ playbook, stats, economics }) => formatLift(playbook, stats, economics).join('\n'))
+            .join('\n\n'),
+        );
       if (options.chart !== undefined) {
         writeFileSync(
           options.chart,

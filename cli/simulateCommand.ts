@@ -1,12 +1,19 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { ConfigError, loadHoldoutConfig } from '../config/env';
+import type { HoldoutScheme } from '../engine/holdout';
 import { InvalidEventError, parseEvent } from '../events/parse';
 import type { JourneyEvent } from '../events/schema';
+import { checkRows } from '../offers/checkRows';
+import { readOfferFile } from '../offers/readFile';
+import type { Offer } from '../offers/schema';
 import { loadPlaybooks } from '../playbooks/load';
+import { InvalidPolicyError, loadPolicy } from '../policy/load';
+import type { ContactPolicy } from '../policy/schema';
+import { formatIssue } from '../validation/issues';
 import { simulate } from '../simulator/simulate';
 import { UsageError, type CliCommand, type CliIo } from './command';
-
-const DEFAULT_SALT = 'journeys-holdout-v1';
+import { percentArgument } from './holdoutsCommand';
 
 function options(args: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,6 +32,22 @@ function instant(name: string, value: string | undefined): number | undefined {
   const at = Date.parse(value);
   if (Number.isNaN(at)) throw new UsageError(`--${name}: "${value}" is not an ISO-8601 instant`);
   return at;
+}
+
+/**
+ * The scheme to assign arms with: epoch 1 as a fresh database would record it from HOLDOUT_SALT and
+ * HOLDOUT_GLOBAL_CONTROL_PERCENT, or, to replay a later epoch, its salt and share as
+ * `journeys holdouts show --json` prints them. Offline, so it never reads `holdout_schemes` itself;
+ * the epoch number is only recorded, never part of a decision.
+ */
+function holdoutScheme(opts: Record<string, string>): HoldoutScheme {
+  const bootstrap = loadHoldoutConfig();
+  const salt = opts.salt ?? bootstrap.salt;
+  if (salt === '') throw new UsageError('--salt must not be empty');
+  const global = opts['global-control'];
+  const globalControlPercent =
+    global === undefined ? bootstrap.globalControlPercent : percentArgument('--global-control', global);
+  return { epoch: 1, salt, globalControlPercent };
 }
 
 /** Reads NDJSON events; a bad line is reported with its number and skipped, the rest are kept. */
@@ -49,12 +72,35 @@ async function readEvents(file: string, io: CliIo): Promise<{ events: JourneyEve
 }
 
 /**
+ * The offer catalog decideOffer steps choose from, read like `journeys offers import` reads it: a
+ * bad row is reported and left out, the rest are used; a file that cannot be read stops the run.
+ */
+async function readCatalog(file: string, io: CliIo): Promise<{ offers: Offer[]; bad: number } | undefined> {
+  const read = await readOfferFile(file);
+  if ('problems' in read) {
+    for (const problem of read.problems) {
+      const at = problem.line === undefined ? file : `${file}:${problem.line}`;
+      io.err(
+        problem.path === undefined
+          ? `${at}: ${problem.message}`
+          : `${at}: ${problem.path}: ${problem.message}`,
+      );
+    }
+    return undefined;
+  }
+  const { offers, problems } = checkRows(read.rows);
+  for (const problem of problems)
+    for (const issue of problem.issues) io.err(formatIssue(`${file}:${problem.line}`, issue));
+  return { offers, bad: problems.length };
+}
+
+/**
  * `journeys simulate`: what would these playbooks have done over these events? Prints one JSON
  * line per decision, then a summary line; the same input gives byte-identical output.
  */
 export const simulateCommand: CliCommand = {
   words: ['simulate'],
-  args: '--events <file.ndjson|-> [--playbooks <dir>] [--from <iso>] [--to <iso>] [--salt <salt>]',
+  args: '--events <file.ndjson|-> [--playbooks <dir>] [--policy <file>] [--offers <file.json|csv>] [--from <iso>] [--to <iso>] [--salt <salt>] [--global-control <percent>]',
   summary: 'backtest playbooks over recorded events on a virtual clock, without any server',
   async run(args, io) {
     const opts = options(args);
@@ -62,6 +108,24 @@ export const simulateCommand: CliCommand = {
     const from = instant('from', opts.from);
     const until = instant('to', opts.to);
     const playbooks = loadPlaybooks(opts.playbooks ?? 'playbooks');
+    let holdout: HoldoutScheme;
+    try {
+      holdout = holdoutScheme(opts);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.err(error.message);
+      return 2;
+    }
+    let policy: ContactPolicy | undefined;
+    try {
+      policy = opts.policy === undefined ? undefined : loadPolicy(opts.policy);
+    } catch (error) {
+      if (!(error instanceof InvalidPolicyError)) throw error;
+      io.err(error.message);
+      return 2;
+    }
+    const catalog = opts.offers === undefined ? { offers: [], bad: 0 } : await readCatalog(opts.offers, io);
+    if (catalog === undefined) return 2;
     const started = process.hrtime.bigint();
     let read: { events: JourneyEvent[]; bad: number };
     try {
@@ -73,7 +137,9 @@ export const simulateCommand: CliCommand = {
     // Events before --from still build profiles and interaction history; they just enter no run.
     const result = simulate(read.events, {
       playbooks,
-      holdoutSalt: opts.salt ?? process.env.HOLDOUT_SALT ?? DEFAULT_SALT,
+      holdout,
+      offers: catalog.offers,
+      ...(policy !== undefined && { policy }),
       ...(from !== undefined && { from }),
       ...(until !== undefined && { until }),
     });
@@ -86,6 +152,6 @@ export const simulateCommand: CliCommand = {
       `simulated ${result.events} events (${read.bad} rejected) into ${result.decisions.length} decisions ` +
         `in ${seconds.toFixed(2)} s: ${Math.round(result.events / seconds)} events/s`,
     );
-    return read.bad > 0 ? 1 : 0;
+    return read.bad > 0 || catalog.bad > 0 ? 1 : 0;
   },
 };

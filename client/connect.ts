@@ -6,6 +6,7 @@ import type { Playbook } from '../playbooks/schema';
 import { loadPolicy } from '../policy/load';
 import { ensurePlaybookIndexes, playbookCollections } from '../store/playbookVersions';
 import { collections, ensureIndexes, type Collections } from '../store/collections';
+import { StoredHoldoutScheme } from './holdoutSource';
 import { JourneyClient } from './journeyClient';
 import { StoredPlaybooks } from './playbookSource';
 
@@ -39,7 +40,8 @@ export async function connectJourneyClient(
       collections: cols,
       taskQueue: config.temporal.taskQueue,
       playbooks: options.playbooks ?? new StoredPlaybooks(playbookCollections(db)),
-      holdoutSalt: config.holdoutSalt,
+      // HOLDOUT_* only make epoch 1 on an empty database; after that the recorded scheme rules.
+      holdout: new StoredHoldoutScheme(cols.holdoutSchemes, config.holdout),
       policy,
     });
     return {

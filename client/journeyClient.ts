@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Arm } from '../engine/holdout';
+import type { Arm, HoldoutScheme } from '../engine/holdout';
 import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
 import { parseDuration } from '../engine/duration';
 import { fanOutPlan } from '../engine/fanOut';
@@ -17,11 +17,13 @@ import type { ContactPolicy } from '../policy/schema';
 import { runPolicy } from '../engine/policy/effective';
 import { audienceOf } from '../store/audience';
 import type { Collections } from '../store/collections';
+import type { HoldoutSource } from './holdoutSource';
 import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSource';
 import { lastEntry, recentEntries, recordEntry } from '../store/entries';
 import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, findProfile } from '../store/profiles';
 import { applyCatalogEvent } from '../store/products';
+import { recordOfferEvidence } from '../store/offerEvidence';
 import { forEachConcurrently } from './pool';
 import { ReachedRuns } from './reachedRuns';
 import type { JourneyInput, journeyWorkflow } from '../workflows/journey';
@@ -34,7 +36,8 @@ export interface JourneyClientDeps {
   taskQueue: string;
   /** The definitions new runs start with: fixed ones, or the active versions in MongoDB. */
   playbooks: readonly Playbook[] | PlaybookSource;
-  holdoutSalt: string;
+  /** The holdout scheme new entries are assigned with: the recorded one, or a fixed one in tests. */
+  holdout: HoldoutSource;
   /** The workspace contact policy new runs apply to their sends; omitted, sends are not capped. */
   policy?: ContactPolicy;
   now?: () => Date;
@@ -54,6 +57,14 @@ export interface PublishResult {
 const FAN_OUT_CONCURRENCY = 32;
 /** Workflow IDs a fan-out returns (and the inbox keeps); the rest are only counted. */
 const DELIVERED_TO_LIMIT = 100;
+
+interface NewEntry {
+  workflowId: string;
+  keyValue: string | undefined;
+  arm: Arm;
+  /** The scheme that assigned `arm`, recorded so entries of different schemes can be told apart. */
+  holdoutEpoch: number;
+}
 
 interface Routed {
   deliveredTo: string[];
@@ -136,9 +147,13 @@ export class JourneyClient implements EventPublisher {
       return this.fanOut(event);
     }
     await applyProfileEvent(this.deps.collections.profiles, event, this.now());
+    // Before routing, like the profile: an offer redeemed by this order no longer counts as free.
+    await recordOfferEvidence(this.deps.collections, event);
+    // One scheme for the whole event, so a reshuffle never splits one event's entries.
+    const scheme = await this.deps.holdout.current();
     const deliveredTo: string[] = [];
     for (const playbook of await this.playbooks.current()) {
-      deliveredTo.push(...(await this.routeTo(playbook, event, event.customerId)));
+      deliveredTo.push(...(await this.routeTo(playbook, event, event.customerId, scheme)));
     }
     return { deliveredTo, count: deliveredTo.length };
   }
@@ -151,20 +166,26 @@ export class JourneyClient implements EventPublisher {
    */
   private async fanOut(event: CatalogEvent): Promise<Routed> {
     const reached = new ReachedRuns(DELIVERED_TO_LIMIT);
+    const scheme = await this.deps.holdout.current();
     for (const playbook of await this.playbooks.current()) {
       const plan = fanOutPlan(playbook, event);
       if (plan === undefined) continue;
       await forEachConcurrently(
         audienceOf(this.deps.collections, plan),
         FAN_OUT_CONCURRENCY,
-        async (customerId) => reached.add(await this.routeTo(playbook, event, customerId)),
+        async (customerId) => reached.add(await this.routeTo(playbook, event, customerId, scheme)),
       );
     }
     return { deliveredTo: reached.first(), count: reached.count };
   }
 
   /** One customer's share of an event: to their live runs of the playbook, or into a new one. */
-  private async routeTo(playbook: Playbook, event: JourneyEvent, customerId: string): Promise<string[]> {
+  private async routeTo(
+    playbook: Playbook,
+    event: JourneyEvent,
+    customerId: string,
+    scheme: HoldoutScheme,
+  ): Promise<string[]> {
     const reached: string[] = [];
     const keyValue = entryKeyValue(playbook, event);
     const triggerRun = journeyId(playbook.id, customerId, keyValue);
@@ -178,17 +199,10 @@ export class JourneyClient implements EventPublisher {
     const now = this.now();
     const last = await lastEntry(this.deps.collections.entries, playbook.id, customerId, keyValue);
     const past = last ? { enteredAt: last.enteredAt.getTime() } : undefined;
-    const decision = decideEntry(
-      playbook,
-      event,
-      customerId,
-      profile,
-      past,
-      now.getTime(),
-      this.deps.holdoutSalt,
-    );
+    const decision = decideEntry(playbook, event, customerId, profile, past, now.getTime(), scheme);
     if (!decision.enter) return reached;
-    await this.enter(playbook, event, customerId, triggerRun, keyValue, decision.arm, now);
+    const entry = { workflowId: triggerRun, keyValue, arm: decision.arm, holdoutEpoch: scheme.epoch };
+    await this.enter(playbook, event, customerId, entry, now);
     return [...reached, triggerRun];
   }
 
@@ -220,9 +234,7 @@ export class JourneyClient implements EventPublisher {
     playbook: Playbook,
     event: JourneyEvent,
     customerId: string,
-    workflowId: string,
-    keyValue: string | undefined,
-    arm: Arm,
+    { workflowId, keyValue, arm, holdoutEpoch }: NewEntry,
     now: Date,
   ): Promise<void> {
     await recordEntry(this.deps.collections.entries, {
@@ -234,6 +246,7 @@ export class JourneyClient implements EventPublisher {
       ...(keyValue !== undefined && { keyValue }),
       entryEventId: event.eventId,
       arm,
+      holdoutEpoch,
       enteredAt: now,
     });
     const input: JourneyInput = {

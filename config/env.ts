@@ -33,7 +33,10 @@ const EXPECTED = {
   TWILIO_AUTH_TOKEN: 'the Twilio auth token',
   TWILIO_FROM: 'the sending phone number in E.164 form, e.g. +15005550006',
   TWILIO_API_BASE_URL: 'an http(s) URL of a Twilio-compatible API; leave unset for Twilio itself',
-  HOLDOUT_SALT: 'a non-empty string; changing it reshuffles every holdout',
+  HOLDOUT_SALT:
+    'a non-empty string: the salt of the first holdout scheme (later ones come from `journeys holdouts reshuffle`)',
+  HOLDOUT_GLOBAL_CONTROL_PERCENT:
+    'a percentage from 0 to 100 with at most two decimals: the global control group of the first holdout scheme',
   PLAYBOOKS_DIR: 'the directory of the active playbook files',
   POLICY_FILE: 'the contact policy file (YAML or JSON)',
   WORKFLOW_BUNDLE_PATH: 'the path of a prebuilt workflow bundle (npm run build:bundle)',
@@ -82,7 +85,15 @@ const EnvSchema = z.object({
   TWILIO_AUTH_TOKEN: nonEmpty,
   TWILIO_FROM: nonEmpty.regex(E164),
   TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Both only make epoch 1 of the holdout schemes, on a database that has none (store/holdouts.ts).
+  // After that the recorded scheme rules: changing these does not reshuffle anyone, which is what
+  // makes a reshuffle an explicit, recorded act (`journeys holdouts reshuffle`) and not a config slip.
   HOLDOUT_SALT: nonEmpty.default('journeys-holdout-v1'),
+  HOLDOUT_GLOBAL_CONTROL_PERCENT: nonEmpty
+    .regex(/^\d{1,3}(\.\d{1,2})?$/)
+    .transform(Number)
+    .pipe(z.number().min(0).max(100))
+    .default(5),
   PLAYBOOKS_DIR: nonEmpty.default(resolve(__dirname, '..', 'playbooks')),
   POLICY_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'workspace.yaml')),
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
@@ -115,13 +126,19 @@ export interface TemporalConfig {
   tls?: TemporalTls;
 }
 
+export interface HoldoutConfig {
+  salt: string;
+  globalControlPercent: number;
+}
+
 export interface Config {
   temporal: TemporalConfig;
   mongo: { uri: string; db: string };
   smtpUrl: string;
   mailFrom: string;
   twilio: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
-  holdoutSalt: string;
+  /** What the first holdout scheme is made from, when the database has none yet. */
+  holdout: HoldoutConfig;
   playbooksDir: string;
   policyFile: string;
   workflowBundlePath?: string;
@@ -171,6 +188,12 @@ export function loadMongoConfig(env: NodeJS.ProcessEnv = process.env): Config['m
   return { uri: e.MONGODB_URI, db: e.MONGODB_DB };
 }
 
+/** Just the holdout bootstrap, for commands that make or read holdout schemes without the rest. */
+export function loadHoldoutConfig(env: NodeJS.ProcessEnv = process.env): HoldoutConfig {
+  const e = parseEnv(EnvSchema.pick({ HOLDOUT_SALT: true, HOLDOUT_GLOBAL_CONTROL_PERCENT: true }), env);
+  return { salt: e.HOLDOUT_SALT, globalControlPercent: e.HOLDOUT_GLOBAL_CONTROL_PERCENT };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = { data: parseEnv(EnvSchema, env) };
   const e = result.data;
@@ -190,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM },
-    holdoutSalt: e.HOLDOUT_SALT,
+    holdout: { salt: e.HOLDOUT_SALT, globalControlPercent: e.HOLDOUT_GLOBAL_CONTROL_PERCENT },
     playbooksDir: e.PLAYBOOKS_DIR,
     policyFile: e.POLICY_FILE,
     ingest: {

@@ -1,13 +1,29 @@
-import { assignArm, type Arm } from '../engine/holdout';
+import { assignArm, inGlobalControl, type Arm, type HoldoutScheme } from '../engine/holdout';
 
 /**
- * The first `<prefix>-<n>` that the real assignment function puts in `arm`, so a demo or a test
- * can show a treatment or a control customer on purpose instead of by chance.
+ * The first `<prefix>-<n>` that the real assignment functions put in `arm` of a playbook, so a demo
+ * or a test can show a treatment or a control customer on purpose instead of by chance. Customers
+ * in the global control are skipped: they would enter no playbook at all.
  */
-export function customerInArm(prefix: string, arm: Arm, salt: string, holdoutPercent: number): string {
+export function customerInArm(
+  prefix: string,
+  arm: Arm,
+  scheme: HoldoutScheme,
+  playbookId: string,
+  holdoutPercent: number,
+): string {
   for (let n = 1; ; n++) {
     const id = `${prefix}-${n}`;
-    if (assignArm(id, salt, holdoutPercent) === arm) return id;
+    if (!inGlobalControl(id, scheme) && assignArm(id, playbookId, holdoutPercent, scheme) === arm) return id;
+  }
+}
+
+/** The first `<prefix>-<n>` in the global control group, which enters no playbook. */
+export function customerInGlobalControl(prefix: string, scheme: HoldoutScheme): string {
+  if (scheme.globalControlPercent <= 0) throw new Error('the scheme has no global control group');
+  for (let n = 1; ; n++) {
+    const id = `${prefix}-${n}`;
+    if (inGlobalControl(id, scheme)) return id;
   }
 }
 

@@ -1,5 +1,6 @@
-import { twoSidedP, t975 } from './normal';
+import { twoSidedP } from './normal';
 import { ratioInterval, wilson, type Interval } from './proportions';
+import { welch } from './welch';
 
 /*
  * Lift of one playbook: treatment against its holdout (control), from per-arm sums. Pure: the
@@ -82,22 +83,17 @@ function differenceInterval(t: ArmAggregate, c: ArmAggregate): Interval & { valu
   };
 }
 
-function variance(arm: ArmAggregate): number {
-  const mean = arm.revenue / arm.customers;
-  // Sums of squares lose a little to rounding; a variance is never below zero.
-  return Math.max(0, (arm.revenueSquares - arm.customers * mean * mean) / (arm.customers - 1));
-}
-
-function welch(t: ArmAggregate, c: ArmAggregate): Estimate {
-  if (t.customers < 2 || c.customers < 2) return { na: 'needs at least two customers in each arm' };
-  const diff = t.revenue / t.customers - c.revenue / c.customers;
-  const qt = variance(t) / t.customers;
-  const qc = variance(c) / c.customers;
-  const se = Math.sqrt(qt + qc);
-  if (se === 0) return { na: 'revenue does not vary within either arm' };
-  const df = (qt + qc) ** 2 / (qt ** 2 / (t.customers - 1) + qc ** 2 / (c.customers - 1));
-  const half = t975(df) * se;
-  return { value: diff, interval: { low: diff - half, high: diff + half } };
+/** Revenue that varies in neither arm (typically no orders at all) has no interval to give. */
+function revenueDifference(t: ArmAggregate, c: ArmAggregate): Estimate {
+  const sums = (arm: ArmAggregate) => ({
+    customers: arm.customers,
+    sum: arm.revenue,
+    squares: arm.revenueSquares,
+  });
+  const difference = welch(sums(t), sums(c));
+  return isValue(difference) && !difference.interval
+    ? { na: 'revenue does not vary within either arm' }
+    : difference;
 }
 
 function scale(estimate: Estimate, by: number): Estimate {
@@ -150,7 +146,7 @@ export function liftStats(treatment: ArmAggregate, control: ArmAggregate): LiftS
     conversionLift = { value, interval: { low: ratio.low - 1, high: ratio.high - 1 } };
   }
   const pValue = pooledZTest(treatment, control);
-  const revenuePerCustomerLift = welch(treatment, control);
+  const revenuePerCustomerLift = revenueDifference(treatment, control);
   const controlRpc = control.revenue / control.customers;
   return {
     treatment: t,

@@ -18,11 +18,11 @@ import type { CatalogOffer } from '../engine/offer';
  *
  * Compatibility rules:
  * - a new optional field is safe: documents imported before it simply lack it, and the decision
- *   must treat absent as "no restriction";
+ *   must treat absent as "no restriction" (or, for a value such as `longTermValue`, as 0);
  * - CatalogOffer's fields (offerId, kind, title, code, discountPercent, brand, active, validFrom,
  *   validTo, minBasket) keep their names and meaning: the decideOffer activity and the simulator
  *   read stored documents as CatalogOffer (checked at compile time below);
- * - a new `kind` needs decision support first (engine/offer.ts), then may be imported;
+ * - a new `kind` needs decision support first (engine/offers/decide.ts), then may be imported;
  * - renaming or removing a field, or changing its unit, is breaking: add `schemaVersion` to the
  *   document and migrate stored offers, since re-importing every catalog cannot be assumed.
  */
@@ -81,6 +81,11 @@ const own = {
    * (basket − discount − cost) / (basket − discount) ≥ marginFloorPercent / 100.
    */
   marginFloorPercent: z.number().min(0, 'must be 0 or more').lt(100, 'must be less than 100').optional(),
+  /**
+   * What the offer is worth beyond this order (a loyalty sign-up, a first app order), counted with
+   * the order's margin when offers are compared. Absent means 0: the order's margin alone.
+   */
+  longTermValue: Amount.optional(),
 };
 
 export const DiscountOffer = z.strictObject({
@@ -112,6 +117,17 @@ export const PartnerOffer = z.strictObject({
   payoutModel: z.enum(['cpc', 'cpa'], { error: 'expected cpc (per click) or cpa (per acquisition)' }),
   /** What the brand pays per click or acquisition. */
   payout: PositiveAmount,
+  /**
+   * The unit prices of purchases it suits (a premium brand next to premium baskets), compared with
+   * the basket's mean unit price; either bound may be absent.
+   */
+  pricePoint: z
+    .strictObject({ min: Amount.optional(), max: Amount.optional() })
+    .refine((range) => range.min === undefined || range.max === undefined || range.min <= range.max, {
+      message: 'min must not be more than max',
+      path: ['max'],
+    })
+    .optional(),
 });
 
 const KINDS = ['discount', 'freeShipping', 'gift', 'partner'] as const;

@@ -134,6 +134,17 @@ export const DecideOfferStep = z.strictObject({
     .optional(),
   /** Step to go to when no offer is eligible; default: continue without an offer. */
   onNoOffer: StepId.optional(),
+  /**
+   * How an offer's value weighs short-term revenue (the margin of the order it drives, or a
+   * partner's payout) against long-term value (an offer's `longTermValue`, e.g. a loyalty
+   * sign-up). Default: 1 and 1.
+   */
+  value: z
+    .strictObject({
+      shortTerm: z.number().min(0, 'must be 0 or more').default(1),
+      longTerm: z.number().min(0, 'must be 0 or more').default(1),
+    })
+    .optional(),
 });
 export const SendStep = z.strictObject({
   ...stepBase,

@@ -14,7 +14,7 @@ import { customerInArm, daytimeZone } from '../devstack/sampleCustomers';
 import { DEFAULT_PORTS, startStack } from '../devstack/stack';
 import { withWaits } from '../devstack/fastPlaybooks';
 import { writeShortWindowPolicy } from '../devstack/shortWindowPolicy';
-import { holdoutBucket, type Arm } from '../engine/holdout';
+import { playbookBucket, type Arm } from '../engine/holdout';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Profile } from '../engine/profile';
 import { InvalidEventError } from '../events/parse';
@@ -29,6 +29,7 @@ import {
 } from '../store/playbookVersions';
 import type { JourneyResult } from '../workflows/journey';
 import { upsertProfile } from '../store/profiles';
+import { currentScheme } from '../store/holdouts';
 import { customerHistory } from '../store/customerHistory';
 import { explainHeader, formatTimeline } from '../cli/explainFormat';
 import { explainTimeline } from '../cli/explainTimeline';
@@ -102,10 +103,12 @@ async function main(): Promise<void> {
       port: config.ingest.port,
       ...(config.unsubscribe && { unsubscribe: new UnsubscribeTokens(config.unsubscribe.secrets) }),
     });
+    // The scheme the client assigns with: epoch 1 from DEMO_SALT, or a later one if it was reshuffled.
+    const scheme = await currentScheme(connected.collections.holdoutSchemes, config.holdout);
     const people: Record<string, { id: string; profile: ProfileFields }> = {};
     const add = (name: string, arm: Arm, profile: ProfileFields) =>
       (people[name] = {
-        id: customerInArm(`demo-${runTag}-${name}`, arm, DEMO_SALT, playbook.holdoutPercent),
+        id: customerInArm(`demo-${runTag}-${name}`, arm, scheme, playbook.id, playbook.holdoutPercent),
         profile,
       });
     add('ada', 'treatment', { firstName: 'Ada', email: 'ada@example.test' });
@@ -123,7 +126,8 @@ async function main(): Promise<void> {
     );
     const carol = people.carol!.id;
     log(
-      `Holdout: ${carol} is in the control arm (bucket ${holdoutBucket(carol, DEMO_SALT)} < ${playbook.holdoutPercent * 100})`,
+      `Holdout (scheme epoch ${scheme.epoch}, global control ${scheme.globalControlPercent}%): ${carol} is in the ` +
+        `control arm (bucket ${playbookBucket(carol, playbook.id, scheme.salt)} < ${playbook.holdoutPercent * 100})`,
     );
     log('\nPublishing events…');
     const tee = { sku: 'TEE-01', name: 'Organic cotton tee', quantity: 2, unitPrice: 19.5 };

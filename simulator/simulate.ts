@@ -3,7 +3,12 @@ import { fanOutAudience } from '../engine/fanOut';
 import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
-import { basketValue, chooseOffer, type CatalogOffer } from '../engine/offer';
+import { triggerBasket } from '../engine/offers/basket';
+import { buildCatalogIndex } from '../engine/offers/catalogIndex';
+import { decideOffer, type OfferModel } from '../engine/offers/decide';
+import { stepKey } from '../engine/interpreter/stepKey';
+import type { Offer } from '../offers/schema';
+import type { HoldoutScheme } from '../engine/holdout';
 import type { Profile } from '../engine/profile';
 import { applyCatalogChange, catalogChange, toProduct, type ProductState } from '../engine/catalogProjection';
 import {
@@ -15,7 +20,7 @@ import {
 } from '../engine/profileProjection';
 import { isCatalogEvent, type JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
-import type { ContactPolicy } from '../policy/schema';
+import { OfferSettings, type ContactPolicy } from '../policy/schema';
 import { capLabel } from '../engine/interpreter/sendPolicy';
 import { requestSlot, type CustomerLedger } from '../engine/policy/arbitration';
 import { longestWindow } from '../engine/policy/caps';
@@ -26,8 +31,10 @@ import { TimerQueue } from './timerQueue';
 
 export interface SimulationOptions {
   playbooks: readonly Playbook[];
-  holdoutSalt: string;
-  offers?: readonly CatalogOffer[];
+  /** The scheme entries are assigned with, as the client reads it from `holdout_schemes`. */
+  holdout: HoldoutScheme;
+  /** The offer catalog decideOffer steps choose from; scored as the activity scores it. */
+  offers?: readonly Offer[];
   /** The workspace contact policy, as the client applies it at entry; omitted, sends are not capped. */
   policy?: ContactPolicy;
   /**
@@ -70,7 +77,14 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   const lastEntries = new Map<string, number>();
   const seen = new Set<string>();
   const timers = new TimerQueue();
-  const offers = options.offers ?? [];
+  const offerModel: OfferModel = {
+    index: buildCatalogIndex(options.offers ?? []),
+    engagement: new Map(),
+    usage: new Map(),
+    settings: options.policy?.offers ?? OfferSettings.parse({}),
+  };
+  /** Offers granted so far, per customer: what per-customer caps count. */
+  const grantsByCustomer = new Map<string, Record<string, number>>();
   const ledgers = new Map<string, CustomerLedger>();
   const audience = new MemoryAudienceIndexes(profiles);
 
@@ -90,12 +104,25 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
           }),
         };
       case 'decideOffer': {
-        const basket = basketValue(state.trigger);
-        const context = {
-          ...(basket !== undefined && { basket }),
+        // The same scoring as the activity, on the catalog as given, learning nothing as it goes.
+        const grants = grantsByCustomer.get(state.customerId) ?? {};
+        const tier = profiles.get(state.customerId)?.loyaltyTier;
+        const offer = decideOffer(offerModel, {
+          decisionKey: stepKey(state, effect.stepId),
+          customerId: state.customerId,
+          at: now,
+          basket: triggerBasket(state.trigger, offerModel.settings),
+          customerGrants: grants,
           ...(effect.kinds && { kinds: effect.kinds }),
-        };
-        return { kind: 'offerDecided', offer: chooseOffer(offers, context, now) };
+          ...(effect.value && { value: effect.value }),
+          ...(tier !== undefined && { loyaltyTier: tier }),
+        });
+        if (offer !== null)
+          grantsByCustomer.set(state.customerId, {
+            ...grants,
+            [offer.offerId]: (grants[offer.offerId] ?? 0) + 1,
+          });
+        return { kind: 'offerDecided', offer };
       }
       case 'updateProfile': {
         const profile = profiles.get(state.customerId) ?? { customerId: state.customerId };
@@ -196,7 +223,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
       profiles.get(customerId),
       past,
       now,
-      options.holdoutSalt,
+      options.holdout,
     );
     if (!decision.enter) return;
     lastEntries.set(entryKey, now);

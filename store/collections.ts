@@ -26,6 +26,8 @@ export interface DeliveryIdentity {
   entryEventId: string;
   step: string;
   arm: 'treatment' | 'control';
+  /** The offer the message carries, and the context it was chosen in: sending it is an impression. */
+  offer?: { offerId: string; contextKey: string };
 }
 
 /**
@@ -81,6 +83,8 @@ export interface EntryRecord {
   keyValue?: string;
   entryEventId: string;
   arm: 'treatment' | 'control';
+  /** The holdout scheme (`holdout_schemes` epoch) that assigned `arm`; absent before schemes were recorded. */
+  holdoutEpoch?: number;
   enteredAt: Date;
 }
 
@@ -151,15 +155,22 @@ export interface OfferGrantRecord {
 }
 
 /**
- * Evidence the offer model learns from, one insert per business event: `shown` when a message
- * carrying the offer was sent (`_id` = `shown:<delivery key>`), `engaged` on a message.engaged
- * event (`_id` = `engaged:<eventId>`). Inserts under a unique `_id` are idempotent and atomic.
+ * What happened to offers, one insert per business event, under a unique `_id` so a retried
+ * activity or a republished event counts once (an insert is idempotent and atomic, where a `$inc`
+ * on FerretDB is neither):
+ * - `shown` (`shown:<delivery key>`): a message carrying the offer was sent;
+ * - `engaged` (`engaged:<messageId>:<offerId>`): the customer clicked or converted on it, once per message;
+ * - `redeemed` (`redeemed:<orderId>:<offerId>`): an order used it; `amount` is its share of the discount;
+ * - `paid` (`paid:<messageId>:<offerId>`): a partner offer earned its payout (`amount`).
+ * `shown` and `engaged` are what the model learns from; `redeemed` and `paid` count against caps and budgets.
  */
 export interface OfferOutcomeRecord {
   _id: string;
   offerId: string;
   contextKey: string;
-  type: 'shown' | 'engaged';
+  type: 'shown' | 'engaged' | 'redeemed' | 'paid';
+  amount?: number;
+  customerId?: string;
   at: Date;
   /** Days since the epoch (UTC) of `at`: the learned state rolls outcomes up by day. */
   day: number;

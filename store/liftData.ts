@@ -2,16 +2,27 @@ import type { Collection } from 'mongodb';
 import { parseDuration } from '../engine/duration';
 import type { Arm } from '../engine/holdout';
 import { matches } from '../engine/interpreter/entry';
+import type { CostModel } from '../engine/offers/basket';
 import type { JourneyEvent } from '../events/schema';
 import type { ArmAggregate } from '../measure/lift';
+import {
+  addCustomer,
+  customerEconomics,
+  isPayableEngagement,
+  noEconomics,
+  type ArmEconomics,
+  type OfferPayout,
+} from '../measure/orderEconomics';
 import type { EventMatcher, Playbook } from '../playbooks/schema';
 import type { EntryRecord, EventRecord } from './collections';
+import type { OfferRecord } from './offers';
 import type { PlaybookCollections } from './playbookVersions';
 
 /*
  * The per-arm sums `journeys report lift` judges, read from who entered (entries) and what they
  * did afterwards (events). Attribution follows the playbook's own success definition: a
- * conversion is an event matching `success.metric` within `success.window` after entry.
+ * conversion is an event matching `success.metric` within `success.window` after entry. Discounts,
+ * margin and partner payouts are read from the same window's orders and offer engagements.
  */
 
 export interface LiftQuery {
@@ -22,7 +33,7 @@ export interface LiftQuery {
   to?: Date;
 }
 
-export interface ArmData extends ArmAggregate {
+export interface ArmData extends ArmAggregate, ArmEconomics {
   /** Customers who opted out of marketing (any channel) within the window after entry. */
   unsubscribes: number;
 }
@@ -35,6 +46,8 @@ export type PlaybookLiftData = {
       success: Playbook['success'];
       /** Currencies of the order totals summed; more than one means revenue mixes currencies. */
       currencies: string[];
+      /** Paid-for engagements naming an offer the catalog does not hold: not counted as revenue. */
+      unpricedEngagements: number;
     }
   | { na: string }
 );
@@ -42,6 +55,7 @@ export type PlaybookLiftData = {
 export interface LiftSources {
   entries: Collection<EntryRecord>;
   events: Collection<EventRecord>;
+  offers: Collection<OfferRecord>;
   playbooks: PlaybookCollections;
 }
 
@@ -51,6 +65,7 @@ const emptyArm = (): ArmData => ({
   revenue: 0,
   revenueSquares: 0,
   unsubscribes: 0,
+  ...noEconomics(),
 });
 
 /**
@@ -104,10 +119,10 @@ function needsTrigger(metric: EventMatcher): boolean {
 }
 
 /**
- * The events that can count (the metric's type, orders, consent changes) from the first entry to
- * the last window's end, by customer. One pass over the time range rather than one query per batch
- * of customers: on the MongoDB-wire servers we run, a `$in` over customers scans as much and is
- * repeated per batch. Only the entered customers' events are kept.
+ * The events that can count (the metric's type, orders, consent changes, offer engagements) from
+ * the first entry to the last window's end, by customer. One pass over the time range rather than
+ * one query per batch of customers: on the MongoDB-wire servers we run, a `$in` over customers
+ * scans as much and is repeated per batch. Only the entered customers' events are kept.
  */
 async function eventsInWindow(
   events: Collection<EventRecord>,
@@ -118,7 +133,9 @@ async function eventsInWindow(
 ): Promise<Map<string, EventRecord[]>> {
   const byCustomer = new Map<string, EventRecord[]>();
   const cursor = events.find({
-    type: { $in: [...new Set([metricEvent, 'order.placed', 'consent.updated'] as const)] },
+    type: {
+      $in: [...new Set([metricEvent, 'order.placed', 'consent.updated', 'message.engaged'] as const)],
+    },
     occurredAt: { $gt: new Date(from), $lte: new Date(to) },
   });
   for await (const event of cursor) {
@@ -150,8 +167,32 @@ async function entryEvents(
   return out;
 }
 
+/**
+ * What the catalog says each engaged offer earns, for the offers the engagements name: a few
+ * offers looked up by the unique offerId rather than the whole catalog read.
+ */
+async function offerPayouts(
+  offers: Collection<OfferRecord>,
+  byCustomer: ReadonlyMap<string, EventRecord[]>,
+): Promise<Map<string, OfferPayout>> {
+  const offerIds = new Set<string>();
+  for (const events of byCustomer.values())
+    for (const { payload } of events) if (isPayableEngagement(payload)) offerIds.add(payload.data.offerId);
+  const out = new Map<string, OfferPayout>();
+  if (offerIds.size === 0) return out;
+  for await (const offer of offers.find({ offerId: { $in: [...offerIds] } }))
+    out.set(
+      offer.offerId,
+      offer.kind === 'partner'
+        ? { kind: 'partner', payoutModel: offer.payoutModel, payout: offer.payout }
+        : { kind: 'own' },
+    );
+  return out;
+}
+
 async function aggregatePlaybook(
   sources: LiftSources,
+  costModel: CostModel,
   playbookId: string,
   customers: Map<string, EntryRecord>,
 ): Promise<PlaybookLiftData> {
@@ -169,6 +210,8 @@ async function aggregatePlaybook(
   const triggerById = needsTrigger(metric)
     ? await entryEvents(sources.events, definition.trigger.event, customers, earliest, latest)
     : new Map<string, JourneyEvent>();
+  const payouts = await offerPayouts(sources.offers, byCustomer);
+  let unpricedEngagements = 0;
   for (const entry of list) {
     const start = entry.enteredAt.getTime();
     // After entry, not at it: the event that entered the run is never its own conversion.
@@ -193,16 +236,36 @@ async function aggregatePlaybook(
     }
     arm.revenue += revenue;
     arm.revenueSquares += revenue * revenue;
+    const economics = customerEconomics(
+      inWindow.map((e) => e.payload),
+      costModel,
+      payouts,
+    );
+    addCustomer(arm, economics);
+    unpricedEngagements += economics.unpricedEngagements;
   }
-  return { playbookId, arms, success: definition.success, currencies: [...currencies].sort() };
+  return {
+    playbookId,
+    arms,
+    success: definition.success,
+    currencies: [...currencies].sort(),
+    unpricedEngagements,
+  };
 }
 
-/** Per playbook (sorted by ID) and arm, for the entries in the range. */
-export async function liftData(sources: LiftSources, query: LiftQuery): Promise<PlaybookLiftData[]> {
+/**
+ * Per playbook (sorted by ID) and arm, for the entries in the range. The cost model (the
+ * workspace's cost ratios) values order items that carry no cost of their own.
+ */
+export async function liftData(
+  sources: LiftSources,
+  query: LiftQuery,
+  costModel: CostModel,
+): Promise<PlaybookLiftData[]> {
   const byPlaybook = await firstEntries(sources.entries, query);
   const out: PlaybookLiftData[] = [];
   for (const playbookId of [...byPlaybook.keys()].sort()) {
-    out.push(await aggregatePlaybook(sources, playbookId, byPlaybook.get(playbookId)!));
+    out.push(await aggregatePlaybook(sources, costModel, playbookId, byPlaybook.get(playbookId)!));
   }
   return out;
 }

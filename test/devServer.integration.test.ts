@@ -51,11 +51,13 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     dir.remove();
   });
 
-  /** A new customer in the treatment arm under the shipped holdout, so every send is real. */
-  const treated = (prefix: string) => {
-    const { holdoutSalt } = loadConfig(env);
-    // Both playbooks hold out 10%, and the bucket depends only on salt and customer.
-    return customerInArm(uniqueId(prefix), 'treatment', holdoutSalt, 10);
+  /**
+   * A new customer in the treatment arm of a playbook (both hold out 10%) and outside the global
+   * control, under the scheme the client bootstraps on this fresh database: epoch 1 from the config.
+   */
+  const treated = (prefix: string, playbookId = 'cart-abandonment') => {
+    const scheme = { epoch: 1, ...loadConfig(env).holdout };
+    return customerInArm(uniqueId(prefix), 'treatment', scheme, playbookId, 10);
   };
 
   const result = (customerId: string, playbookId = 'cart-abandonment') =>
@@ -78,7 +80,7 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
   });
 
   it('a goal ends a run in the middle of a three-day wait within a second', async () => {
-    const id = treated('it-goal');
+    const id = treated('it-goal', 'cart-slow');
     await connected.journeys.publishEvent(cartUpdated(id));
     const run = connected.temporal.workflow.getHandle(journeyId('cart-slow', id));
     const started = Date.now();

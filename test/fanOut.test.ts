@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
+import { fixedHoldout } from '../client/holdoutSource';
 import { JourneyClient } from '../client/journeyClient';
 import { forEachConcurrently } from '../client/pool';
 import { ReachedRuns } from '../client/reachedRuns';
@@ -96,7 +97,7 @@ describe('validating fanOut', () => {
           collections: {} as Collections,
           taskQueue: 'q',
           playbooks: [playbook],
-          holdoutSalt: 's',
+          holdout: fixedHoldout({ epoch: 1, salt: 's', globalControlPercent: 0 }),
         }),
       /test-cart: trigger.fanOut: missing/,
     );

@@ -9,7 +9,7 @@ import { simulate } from '../simulator/simulate';
 import { collections, ensureIndexes } from '../store/collections';
 import type { JourneyResult } from '../workflows/journey';
 import { customerEvent, uniqueId } from './support/events';
-import { startTimeSkippingHarness, TEST_SALT, type TimeSkippingHarness } from './support/timeSkipping';
+import { startTimeSkippingHarness, TEST_HOLDOUT, type TimeSkippingHarness } from './support/timeSkipping';
 
 const DAY = 86_400_000;
 
@@ -148,7 +148,7 @@ describe('catalog events fan out on the time-skipping test server', () => {
     assert.deepEqual(entries.map((e) => e.customerId).sort(), [ann, ben, cat].sort());
 
     // Offline, the same events reach the same customers, who get the same emails.
-    const offline = simulate([...interactions, restock], { playbooks: [playbook], holdoutSalt: TEST_SALT });
+    const offline = simulate([...interactions, restock], { playbooks: [playbook], holdout: TEST_HOLDOUT });
     assert.deepEqual(customersWith(offline.decisions, 'enter'), customersWith(live, 'enter'));
     assert.deepEqual(customersWith(offline.decisions, 'send'), [ann, ben, cat].sort());
     assert.deepEqual(customersWith(live, 'send'), [ann, ben, cat].sort());
@@ -188,7 +188,7 @@ describe('catalog events fan out on the time-skipping test server', () => {
     for (const id of [...gold, platinum]) assert.equal(mailTo(id).length, 1);
     for (const id of others) assert.equal(mailTo(id).length, 0);
 
-    const offline = simulate([...profiles, launch], { playbooks: [fixed, early], holdoutSalt: TEST_SALT });
+    const offline = simulate([...profiles, launch], { playbooks: [fixed, early], holdout: TEST_HOLDOUT });
     assert.deepEqual(customersWith(offline.decisions, 'send'), customersWith(live, 'send'));
   });
 

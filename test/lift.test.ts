@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { JourneyEvent } from '../events/schema';
+import { economicsStats } from '../measure/economicsStats';
 import { isValue, liftStats, type Estimate } from '../measure/lift';
 import { t975, twoSidedP } from '../measure/normal';
 import { ratioInterval, wilson } from '../measure/proportions';
+import { addCustomer, customerEconomics, noEconomics, type OfferPayout } from '../measure/orderEconomics';
 import { aggregateArms, syntheticPopulation } from '../measure/synthetic';
 
-/* The lift statistics: known values, the edges that would give NaN, and a known true effect. */
+/*
+ * The lift statistics: known values, the edges that would give NaN, and a known true effect; and
+ * the offer economics (discounts, margin, partner payouts) from events and per-arm sums.
+ */
 
 function value(estimate: Estimate): { value: number; low: number; high: number } {
   assert.ok(isValue(estimate), `expected a value, got ${JSON.stringify(estimate)}`);
@@ -129,5 +135,113 @@ describe('synthetic validation', () => {
     }
     assert.ok(covered / replications >= 0.9, `conversion-lift coverage ${covered}/${replications}`);
     assert.ok(revenueCovered / replications >= 0.9, `revenue coverage ${revenueCovered}/${replications}`);
+  });
+});
+
+describe('offer economics', () => {
+  const costModel = { defaultCostRatio: 0.6, costRatios: { socks: 0.5 } };
+  const offers = new Map<string, OfferPayout>([
+    ['P-CPC', { kind: 'partner', payoutModel: 'cpc', payout: 0.5 }],
+    ['P-CPA', { kind: 'partner', payoutModel: 'cpa', payout: 4 }],
+    ['OWN', { kind: 'own' }],
+  ]);
+  const engaged = (eventId: string, kind: 'opened' | 'clicked' | 'converted', offerId?: string) =>
+    JourneyEvent.parse({
+      type: 'message.engaged',
+      eventId,
+      customerId: 'c1',
+      occurredAt: '2026-10-02T00:00:00Z',
+      data: { messageId: 'm1', kind, ...(offerId !== undefined && { offerId }) },
+    });
+
+  it('values orders at item cost, else the category ratio, less the discount', () => {
+    const order = JourneyEvent.parse({
+      type: 'order.placed',
+      eventId: 'o1',
+      customerId: 'c1',
+      occurredAt: '2026-10-02T00:00:00Z',
+      data: {
+        orderId: 'o1',
+        items: [
+          { sku: 'A', category: 'shoes', price: 50, quantity: 2, cost: 20 },
+          { sku: 'B', category: 'socks', price: 30, quantity: 1 },
+          { sku: 'C', category: 'bags', price: 10, quantity: 1 },
+        ],
+        total: 135,
+        currency: 'EUR',
+        channel: 'online',
+        discount: 10,
+      },
+    });
+    // Goods 140; cost 40 + 15 + 6 = 61; margin 140 − 61 − 10 = 69. Shipping in the total is not margin.
+    assert.deepEqual(customerEconomics([order], costModel, offers), {
+      discount: 10,
+      margin: 69,
+      partnerRevenue: 0,
+      unpricedEngagements: 0,
+    });
+  });
+
+  it('pays a cpc offer per click and a cpa offer per conversion, each engagement once', () => {
+    const events = [
+      engaged('e1', 'clicked', 'P-CPC'),
+      engaged('e1', 'clicked', 'P-CPC'), // the same event twice: counted once
+      engaged('e2', 'converted', 'P-CPA'),
+      engaged('e3', 'opened', 'P-CPC'),
+      engaged('e4', 'clicked', 'P-CPA'),
+      engaged('e5', 'converted', 'P-CPC'),
+      engaged('e6', 'clicked', 'OWN'),
+      engaged('e7', 'clicked'),
+      engaged('e8', 'converted', 'GONE'),
+    ];
+    assert.deepEqual(customerEconomics(events, costModel, offers), {
+      discount: 0,
+      margin: 0,
+      partnerRevenue: 4.5,
+      unpricedEngagements: 1,
+    });
+  });
+
+  it('gives an arm without orders zeros, and n/a only where there is nothing to divide by', () => {
+    const arm = (customers: number) => ({
+      customers,
+      conversions: 0,
+      revenue: 0,
+      revenueSquares: 0,
+      ...noEconomics(),
+    });
+    const stats = economicsStats(arm(3), arm(0));
+    assert.deepEqual(stats.discountCost.treatment, { total: 0, perCustomer: { value: 0 } });
+    assert.deepEqual(stats.marginAfterDiscount.treatment, {
+      total: 0,
+      perCustomer: { value: 0 },
+      shareOfRevenue: { na: 'no revenue' },
+    });
+    assert.deepEqual(stats.discountCost.control.perCustomer, { na: 'no customers' });
+    assert.deepEqual(stats.marginAfterDiscount.incrementalPerCustomer, {
+      na: 'needs at least two customers in each arm',
+    });
+    assert.deepEqual(stats.partnerRevenue, { treatment: 0, control: 0, total: 0 });
+    // No orders in either arm: the margins are all 0, so the difference is exactly 0, no interval.
+    assert.deepEqual(economicsStats(arm(3), arm(2)).marginAfterDiscount.incrementalPerCustomer, { value: 0 });
+  });
+
+  it('compares margin per customer with Welch, as revenue per customer', () => {
+    const arm = (margins: number[]) => {
+      const sums = { ...noEconomics(), customers: 0, conversions: 0, revenue: 0, revenueSquares: 0 };
+      for (const margin of margins) {
+        sums.customers += 1;
+        sums.revenue += margin * 2;
+        addCustomer(sums, { discount: 0, margin, partnerRevenue: 0, unpricedEngagements: 0 });
+      }
+      return sums;
+    };
+    const { incrementalPerCustomer } = economicsStats(arm([65, 16, 0]), arm([30, 0])).marginAfterDiscount;
+    const lift = value(incrementalPerCustomer);
+    close(lift.value, 12, 1e-12);
+    // Variances 1147 and 450: se √(1147/3 + 450/2), Welch–Satterthwaite df ≈ 2.98.
+    const se = Math.sqrt(1147 / 3 + 225);
+    const df = (1147 / 3 + 225) ** 2 / ((1147 / 3) ** 2 / 2 + 225 ** 2);
+    close(lift.high - lift.value, t975(df) * se, 1e-9);
   });
 });

@@ -329,7 +329,7 @@ describe('the simulator re-checks too', () => {
     }));
     const base = [...people, wish('ann'), wish('ben'), restock];
     const decided = (events: JourneyEvent[]) =>
-      simulate(events, { playbooks: [playbook], holdoutSalt: 's' })
+      simulate(events, { playbooks: [playbook], holdout: { epoch: 1, salt: 's', globalControlPercent: 0 } })
         .decisions.filter((d) => d.step === 'back')
         .map((d) => [d.customerId, d.action, d.reason ?? '']);
     assert.deepEqual(decided(base), [

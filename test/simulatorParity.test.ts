@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { customerInArm } from '../devstack/sampleCustomers';
+import { assignArm, type Arm } from '../engine/holdout';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Decision } from '../engine/interpreter/types';
 import type { JourneyEvent } from '../events/schema';
@@ -12,7 +12,7 @@ import { CAP, TEE, cartUpdated, customerEvent, orderPlaced, uniqueId } from './s
 import {
   cartPlaybook,
   startTimeSkippingHarness,
-  TEST_SALT,
+  TEST_HOLDOUT,
   type TimeSkippingHarness,
 } from './support/timeSkipping';
 
@@ -49,14 +49,22 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
     const twin = withWaits({ ...playbook, id: 'cart-twin' }, '2h');
     const policy = { ...loadPolicy(), quietHours: [] }; // quiet hours would make the result depend on the hour
     const tag = uniqueId('p');
-    const treated = (name: string) => customerInArm(`${tag}-${name}`, 'treatment', TEST_SALT, 50);
+    // Arms are drawn per playbook: pick customers whose arm in each of the two is the one wanted.
+    const inArms = (name: string, arms: readonly [Arm, Arm]): string => {
+      for (let n = 1; ; n++) {
+        const id = `${tag}-${name}-${n}`;
+        const drawn = [playbook, twin].map((p) => assignArm(id, p.id, p.holdoutPercent, TEST_HOLDOUT));
+        if (drawn[0] === arms[0] && drawn[1] === arms[1]) return id;
+      }
+    };
+    const treated = (name: string) => inArms(name, ['treatment', 'treatment']);
     const [ada, bob, dan, fay] = ['ada', 'bob', 'dan', 'fay'].map(treated) as [
       string,
       string,
       string,
       string,
     ];
-    const carol = customerInArm(`${tag}-carol`, 'control', TEST_SALT, 50);
+    const carol = inArms('carol', ['control', 'control']);
     const profile = (id: string, data: { email?: string; phone?: string }) =>
       customerEvent('customer.upserted', id, { firstName: 'Test', ...data });
 
@@ -100,7 +108,7 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
     // Offline: the same events, with their moments as occurredAt, through the simulator.
     const offline = simulate(timed, {
       playbooks: [playbook, twin],
-      holdoutSalt: TEST_SALT,
+      holdout: TEST_HOLDOUT,
       policy,
     }).decisions;
 

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { connectJourneyClient, type ConnectedJourneyClient } from '../client/connect';
-import { loadConfig } from '../config/env';
+import { loadConfig, type HoldoutConfig } from '../config/env';
 import { launchChromium } from '../devstack/browser';
 import { withWaits } from '../devstack/fastPlaybooks';
+import { customerInArm } from '../devstack/sampleCustomers';
 import { startStack, type Stack } from '../devstack/stack';
 import { startWorkerProcess, type WorkerProcess } from '../devstack/workerProcess';
 import { journeyId } from '../engine/interpreter/entry';
@@ -29,6 +30,7 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
   let browser: Browser;
   let page: Page;
   let playbookVersion: number;
+  let holdout: HoldoutConfig;
 
   before(async () => {
     stack = await startStack({
@@ -42,6 +44,7 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
     };
     worker = await startWorkerProcess(env);
     const config = loadConfig(env);
+    holdout = config.holdout;
     const cart = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'cart-abandonment')!;
     playbookVersion = cart.version;
     // A long wait keeps the run open on its `wait` step while the browser looks at it.
@@ -104,8 +107,11 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
   }
 
   it('filters by CustomerId and shows the playbook and current step', async () => {
-    const customer = uniqueId('ui-ada');
-    const other = uniqueId('ui-bob');
+    // Outside the global control group, which would enter neither of them.
+    const entering = (prefix: string) =>
+      customerInArm(uniqueId(prefix), 'treatment', { epoch: 1, ...holdout }, 'cart-abandonment', 0);
+    const customer = entering('ui-ada');
+    const other = entering('ui-bob');
     for (const id of [customer, other]) {
       await upsertProfile(connected.collections.profiles, id, { email: `${id}@example.test` }, new Date());
       await connected.journeys.publishEvent(cartUpdated(id));

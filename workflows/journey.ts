@@ -13,6 +13,7 @@ import {
 import type { JourneyActivities } from '../activities';
 import type { Arm } from '../engine/holdout';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
+import { stepKey } from '../engine/interpreter/stepKey';
 import type {
   Decision,
   Effect,
@@ -214,15 +215,24 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
       return { kind: 'profileLoaded', profile: await activities.loadProfile(state.customerId) };
     case 'loadProducts':
       return { kind: 'productsLoaded', products: await activities.loadProducts(effect.skus) };
-    case 'decideOffer':
+    case 'decideOffer': {
+      const tier = state.profile?.loyaltyTier;
       return {
         kind: 'offerDecided',
         offer: await activities.decideOffer({
+          decisionKey: stepKey(state, effect.stepId),
           customerId: state.customerId,
+          playbookId: state.playbookId,
+          journeyId: state.journeyId,
+          arm: state.arm,
           trigger: state.trigger,
+          at: Date.now(),
           ...(effect.kinds && { kinds: effect.kinds }),
+          ...(effect.value && { value: effect.value }),
+          ...(tier !== undefined && { loyaltyTier: tier }),
         }),
       };
+    }
     case 'updateProfile':
       await activities.updateProfile({ customerId: state.customerId, ...effect });
       return { kind: 'profileUpdated' };
@@ -264,6 +274,11 @@ async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunS
     entryEventId: state.entryEventId,
     step: effect.stepId,
     arm: state.arm,
+    // Sending this message is an impression of its offer (decisions from before offer learning
+    // carry no context: theirs is 'none').
+    ...(state.offer && {
+      offer: { offerId: state.offer.offerId, contextKey: state.offer.contextKey ?? 'none' },
+    }),
   };
   const profile = state.profile ?? { customerId: state.customerId };
   const message = renderMessage(effect.template, {

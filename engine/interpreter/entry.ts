@@ -1,7 +1,7 @@
 import type { EventType, JourneyEvent } from '../../events/schema';
 import type { EventMatcher, Playbook } from '../../playbooks/schema';
 import { parseDuration } from '../duration';
-import { assignArm, type Arm } from '../holdout';
+import { assignArm, inGlobalControl, type Arm, type HoldoutScheme } from '../holdout';
 import type { Profile } from '../profile';
 import { evaluate, valueAt, type EvalContext } from './context';
 
@@ -72,12 +72,15 @@ export function eventsOfInterest(playbook: Playbook): Set<EventType> {
   return types;
 }
 
-export type EntryDecision = { enter: true; arm: Arm } | { enter: false; reason: 'trigger' | 'reentry' };
+export type EntryDecision =
+  { enter: true; arm: Arm } | { enter: false; reason: 'trigger' | 'global-control' | 'reentry' };
 
 /**
  * Whether a customer with no live run enters a playbook on this event, and in which arm: trigger
- * filter and audience, then the re-entry policy, then the holdout. The one rule both the client
- * and the simulator apply; they differ only in where they look up the profile and the last entry.
+ * filter and audience, then the global control group, then the re-entry policy, then the
+ * playbook's holdout. The global control comes before the re-entry policy and before any record,
+ * so its customers leave no trace in any playbook. The one rule both the client and the simulator
+ * apply; they differ only in where they look up the profile, the last entry and the scheme.
  */
 export function decideEntry(
   playbook: Playbook,
@@ -86,9 +89,10 @@ export function decideEntry(
   profile: Profile | undefined,
   last: PastEntry | undefined,
   now: number,
-  holdoutSalt: string,
+  scheme: HoldoutScheme,
 ): EntryDecision {
   if (!triggers(playbook, event, profile)) return { enter: false, reason: 'trigger' };
+  if (inGlobalControl(customerId, scheme)) return { enter: false, reason: 'global-control' };
   if (!reentryAllowed(playbook, last, now)) return { enter: false, reason: 'reentry' };
-  return { enter: true, arm: assignArm(customerId, holdoutSalt, playbook.holdoutPercent) };
+  return { enter: true, arm: assignArm(customerId, playbook.id, playbook.holdoutPercent, scheme) };
 }

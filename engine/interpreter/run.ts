@@ -364,11 +364,12 @@ function enterStep(
       return moveTo(state, chosen ? chosen.next : step.otherwise);
     }
     case 'decideOffer':
-      return effect(
-        step.kinds === undefined
-          ? { type: 'decideOffer', stepId: step.id }
-          : { type: 'decideOffer', stepId: step.id, kinds: step.kinds },
-      );
+      return effect({
+        type: 'decideOffer',
+        stepId: step.id,
+        ...(step.kinds !== undefined && { kinds: step.kinds }),
+        ...(step.value !== undefined && { value: step.value }),
+      });
     case 'send':
       // Contact points and consent can change while a run waits: always decide on a fresh profile.
       return effect({ type: 'loadProfile', stepId: step.id });

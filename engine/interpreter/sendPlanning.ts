@@ -3,6 +3,7 @@ import type { Product } from '../product';
 import type { DecisionLog } from './decisionLog';
 import { staleReason } from './recheck';
 import { planRoute } from './route';
+import { stepKey } from './stepKey';
 import { customerTimeZone, quietUntil } from './sendPolicy';
 import type { Decision, Effect, RunPolicy, RunState } from './types';
 
@@ -24,8 +25,7 @@ export function planSend(
   now: number,
   products: readonly Product[],
 ): RunState {
-  const visit = state.visits[step.id] ?? 1;
-  const idempotencyKey = `${state.runKey}:${step.id}${visit > 1 ? `#${visit}` : ''}`;
+  const idempotencyKey = stepKey(state, step.id);
   const template = playbook.templates[step.template] ?? {};
   const base = { type: 'deliver' as const, stepId: step.id, idempotencyKey, template, purpose: step.purpose };
   const route = planRoute(

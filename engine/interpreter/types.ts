@@ -79,7 +79,13 @@ export type Effect =
   | { type: 'loadProfile'; stepId: string }
   /** The catalog state a send's recheck reads; issued after its profile load, only when it reads any. */
   | { type: 'loadProducts'; stepId: string; skus: string[] }
-  | { type: 'decideOffer'; stepId: string; kinds?: OfferDecision['kind'][] }
+  | {
+      type: 'decideOffer';
+      stepId: string;
+      kinds?: OfferDecision['kind'][];
+      /** How the step weighs short-term revenue against long-term value; absent, equally. */
+      value?: { shortTerm: number; longTerm: number };
+    }
   | {
       type: 'deliver';
       stepId: string;

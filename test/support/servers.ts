@@ -67,6 +67,8 @@ export async function startChannelServers(mongodbUri: string, dbName: string): P
       twilio: twilioClient,
       smsFrom: DEVSTACK_TWILIO.from,
       unsubscribe: { signer: unsubscribeTokens, baseUrl: TEST_UNSUBSCRIBE_BASE_URL },
+      // Tests write offers and evidence, then decide at once: read them fresh for every decision.
+      offerRefreshMs: 0,
     },
     async close() {
       mailer.close();

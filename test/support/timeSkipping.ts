@@ -1,10 +1,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { fixedHoldout, type HoldoutSource } from '../../client/holdoutSource';
 import { JourneyClient } from '../../client/journeyClient';
 import type { PlaybookSource } from '../../client/playbookSource';
 import { registerSearchAttributes } from '../../client/registerSearchAttributes';
 import { startFerretDb, type FerretDb } from '../../devstack/ferretdb';
 import { freePort } from '../../devstack/net';
+import type { HoldoutScheme } from '../../engine/holdout';
 import { BINARIES } from '../../devstack/paths';
 import { loadPlaybooks } from '../../playbooks/load';
 import type { Playbook } from '../../playbooks/schema';
@@ -13,6 +15,13 @@ import { createJourneyWorker } from '../../worker';
 import { startChannelServers, tempDir, type ChannelServers } from './servers';
 
 export const TEST_SALT = 'test-salt';
+
+/**
+ * The harness clients' scheme. No global control group, unlike production's 5%: most scenarios pick
+ * their customers without regard to it and test something else; the global control's own tests pass
+ * a scheme that has one.
+ */
+export const TEST_HOLDOUT: HoldoutScheme = { epoch: 1, salt: TEST_SALT, globalControlPercent: 0 };
 
 /** The shipped cart playbook with the holdout at 0% unless a test asks for one. */
 export function cartPlaybook(overrides: Partial<Playbook> = {}): Playbook {
@@ -29,8 +38,15 @@ export interface TimeSkippingHarness {
   env: TestWorkflowEnvironment;
   servers: ChannelServers;
   taskQueue: string;
-  /** A client routing to the given playbooks (default: the cart playbook, holdout 0%). */
-  clientWith(playbooks?: Playbook | Playbook[] | PlaybookSource, policy?: ContactPolicy): JourneyClient;
+  /**
+   * A client routing to the given playbooks (default: the cart playbook, holdout 0%), with the
+   * given holdout scheme or source (default: TEST_HOLDOUT).
+   */
+  clientWith(
+    playbooks?: Playbook | Playbook[] | PlaybookSource,
+    policy?: ContactPolicy,
+    holdout?: HoldoutScheme | HoldoutSource,
+  ): JourneyClient;
   close(): Promise<void>;
 }
 
@@ -62,13 +78,13 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
       env,
       servers,
       taskQueue,
-      clientWith: (playbooks = cartPlaybook(), policy) =>
+      clientWith: (playbooks = cartPlaybook(), policy, holdout = TEST_HOLDOUT) =>
         new JourneyClient({
           temporal: readyEnv.client,
           collections: readyServers.collections,
           taskQueue,
           playbooks: Array.isArray(playbooks) ? playbooks : 'current' in playbooks ? playbooks : [playbooks],
-          holdoutSalt: TEST_SALT,
+          holdout: 'current' in holdout ? holdout : fixedHoldout(holdout),
           ...(policy !== undefined && { policy }),
         }),
       async close() {
