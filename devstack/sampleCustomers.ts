@@ -12,9 +12,22 @@ export function customerInArm(
   playbookId: string,
   holdoutPercent: number,
 ): string {
+  return customerInArms(prefix, scheme, [{ playbookId, holdoutPercent, arm }]);
+}
+
+/** The first `<prefix>-<n>` in the wanted arm of every playbook listed (and not in the global control). */
+export function customerInArms(
+  prefix: string,
+  scheme: HoldoutScheme,
+  wanted: readonly { playbookId: string; holdoutPercent: number; arm: Arm }[],
+): string {
   for (let n = 1; ; n++) {
     const id = `${prefix}-${n}`;
-    if (!inGlobalControl(id, scheme) && assignArm(id, playbookId, holdoutPercent, scheme) === arm) return id;
+    if (
+      !inGlobalControl(id, scheme) &&
+      wanted.every((w) => assignArm(id, w.playbookId, w.holdoutPercent, scheme) === w.arm)
+    )
+      return id;
   }
 }
 

@@ -10,7 +10,15 @@ import { UnsubscribeTokens } from '../consent/unsubscribeToken';
 import { portOrFree } from '../devstack/net';
 import { IngestServer } from '../ingest/httpServer';
 import { DEFAULT_DATA_DIR } from '../devstack/paths';
-import { customerInArm, daytimeZone } from '../devstack/sampleCustomers';
+import {
+  customerInArm,
+  customerInArms,
+  customerInGlobalControl,
+  daytimeZone,
+} from '../devstack/sampleCustomers';
+import { demoCatalog } from '../offers/demoCatalog';
+import { upsertOffers } from '../store/offers';
+import { collections } from '../store/collections';
 import { DEFAULT_PORTS, startStack } from '../devstack/stack';
 import { withWaits } from '../devstack/fastPlaybooks';
 import { writeShortWindowPolicy } from '../devstack/shortWindowPolicy';
@@ -79,6 +87,8 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const playbook = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'cart-abandonment');
   if (!playbook) throw new Error(`cart-abandonment is missing from ${config.playbooksDir}`);
+  const offersPlaybook = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'post-purchase-offers');
+  if (!offersPlaybook) throw new Error(`post-purchase-offers is missing from ${config.playbooksDir}`);
   const waitStep = playbook.steps.find((step) => step.type === 'wait');
   log(`  Temporal ${stack.temporalAddress} (UI ${stack.temporalUiUrl}), MongoDB ${stack.mongodbUri}`);
   log(`  SMTP ${stack.smtp.url}, Twilio API ${stack.twilio.baseUrl}`);
@@ -89,10 +99,18 @@ async function main(): Promise<void> {
   const store = await MongoClient.connect(config.mongo.uri);
   const versions = playbookCollections(store.db(config.mongo.db));
   await ensurePlaybookIndexes(store.db(config.mongo.db));
-  const published = await publishVersion(versions, withWaits(playbook, DEMO_WAIT), new Date(), 'demo');
-  await activate(versions, playbook.id, new Date(), published.hash);
+  for (const definition of [playbook, offersPlaybook]) {
+    const published = await publishVersion(versions, withWaits(definition, DEMO_WAIT), new Date(), 'demo');
+    await activate(versions, definition.id, new Date(), published.hash);
+    log(`  published and activated ${definition.id} v${published.version} ${published.hash.slice(0, 12)}`);
+  }
+  // The demo catalog: the shop's own offers with margin floors, and partner brands' offers.
+  const catalog = demoCatalog({ ownOffers: 200, partnerOffers: 2000, start: new Date().toISOString() });
+  const imported = await upsertOffers(collections(store.db(config.mongo.db)).offers, catalog);
   await store.close();
-  log(`  published and activated ${playbook.id} v${published.version} ${published.hash.slice(0, 12)}`);
+  log(
+    `  offer catalog: ${catalog.length} offers (${imported.inserted} new, ${imported.updated} changed, ${imported.unchanged} unchanged)`,
+  );
   const connected = await connectJourneyClient(config);
   let ingest: IngestServer | undefined;
   let failed = false;
@@ -112,7 +130,22 @@ async function main(): Promise<void> {
         profile,
       });
     add('ada', 'treatment', { firstName: 'Ada', email: 'ada@example.test' });
-    add('bob', 'treatment', { firstName: 'Bob', email: 'bob@example.test' });
+    // Bob's order enters the post-purchase offer journey too: he is in its treatment arm as well.
+    people.bob = {
+      id: customerInArms(`demo-${runTag}-bob`, scheme, [
+        { playbookId: playbook.id, holdoutPercent: playbook.holdoutPercent, arm: 'treatment' },
+        { playbookId: offersPlaybook.id, holdoutPercent: offersPlaybook.holdoutPercent, arm: 'treatment' },
+      ]),
+      profile: { firstName: 'Bob', email: 'bob@example.test', loyaltyTier: 'silver' },
+    };
+    // Gil is in the global control group: his cart enters no playbook at all.
+    const gil = customerInGlobalControl(`demo-${runTag}-gil`, scheme);
+    await upsertProfile(
+      connected.collections.profiles,
+      gil,
+      { firstName: 'Gil', email: 'gil@example.test' },
+      new Date(),
+    );
     add('carol', 'control', { firstName: 'Carol', email: 'carol@example.test' });
     // Dan gets SMS: his timezone is one where it is daytime now, so SMS quiet hours do not hold it back.
     add('dan', 'treatment', { firstName: 'Dan', phone: '+15551230004', timezone: daytimeZone() });
@@ -156,12 +189,16 @@ async function main(): Promise<void> {
       occurredAt: new Date().toISOString(),
       data: {
         orderId: `order-${people.bob!.id}`,
-        items: [{ sku: 'BOOT-3', category: 'footwear', price: 149, quantity: 1 }],
-        total: 149,
+        items: [
+          { sku: 'RUN-9', name: 'Trail running shoes', category: 'running-shoes', price: 129, quantity: 1 },
+          { sku: 'SOCK-2', name: 'Merino running socks', category: 'running-socks', price: 14, quantity: 1 },
+        ],
+        total: 143,
         currency: 'EUR',
         channel: 'online',
       },
     });
+    await publish('gil   cart.updated (global control)', cart(gil, [tee]));
     const { customerId: _dropped, ...invalid } = cart(`demo-${runTag}-nobody`, [tee]);
     await publish('bad   cart.updated without customerId', invalid as never);
 
@@ -170,6 +207,40 @@ async function main(): Promise<void> {
     for (const [name, { id }] of Object.entries(people)) {
       const handle = connected.temporal.workflow.getHandle(journeyId(playbook.id, id));
       outcomes.push([name, (await handle.result()) as JourneyResult]);
+    }
+
+    const bob = people.bob!.id;
+    const bobOffer = (await connected.temporal.workflow
+      .getHandle(journeyId(offersPlaybook.id, bob))
+      .result()) as JourneyResult;
+    outcomes.push(['bob+', bobOffer]);
+    const gilEntries = await connected.collections.entries.countDocuments({ customerId: gil });
+    log(`\nGil (global control, ${gil}): ${gilEntries} entries, no journey started`);
+
+    const grant = await connected.collections.offerGrants.findOne({ customerId: bob });
+    if (grant) {
+      const { decision } = grant;
+      log(
+        `\nOffer chosen for Bob's order (${decision.contextKey}): ${decision.offerId} "${decision.title}" (${decision.kind}${decision.brand ? `, ${decision.brand}` : ''})`,
+      );
+      log(
+        `  ${decision.scores.eligible} eligible of ${decision.scores.considered} considered; turned down: ${Object.entries(
+          decision.rejected,
+        )
+          .map(([rule, count]) => `${rule} ${count}`)
+          .join(', ')}`,
+      );
+      for (const reason of decision.reasons) log(`  - ${reason}`);
+      // Bob clicks the offer in his email: the model learns it, once per message.
+      await publish('bob   message.engaged (clicked the offer)', {
+        type: 'message.engaged',
+        eventId: `evt-${bob}-click-1`,
+        customerId: bob,
+        occurredAt: new Date().toISOString(),
+        data: { messageId: `msg-${bob}-thanks`, kind: 'clicked', offerId: decision.offerId },
+      });
+      const learned = await connected.collections.offerOutcomes.find({ offerId: decision.offerId }).toArray();
+      log(`  evidence for ${decision.offerId}: ${learned.map((o) => o.type).join(', ')}`);
     }
 
     log('\nJourney outcomes:');
@@ -243,10 +314,11 @@ async function main(): Promise<void> {
     log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/default/workflows?query=${query}`);
     if (!keep)
       log('  (the stack stops when the demo ends: `npm run demo -- --keep` keeps it up to browse the runs)');
-    failed = emails.length < 1 || exited < 1 || holdouts < 1 || !unsubscribed;
+    const offered = bobOffer.decisions.some((d) => d.action === 'send' && d.offerId !== undefined);
+    failed = emails.length < 1 || exited < 1 || holdouts < 1 || !unsubscribed || !offered || gilEntries > 0;
     if (failed) {
       log(
-        'DEMO FAILED: expected at least one email, one order exit, one holdout suppression and a working unsubscribe link.',
+        'DEMO FAILED: expected at least one email, one order exit, one holdout suppression, a working unsubscribe link, an offer mailed to Bob and no entry for Gil.',
       );
     }
 

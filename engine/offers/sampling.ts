@@ -71,8 +71,14 @@ export function gamma(random: Random, shape: number): number {
   }
 }
 
-/** A Beta(alpha, beta) draw: X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta). */
+/**
+ * A Beta(alpha, beta) draw: X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta). An offer never
+ * engaged with has alpha = 1 exactly (the base prior), and most offers in a large catalog are such
+ * offers: Beta(1, b) has the closed form 1 − U^(1/b), one uniform instead of two Gamma draws.
+ */
 export function beta(random: Random, alpha: number, betaShape: number): number {
+  if (alpha === 1) return 1 - Math.pow(1 - random(), 1 / betaShape);
+  if (betaShape === 1) return Math.pow(1 - random(), 1 / alpha);
   const x = gamma(random, alpha);
   const y = gamma(random, betaShape);
   return x + y > 0 ? x / (x + y) : alpha / (alpha + betaShape);
