@@ -177,18 +177,18 @@ async function main(): Promise<void> {
     };
     const erinCart = cart(people.erin!.id, [boots]);
     await publish('ada   cart.updated', cart(people.ada!.id, [tee, cap]));
-    await publish('bob   cart.updated', cart(people.bob!.id, [boots]));
+    await publish('bob   cart.updated', cart(people.bob.id, [boots]));
     await publish('carol cart.updated', cart(carol, [tee]));
     await publish('dan   cart.updated', cart(people.dan!.id, [cap]));
     await publish('erin  cart.updated', erinCart);
     await publish('erin  cart.updated (same eventId again)', erinCart);
     await publish('bob   order.placed', {
       type: 'order.placed',
-      eventId: `evt-${people.bob!.id}-order-1`,
-      customerId: people.bob!.id,
+      eventId: `evt-${people.bob.id}-order-1`,
+      customerId: people.bob.id,
       occurredAt: new Date().toISOString(),
       data: {
-        orderId: `order-${people.bob!.id}`,
+        orderId: `order-${people.bob.id}`,
         items: [
           { sku: 'RUN-9', name: 'Trail running shoes', category: 'running-shoes', price: 129, quantity: 1 },
           { sku: 'SOCK-2', name: 'Merino running socks', category: 'running-socks', price: 14, quantity: 1 },
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
       outcomes.push([name, (await handle.result()) as JourneyResult]);
     }
 
-    const bob = people.bob!.id;
+    const bob = people.bob.id;
     const bobOffer = (await connected.temporal.workflow
       .getHandle(journeyId(offersPlaybook.id, bob))
       .result()) as JourneyResult;
