@@ -38,18 +38,20 @@ function parseOptions(args: readonly string[]): ExplainOptions {
 }
 
 /**
- * `journeys explain --customer <id>`: why a customer got (or did not get) a message. Reads the
- * entries, decision records and delivery records, and prints them as one timeline, oldest first.
- * Nothing recorded is an answer, not an error: it prints so and exits 0. Needs only MONGODB_URI.
+ * `journeys explain --customer <id>`: why a customer got (or did not get) a message, and which
+ * offer it carried. Reads the entries, decision records, offer grants and delivery records, and
+ * prints them as one timeline, oldest first. Nothing recorded is an answer, not an error: it prints
+ * so and exits 0. Needs only MONGODB_URI.
  */
 export const explainCommand: CliCommand = {
   words: ['explain'],
   args: '--customer <id> [--json] [--limit N]',
-  summary: `a customer's entries, decisions and deliveries as one timeline (latest ${DEFAULT_LIMIT} by default)`,
+  summary: `a customer's entries, decisions, offers and deliveries as one timeline (latest ${DEFAULT_LIMIT} by default)`,
   async run(args, io) {
     const options = parseOptions(args);
     return withMongoDb(io, async (db) => {
-      const history = await customerHistory(collections(db), options.customerId, options.limit);
+      const stores = collections(db);
+      const history = await customerHistory(stores, options.customerId, options.limit);
       const items = explainTimeline(history, options.limit);
       if (options.json) io.out(JSON.stringify(items, null, 2));
       else if (items.length === 0) io.out(nothingRecorded(options.customerId));

@@ -1,10 +1,11 @@
 import type { Channel } from '../engine/interpreter/types';
-import type { DeliveryRecord, EntryRecord } from '../store/collections';
+import type { OfferDecision, OfferScores } from '../engine/offer';
+import type { DeliveryRecord, EntryRecord, OfferGrantRecord } from '../store/collections';
 import type { DecisionRecord } from '../store/decisions';
 
 /*
- * `journeys explain`: one customer's entries, decisions and deliveries as a single timeline. Pure:
- * the command reads the three lists, this merges them, the formatter prints them.
+ * `journeys explain`: one customer's entries, decisions, offer decisions and deliveries as a single
+ * timeline. Pure: the command reads the lists, this merges them, the formatter prints them.
  */
 
 /** A run entered: which definition it started with and which holdout arm it is in. */
@@ -23,6 +24,37 @@ export interface EntryItem {
 /** What a run decided, with the cap, count or arbitration winner behind it when there was one. */
 export type DecisionItem = { kind: 'decision' } & Omit<DecisionRecord, '_id' | 'customerId' | 'recordedAt'>;
 
+/**
+ * An offer a decideOffer step chose (for a control customer, the one it would have shown), with the
+ * scores and reasons stored with it. `offerKind`, because `kind` names the item.
+ */
+export interface OfferItem {
+  kind: 'offer';
+  at: string;
+  playbookId: string;
+  journeyId: string;
+  /** The decideOffer step, with `#<visit>` from its second visit on, as in the decision key. */
+  step: string;
+  arm: 'treatment' | 'control';
+  offerId: string;
+  offerKind: OfferDecision['kind'];
+  title: string;
+  code?: string;
+  discountPercent?: number;
+  discountAmount?: number;
+  brand?: string;
+  category?: string;
+  payoutModel?: 'cpc' | 'cpa';
+  contextKey: string;
+  /** Absent on a decision recorded before offers were scored. */
+  scores?: OfferScores;
+  reasons: string[];
+  /** Offers turned down, by the first rule each failed, in the order the decision stored them. */
+  rejected: Record<string, number>;
+  /** The grant's `_id`, `<runKey>:<step>[#visit]`: the decision's business key, which also seeds its exploration. */
+  decisionKey: string;
+}
+
 /** A message as the delivery record has it, dated when the send began. */
 export interface DeliveryItem {
   kind: 'delivery';
@@ -38,30 +70,38 @@ export interface DeliveryItem {
   reason?: string;
   attempts: number;
   providerMessageId?: string;
+  /** The offer the message carried (for a control customer, would have carried). */
+  offer?: { offerId: string; contextKey: string };
   idempotencyKey: string;
   updatedAt: string;
 }
 
-export type TimelineItem = EntryItem | DecisionItem | DeliveryItem;
+export type TimelineItem = EntryItem | DecisionItem | OfferItem | DeliveryItem;
 
 export interface TimelineSources {
   entries: readonly EntryRecord[];
   decisions: readonly DecisionRecord[];
+  /** Optional so that a caller that does not read grants (the demo) need not pretend to. */
+  offers?: readonly OfferGrantRecord[];
   deliveries: readonly DeliveryRecord[];
 }
 
-/** At one instant a run enters, then decides, then its delivery is written. */
-const KIND_ORDER: Record<TimelineItem['kind'], number> = { entry: 0, decision: 1, delivery: 2 };
+/**
+ * At one instant a run enters, then decides, then its delivery is written. A grant has no `seq`, so
+ * its place among the run's decision records of that instant is unknown; it goes after them, and
+ * before the deliveries, because the message it chose for is sent after it.
+ */
+const KIND_ORDER: Record<TimelineItem['kind'], number> = { entry: 0, decision: 1, offer: 2, delivery: 3 };
 
 /**
- * Merges the three lists into one, oldest first; with `limit`, the newest `limit` items. Ties keep
- * the order in which they happened: entry before decision before delivery, decisions of one run by
- * `seq`.
+ * Merges the lists into one, oldest first; with `limit`, the newest `limit` items. Ties go entry,
+ * decision, offer, delivery (see KIND_ORDER); decisions of one run by `seq`.
  */
 export function explainTimeline(sources: TimelineSources, limit?: number): TimelineItem[] {
   const items = [
     ...sources.entries.map(entryItem),
     ...sources.decisions.map(decisionItem),
+    ...(sources.offers ?? []).map(offerItem),
     ...sources.deliveries.map(deliveryItem),
   ].sort(compareItems);
   return limit === undefined ? items : items.slice(Math.max(0, items.length - limit));
@@ -108,6 +148,35 @@ function decisionItem(record: DecisionRecord): DecisionItem {
   };
 }
 
+/**
+ * A decision as it may be stored: the type says scores and rejected are always there, but decisions
+ * recorded before scoring lack them (see OfferDecision), and explain must not fail on old records.
+ */
+type StoredOfferDecision = Omit<OfferDecision, 'scores' | 'rejected' | 'reasons'> &
+  Partial<Pick<OfferDecision, 'scores' | 'rejected' | 'reasons'>>;
+
+function offerItem(grant: OfferGrantRecord): OfferItem {
+  const decision: StoredOfferDecision = grant.decision;
+  return {
+    kind: 'offer',
+    at: grant.decidedAt.toISOString(),
+    playbookId: grant.playbookId,
+    journeyId: grant.journeyId,
+    // Step IDs have no `:` (playbook schema), so the last segment is the step, whatever the run key holds.
+    step: grant._id.slice(grant._id.lastIndexOf(':') + 1),
+    arm: grant.arm,
+    offerId: grant.offerId,
+    offerKind: decision.kind,
+    title: decision.title,
+    ...optional(decision, ['code', 'discountPercent', 'discountAmount', 'brand', 'category', 'payoutModel']),
+    contextKey: grant.contextKey,
+    ...optional(decision, ['scores']),
+    reasons: decision.reasons ?? [],
+    rejected: decision.rejected ?? {},
+    decisionKey: grant._id,
+  };
+}
+
 function deliveryItem(record: DeliveryRecord): DeliveryItem {
   return {
     kind: 'delivery',
@@ -117,7 +186,7 @@ function deliveryItem(record: DeliveryRecord): DeliveryItem {
     entryEventId: record.entryEventId,
     step: record.step,
     status: record.status,
-    ...optional(record, ['channel', 'to', 'subject', 'reason', 'providerMessageId']),
+    ...optional(record, ['channel', 'to', 'subject', 'reason', 'providerMessageId', 'offer']),
     attempts: record.attempts,
     idempotencyKey: record.idempotencyKey,
     updatedAt: record.updatedAt.toISOString(),

@@ -296,11 +296,12 @@ async function main(): Promise<void> {
       );
     }
 
-    // What `npm run journeys -- explain --customer <id>` prints: why Ada got what she got.
-    const history = await customerHistory(connected.collections, ada, 50);
+    // What `npm run journeys -- explain --customer <id>` prints: why Bob got what he got (his cart
+    // run ended with his order, which entered the offer journey).
+    const history = await customerHistory(connected.collections, bob, 50);
     const timeline = explainTimeline(history);
-    log(`\n$ npm run journeys -- explain --customer ${ada}`);
-    log(`  ${explainHeader(ada, history.totals, timeline.length)}`);
+    log(`\n$ npm run journeys -- explain --customer ${bob}`);
+    log(`  ${explainHeader(bob, history.totals, timeline.length)}`);
     for (const line of formatTimeline(timeline)) log(`  ${line}`);
 
     const exited = outcomes.filter(

@@ -5,10 +5,18 @@ import { createRecordDecisions } from '../activities/recordDecisions';
 import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
 import { freePort } from '../devstack/net';
 import type { Decision } from '../engine/interpreter/types';
-import { collections, ensureIndexes, type Collections, type DeliveryIdentity } from '../store/collections';
+import type { OfferDecision } from '../engine/offer';
+import {
+  collections,
+  ensureIndexes,
+  type Collections,
+  type DeliveryIdentity,
+  type OfferGrantRecord,
+} from '../store/collections';
 import { recordDecisions, type DecisionRecord } from '../store/decisions';
 import { claimDelivery, recordSuppression, settleDelivery } from '../store/deliveries';
 import { recordEntry } from '../store/entries';
+import { recordGrant } from '../store/offerGrants';
 import { tempDir } from './support/servers';
 import { runCli, type CliRun } from './support/cli';
 
@@ -20,6 +28,7 @@ import { runCli, type CliRun } from './support/cli';
 const ADA = 'c-ada';
 const CART = 'journey:cart-abandonment:c-ada';
 const BROWSE = 'journey:browse-abandonment:c-ada';
+const ORDER = 'journey:post-purchase-offers:c-ada';
 const at = (time: string) => `2026-11-21T${time}Z`;
 const date = (time: string) => new Date(at(time));
 
@@ -61,6 +70,65 @@ const browseDecisions: Decision[] = [
     winner: 'cart-abandonment',
   }),
 ];
+
+const orderDecisions: Decision[] = [
+  decision('12:00:00.000', 'post-purchase-offers', {
+    action: 'enter',
+    step: null,
+    reason: 'trigger:order.placed',
+  }),
+  decision('13:00:00.000', 'post-purchase-offers', {
+    action: 'send',
+    step: 'thanks',
+    channel: 'email',
+    offerId: 'own-fair',
+  }),
+];
+
+/** What the decideOffer step stored for Ada's order, as decideOffer stores it. */
+const fair: OfferDecision = {
+  offerId: 'own-fair',
+  kind: 'discount',
+  title: '10% off',
+  code: 'FAIR10',
+  discountPercent: 10,
+  discountAmount: 12,
+  contextKey: 'kitchen',
+  scores: { engagement: 0.041, value: 30, expectedValue: 1.23, explored: false, eligible: 3, considered: 5 },
+  rejected: { 'margin-floor': 1, inactive: 1 },
+  reasons: [
+    'margin 33.3% ≥ floor 20%',
+    'value 30.00 = order margin 25.00 + long-term 5.00',
+    'engagement 4.1% sampled from 120 showings, 5 engaged, in kitchen',
+    'expected value 1.23 = engagement 4.1% × value 30.00',
+    'best of 3 eligible by sampled expected value',
+  ],
+};
+
+/** The lines under Ada's offer line: the stored reasons, then what was turned down. */
+const OFFER_NOTES = [
+  '    - margin 33.3% ≥ floor 20%',
+  '    - value 30.00 = order margin 25.00 + long-term 5.00',
+  '    - engagement 4.1% sampled from 120 showings, 5 engaged, in kitchen',
+  '    - expected value 1.23 = engagement 4.1% × value 30.00',
+  '    - best of 3 eligible by sampled expected value',
+  '    rejected: margin-floor 1, inactive 1',
+];
+
+function grant(customerId: string, arm: OfferGrantRecord['arm']): OfferGrantRecord {
+  return {
+    _id: `post-purchase-offers:${customerId}:e-order:choose`,
+    customerId,
+    playbookId: 'post-purchase-offers',
+    journeyId: `journey:post-purchase-offers:${customerId}`,
+    arm,
+    offerId: 'own-fair',
+    kind: 'discount',
+    contextKey: 'kitchen',
+    decision: fair,
+    decidedAt: date('13:00:00.000'),
+  };
+}
 
 function identity(
   journeyId: string,
@@ -139,6 +207,26 @@ describe('decision records and journeys explain', () => {
       decisions: browseDecisions,
     });
 
+    // Ada's order: the post-purchase run chose an offer an hour later and sent it with its thanks.
+    await recordEntry(cols.entries, {
+      journeyId: ORDER,
+      playbookId: 'post-purchase-offers',
+      playbookVersion: 1,
+      playbookLabel: 'v1@77aa00bb11cc',
+      customerId: ADA,
+      entryEventId: 'e-order',
+      arm: 'treatment',
+      enteredAt: date('12:00:00.000'),
+    });
+    await record({
+      journeyId: ORDER,
+      entryEventId: 'e-order',
+      playbookVersion: 1,
+      firstSeq: 0,
+      decisions: orderDecisions,
+    });
+    await recordGrant(cols.offerGrants, grant(ADA, 'treatment'));
+
     const store = { deliveries: cols.deliveries, attempts: cols.deliveryAttempts };
     const reminder = identity(CART, 'cart-abandonment', 'reminder', 'e-cart');
     await claimDelivery(
@@ -171,6 +259,17 @@ describe('decision records and journeys explain', () => {
       date('11:00:01.000'),
     );
     await claimDelivery(store, { ...lastChance, channel: 'sms', to: '+46701234567' }, date('11:00:05.000'));
+    const thanks = {
+      ...identity(ORDER, 'post-purchase-offers', 'thanks', 'e-order'),
+      offer: { offerId: 'own-fair', contextKey: 'kitchen' },
+    };
+    await claimDelivery(store, { ...thanks, channel: 'email', to: 'ada@example.test' }, date('13:00:00.500'));
+    await settleDelivery(
+      store,
+      thanks.idempotencyKey,
+      { status: 'sent', providerMessageId: '<m2@journeys.local>' },
+      date('13:00:01.000'),
+    );
 
     // Someone else's records, which must not show.
     await recordEntry(cols.entries, {
@@ -190,6 +289,7 @@ describe('decision records and journeys explain', () => {
       firstSeq: 0,
       decisions: [{ ...cartDecisions[0]!, customerId: 'c-bob' }],
     });
+    await recordGrant(cols.offerGrants, grant('c-bob', 'control'));
   });
   after(async () => {
     await mongo?.close();
@@ -248,22 +348,28 @@ describe('decision records and journeys explain', () => {
     assert.equal(await cols.entries.indexExists('customer_timeline'), true);
   });
 
-  it("prints the customer's entries, decisions and deliveries as one timeline, oldest first", async () => {
+  it("prints the customer's entries, decisions, offers and deliveries as one timeline, oldest first", async () => {
     const run = await explain('--customer', ADA);
     assert.equal(run.code, 0, run.err.join('\n'));
     assert.deepEqual(run.err, []);
     assert.deepEqual(run.out, [
-      'customer c-ada: 2 entries, 5 decisions, 3 deliveries',
-      '2026-11-21T07:00:00.000Z  entry     cart-abandonment    treatment   -            -      version=v2@519149765061 run=journey:cart-abandonment:c-ada event=e-cart',
-      '2026-11-21T07:00:00.000Z  decision  cart-abandonment    enter       -            -      reason=trigger:cart.updated',
-      '2026-11-21T07:30:00.000Z  entry     browse-abandonment  control     -            -      version=v1@0a1b2c3d4e5f run=journey:browse-abandonment:c-ada event=e-browse',
-      '2026-11-21T07:30:00.000Z  decision  browse-abandonment  enter       -            -      reason=trigger:product.viewed',
-      '2026-11-21T08:00:00.000Z  decision  cart-abandonment    send        reminder     email',
-      '2026-11-21T08:00:01.000Z  delivery  cart-abandonment    sent        reminder     email  to=ada@example.test attempts=1 provider-id=<m1@journeys.local>',
-      '2026-11-21T09:00:00.000Z  decision  browse-abandonment  suppress    suggest      email  reason=arbitration winner=cart-abandonment',
-      '2026-11-21T10:00:00.000Z  decision  cart-abandonment    suppress    nudge        sms    reason="cap:sms ≤ 1 per day" rule="sms ≤ 1 per day" count=1',
-      '2026-11-21T10:00:00.100Z  delivery  cart-abandonment    suppressed  nudge        sms    reason="cap:sms ≤ 1 per day" attempts=0',
-      '2026-11-21T11:00:00.000Z  delivery  cart-abandonment    sending     last-chance  sms    to=+46701234567 reason="Twilio 429: Too Many Requests" attempts=2',
+      'customer c-ada: 3 entries, 7 decisions, 1 offer, 4 deliveries',
+      '2026-11-21T07:00:00.000Z  entry     cart-abandonment      treatment   -            -      version=v2@519149765061 run=journey:cart-abandonment:c-ada event=e-cart',
+      '2026-11-21T07:00:00.000Z  decision  cart-abandonment      enter       -            -      reason=trigger:cart.updated',
+      '2026-11-21T07:30:00.000Z  entry     browse-abandonment    control     -            -      version=v1@0a1b2c3d4e5f run=journey:browse-abandonment:c-ada event=e-browse',
+      '2026-11-21T07:30:00.000Z  decision  browse-abandonment    enter       -            -      reason=trigger:product.viewed',
+      '2026-11-21T08:00:00.000Z  decision  cart-abandonment      send        reminder     email',
+      '2026-11-21T08:00:01.000Z  delivery  cart-abandonment      sent        reminder     email  to=ada@example.test attempts=1 provider-id=<m1@journeys.local>',
+      '2026-11-21T09:00:00.000Z  decision  browse-abandonment    suppress    suggest      email  reason=arbitration winner=cart-abandonment',
+      '2026-11-21T10:00:00.000Z  decision  cart-abandonment      suppress    nudge        sms    reason="cap:sms ≤ 1 per day" rule="sms ≤ 1 per day" count=1',
+      '2026-11-21T10:00:00.100Z  delivery  cart-abandonment      suppressed  nudge        sms    reason="cap:sms ≤ 1 per day" attempts=0',
+      '2026-11-21T11:00:00.000Z  delivery  cart-abandonment      sending     last-chance  sms    to=+46701234567 reason="Twilio 429: Too Many Requests" attempts=2',
+      '2026-11-21T12:00:00.000Z  entry     post-purchase-offers  treatment   -            -      version=v1@77aa00bb11cc run=journey:post-purchase-offers:c-ada event=e-order',
+      '2026-11-21T12:00:00.000Z  decision  post-purchase-offers  enter       -            -      reason=trigger:order.placed',
+      '2026-11-21T13:00:00.000Z  decision  post-purchase-offers  send        thanks       email  offer=own-fair',
+      '2026-11-21T13:00:00.000Z  offer     post-purchase-offers  decide      choose       -      own-fair "10% off" (discount) EV 1.23 = 4.1% × 30.00, best of 3 eligible of 5',
+      ...OFFER_NOTES,
+      '2026-11-21T13:00:00.500Z  delivery  post-purchase-offers  sent        thanks       email  to=ada@example.test attempts=1 provider-id=<m2@journeys.local> offer=own-fair',
     ]);
   });
 
@@ -284,6 +390,11 @@ describe('decision records and journeys explain', () => {
         '2026-11-21T10:00:00.000Z decision',
         '2026-11-21T10:00:00.100Z delivery',
         '2026-11-21T11:00:00.000Z delivery',
+        '2026-11-21T12:00:00.000Z entry',
+        '2026-11-21T12:00:00.000Z decision',
+        '2026-11-21T13:00:00.000Z decision',
+        '2026-11-21T13:00:00.000Z offer',
+        '2026-11-21T13:00:00.500Z delivery',
       ],
     );
     assert.deepEqual(items[1], {
@@ -328,25 +439,54 @@ describe('decision records and journeys explain', () => {
       rule: 'sms ≤ 1 per day',
       count: 1,
     });
+    assert.deepEqual(items[13], {
+      kind: 'offer',
+      at: '2026-11-21T13:00:00.000Z',
+      playbookId: 'post-purchase-offers',
+      journeyId: ORDER,
+      step: 'choose',
+      arm: 'treatment',
+      offerId: 'own-fair',
+      offerKind: 'discount',
+      title: '10% off',
+      code: 'FAIR10',
+      discountPercent: 10,
+      discountAmount: 12,
+      contextKey: 'kitchen',
+      scores: {
+        engagement: 0.041,
+        value: 30,
+        expectedValue: 1.23,
+        explored: false,
+        eligible: 3,
+        considered: 5,
+      },
+      reasons: fair.reasons,
+      rejected: { 'margin-floor': 1, inactive: 1 },
+      decisionKey: 'post-purchase-offers:c-ada:e-order:choose',
+    });
+    assert.deepEqual((items[14] as { offer?: unknown }).offer, {
+      offerId: 'own-fair',
+      contextKey: 'kitchen',
+    });
   });
 
-  it('--limit keeps the newest items and says how many there are', async () => {
+  it('--limit keeps the newest items, offers among them, and says how many there are', async () => {
     const run = await explain('--customer', ADA, '--limit', '2');
     assert.equal(run.code, 0, run.err.join('\n'));
-    assert.equal(
-      run.out[0],
-      'customer c-ada: 2 entries, 5 decisions, 3 deliveries; the latest 2 of 10 shown (--limit N for more)',
-    );
-    assert.deepEqual(
-      run.out.slice(1).map((line) => line.slice(0, 24)),
-      ['2026-11-21T10:00:00.100Z', '2026-11-21T11:00:00.000Z'],
-    );
+    assert.deepEqual(run.out, [
+      'customer c-ada: 3 entries, 7 decisions, 1 offer, 4 deliveries; the latest 2 of 15 shown (--limit N for more)',
+      // Columns are as wide as the rows shown need.
+      '2026-11-21T13:00:00.000Z  offer     post-purchase-offers  decide  choose  -      own-fair "10% off" (discount) EV 1.23 = 4.1% × 30.00, best of 3 eligible of 5',
+      ...OFFER_NOTES,
+      '2026-11-21T13:00:00.500Z  delivery  post-purchase-offers  sent    thanks  email  to=ada@example.test attempts=1 provider-id=<m2@journeys.local> offer=own-fair',
+    ]);
   });
 
   it('says so, and exits 0, for a customer with nothing recorded', async () => {
     const run = await explain('--customer', 'c-nobody');
     assert.equal(run.code, 0);
-    assert.deepEqual(run.out, ['no entries, decisions or deliveries recorded for customer c-nobody']);
+    assert.deepEqual(run.out, ['no entries, decisions, offers or deliveries recorded for customer c-nobody']);
     const json = await explain('--customer', 'c-nobody', '--json');
     assert.equal(json.code, 0);
     assert.deepEqual(JSON.parse(json.stdout), []);

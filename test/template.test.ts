@@ -34,7 +34,26 @@ describe('template rendering', () => {
   it('inserts values from trigger, profile and offer', () => {
     const out = renderTemplate(
       'Hi {{profile.firstName}}, cart {{ trigger.data.cartId }} ({{offer.code}})',
-      { ...context, offer: { offerId: 'o-1', kind: 'discount', title: '10%', code: 'SAVE10', reasons: [] } },
+      {
+        ...context,
+        offer: {
+          offerId: 'o-1',
+          kind: 'discount',
+          title: '10%',
+          code: 'SAVE10',
+          contextKey: 'none',
+          scores: {
+            engagement: 0.05,
+            value: 10,
+            expectedValue: 0.5,
+            explored: false,
+            eligible: 1,
+            considered: 1,
+          },
+          rejected: {},
+          reasons: [],
+        },
+      },
       none,
     );
     assert.equal(out, 'Hi Ana, cart cart-1 (SAVE10)');
