@@ -116,6 +116,11 @@ export function formatLift(data: PlaybookLiftData, stats: LiftStats, economics: 
     lines.push(
       `  note: revenue, discounts and margin add up amounts in ${data.currencies.join(', ')} without conversion`,
     );
+  if (data.holdoutEpochs.length > 1)
+    lines.push(
+      `  note: these entries were assigned under holdout epochs ${data.holdoutEpochs.join(', ')}: a reshuffle ` +
+        'moved customers between arms; --from the reshuffle (journeys holdouts show) compares within one scheme',
+    );
   if ('unpricedEngagements' in data && data.unpricedEngagements > 0)
     lines.push(
       `  note: partner revenue leaves out ${count(data.unpricedEngagements)} ` +

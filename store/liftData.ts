@@ -41,6 +41,11 @@ export interface ArmData extends ArmAggregate, ArmEconomics {
 export type PlaybookLiftData = {
   playbookId: string;
   arms: Record<Arm, ArmData>;
+  /**
+   * Holdout scheme epochs the counted entries were assigned under (0: before schemes were
+   * recorded). More than one means a reshuffle moved customers between arms inside the range.
+   */
+  holdoutEpochs: number[];
 } & (
   | {
       success: Playbook['success'];
@@ -198,8 +203,12 @@ async function aggregatePlaybook(
 ): Promise<PlaybookLiftData> {
   const arms: Record<Arm, ArmData> = { treatment: emptyArm(), control: emptyArm() };
   for (const entry of customers.values()) arms[entry.arm].customers += 1;
+  const holdoutEpochs = [...new Set([...customers.values()].map((e) => e.holdoutEpoch ?? 0))].sort(
+    (a, b) => a - b,
+  );
   const definition = await successDefinition(sources.playbooks, playbookId);
-  if (!definition) return { playbookId, arms, na: 'no published definition, so no success metric' };
+  if (!definition)
+    return { playbookId, arms, holdoutEpochs, na: 'no published definition, so no success metric' };
   const window = parseDuration(definition.success.window) ?? 0;
   const metric = definition.success.metric;
   const currencies = new Set<string>();
@@ -247,6 +256,7 @@ async function aggregatePlaybook(
   return {
     playbookId,
     arms,
+    holdoutEpochs,
     success: definition.success,
     currencies: [...currencies].sort(),
     unpricedEngagements,

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JourneyEvent } from '../events/schema';
-import { economicsStats } from '../measure/economicsStats';
+import { formatLift } from '../cli/liftFormat';
+import { economicsNa, economicsStats } from '../measure/economicsStats';
 import { isValue, liftStats, type Estimate } from '../measure/lift';
 import { t975, twoSidedP } from '../measure/normal';
 import { ratioInterval, wilson } from '../measure/proportions';
 import { addCustomer, customerEconomics, noEconomics, type OfferPayout } from '../measure/orderEconomics';
 import { aggregateArms, syntheticPopulation } from '../measure/synthetic';
+import type { PlaybookLiftData } from '../store/liftData';
 
 /*
  * The lift statistics: known values, the edges that would give NaN, and a known true effect; and
@@ -243,5 +245,37 @@ describe('offer economics', () => {
     const se = Math.sqrt(1147 / 3 + 225);
     const df = (1147 / 3 + 225) ** 2 / ((1147 / 3) ** 2 / 2 + 225 ** 2);
     close(lift.high - lift.value, t975(df) * se, 1e-9);
+  });
+});
+
+describe('the lift report across a reshuffle', () => {
+  const arm = (customers: number, conversions: number) => ({
+    customers,
+    conversions,
+    revenue: 0,
+    revenueSquares: 0,
+    unsubscribes: 0,
+    ...noEconomics(),
+  });
+  const data = (holdoutEpochs: number[]): PlaybookLiftData => ({
+    playbookId: 'p',
+    arms: { treatment: arm(900, 90), control: arm(100, 8) },
+    holdoutEpochs,
+    na: 'no published definition, so no success metric',
+  });
+  const note = (lines: string[]) => lines.filter((line) => line.includes('holdout epochs'));
+
+  it('says so when the entries were assigned under more than one holdout scheme', () => {
+    const mixed = data([1, 2]);
+    const lines = formatLift(mixed, liftStats(mixed.arms.treatment, mixed.arms.control), economicsNa('n/a'));
+    assert.deepEqual(note(lines), [
+      '  note: these entries were assigned under holdout epochs 1, 2: a reshuffle moved customers between ' +
+        'arms; --from the reshuffle (journeys holdouts show) compares within one scheme',
+    ]);
+    const single = data([2]);
+    assert.deepEqual(
+      note(formatLift(single, liftStats(single.arms.treatment, single.arms.control), economicsNa('n/a'))),
+      [],
+    );
   });
 });
