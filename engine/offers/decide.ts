@@ -1,22 +1,17 @@
 import type { OfferDecision } from '../offer';
 import type { Basket } from './basket';
-import { ownCandidate, partnerCandidate } from './candidates';
-import {
-  firstFailure,
-  type Candidate,
-  type DecisionContext,
-  type PartnerCandidate,
-  type RuleName,
-} from './eligibility';
+import type { Candidate, PartnerCandidate } from './candidate';
+import { firstFailure, type DecisionContext, type RuleName } from './eligibility';
 import { decisionOf } from './explain';
+import { engagementByOffer } from './learning';
 import type { OfferModel, OfferRequest } from './model';
 import { OWN_RULES } from './ownRules';
 import { partnerCategories } from './partnerMatch';
 import { PARTNER_RULES } from './partnerRules';
 import { mulberry32, seedOf } from './sampling';
 import { bestExpectedValue, uniformAmong, type Selector } from './selection';
-import { drawEngagement } from './thompson';
-import { DEFAULT_WEIGHTS } from './value';
+import { drawEngagement, drawSource, sampleEngagement } from './thompson';
+import { DEFAULT_WEIGHTS, ownCandidate, partnerCandidate } from './value';
 
 /*
  * The offer decision: of the offers that pass every rule, the one with the highest sampled
@@ -43,6 +38,12 @@ interface Screening {
  * hands each eligible one to the selector.
  */
 function screen(model: OfferModel, context: DecisionContext, selector: Selector): Screening {
+  // tsx compiles imports to CommonJS getters that cost ~8 ns a read, where a local costs nothing:
+  // the loops below run for thousands of offers, so they read each import once, here.
+  const ownRules = OWN_RULES;
+  const partnerRules = PARTNER_RULES;
+  const failing = firstFailure;
+  const toPartner = partnerCandidate;
   const rejected: Record<string, number> = {};
   let considered = 0;
   let eligible = 0;
@@ -55,16 +56,16 @@ function screen(model: OfferModel, context: DecisionContext, selector: Selector)
     }
   };
   for (const entry of model.index.own) {
-    const candidate = ownCandidate(entry, context);
-    judge(candidate, firstFailure(OWN_RULES, candidate, context));
+    const candidate = ownCandidate(entry, context.basket, context.settings, context.weights);
+    judge(candidate, failing(ownRules, candidate, context));
   }
   const partnersWanted = context.kinds === undefined || context.kinds.includes('partner');
   if (partnersWanted && context.basket.categories.length > 0) {
     let scratch: PartnerCandidate | undefined;
     for (const match of partnerCategories(context.basket.categories, context.settings.adjacency)) {
       for (const entry of model.index.partnersByCategory.get(match.category) ?? []) {
-        scratch = partnerCandidate(entry, match, context, scratch);
-        judge(scratch, firstFailure(PARTNER_RULES, scratch, context));
+        scratch = toPartner(entry, match, context.settings, context.weights, scratch);
+        judge(scratch, failing(partnerRules, scratch, context));
       }
     }
   }
@@ -85,15 +86,20 @@ export function decideOffer(model: OfferModel, request: OfferRequest): OfferDeci
   };
   const contextKey = contextKeyOf(request.basket);
   const seed = seedOf(request.decisionKey);
+  const source = drawSource(engagementByOffer(model.engagement), contextKey, seed);
   // The decision's own stream decides whether to explore and whom; each offer's engagement comes
   // from its own stream (thompson.ts), so exploring or not never changes an offer's draw.
   const random = mulberry32(seed);
   const explored = random() < model.settings.exploration;
-  const draw = (candidate: Candidate) => drawEngagement(model.engagement, candidate, contextKey, seed);
-  const selector = explored ? uniformAmong(random, draw) : bestExpectedValue(draw);
+  const selector = explored
+    ? uniformAmong(random)
+    : bestExpectedValue((candidate) => sampleEngagement(source, candidate));
 
   const { eligible, considered, rejected } = screen(model, context, selector);
-  const choice = selector.chosen();
-  if (choice === undefined) return null;
-  return decisionOf({ ...choice, explored, eligible, considered, rejected, contextKey }, context);
+  const chosen = selector.chosen();
+  if (chosen === undefined) return null;
+  // Drawn again with its evidence for the reasons (and, when explored, for the scores): the
+  // offer's own stream gives the same probability it was ranked by.
+  const draw = drawEngagement(source, chosen);
+  return decisionOf({ chosen, draw, explored, eligible, considered, rejected, contextKey }, context);
 }

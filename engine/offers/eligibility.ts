@@ -1,11 +1,9 @@
-import type { Offer, OfferKind, OwnOffer, PartnerOffer } from '../../offers/schema';
+import type { OfferKind } from '../../offers/schema';
 import type { OfferSettings } from '../../policy/schema';
 import type { Basket } from './basket';
-import type { Indexed } from './catalogIndex';
+import type { Candidate, ValueWeights } from './candidate';
 import { day, money } from './format';
 import type { OfferUsage } from './model';
-import type { CategoryMatch } from './partnerMatch';
-import type { JudgedBasket, ValueWeights } from './value';
 
 /*
  * The rules and guardrails an offer must pass to be eligible. Each rule answers pass or fail and
@@ -31,31 +29,6 @@ export interface DecisionContext {
   settings: OfferSettings;
   weights: ValueWeights;
 }
-
-/** An offer with what it would cost and be worth in this decision, computed before the rules run. */
-interface CandidateOf<T extends Offer> {
-  entry: Indexed<T>;
-  /** What choosing it spends from its budget: the discount, shipping or gift, or the payout. */
-  cost: number;
-  shortTerm: number;
-  longTerm: number;
-  /** weights.shortTerm × shortTerm + weights.longTerm × longTerm. */
-  value: number;
-}
-
-export interface OwnCandidate extends CandidateOf<OwnOffer> {
-  family: 'own';
-  judged: JudgedBasket;
-  /** Margin share left after the offer on the judged basket. */
-  margin: number;
-}
-
-export interface PartnerCandidate extends CandidateOf<PartnerOffer> {
-  family: 'partner';
-  match: CategoryMatch;
-}
-
-export type Candidate = OwnCandidate | PartnerCandidate;
 
 export type RuleName =
   | 'inactive'
@@ -109,24 +82,18 @@ export const verdicts = <C extends Candidate>(
   context: DecisionContext,
 ): Verdict[] => rules.map((rule) => judge(rule, candidate, context));
 
-/** Whether any of `ids` is in `set`; a plain loop, as it runs for thousands of offers a decision. */
-export function meetsAny(ids: readonly string[], set: ReadonlySet<string>): boolean {
-  for (const id of ids) if (set.has(id)) return true;
-  return false;
-}
-
 const grantsOf = (candidate: Candidate, context: DecisionContext): number =>
-  context.grants.get(candidate.entry.offer.offerId) ?? 0;
+  context.grants.get(candidate.entry.offerId) ?? 0;
 const UNUSED: OfferUsage = { redemptions: 0, spent: 0 };
 const usageOf = (candidate: Candidate, context: DecisionContext): OfferUsage =>
-  context.usage.get(candidate.entry.offer.offerId) ?? UNUSED;
-const used = (candidate: Candidate): string =>
-  candidate.entry.offer.kind === 'partner' ? 'paid' : 'redeemed';
+  context.usage.get(candidate.entry.offerId) ?? UNUSED;
+const used = (candidate: Candidate): string => (candidate.entry.kind === 'partner' ? 'paid' : 'redeemed');
 
-// The three time rules read as one line when they pass: the end date is what a CRM person checks.
+// Passing, `inactive` and `not-yet-valid` say nothing: `expired` says it for all three, in the one
+// line a CRM person checks ("active and valid until 2026-12-31").
 export const inactive: Rule<Candidate> = {
   name: 'inactive',
-  passes: (c) => c.entry.offer.active,
+  passes: (c) => c.entry.active,
   reason: (_c, _x, passed) => (passed ? undefined : 'inactive'),
 };
 
@@ -149,15 +116,14 @@ export const expired: Rule<Candidate> = {
 
 export const kind: Rule<Candidate> = {
   name: 'kind',
-  passes: (c, x) => x.kinds === undefined || x.kinds.includes(c.entry.offer.kind),
+  passes: (c, x) => x.kinds === undefined || x.kinds.includes(c.entry.kind),
   reason: (c, x, passed) =>
     passed ? undefined : `a ${c.entry.offer.kind} offer, but the step asks for ${(x.kinds ?? []).join(', ')}`,
 };
 
 export const perCustomerCap: Rule<Candidate> = {
   name: 'per-customer-cap',
-  passes: (c, x) =>
-    c.entry.offer.perCustomerCap === undefined || grantsOf(c, x) < c.entry.offer.perCustomerCap,
+  passes: (c, x) => c.entry.perCustomerCap === Infinity || grantsOf(c, x) < c.entry.perCustomerCap,
   reason: (c, x) =>
     c.entry.offer.perCustomerCap === undefined
       ? undefined
@@ -166,8 +132,7 @@ export const perCustomerCap: Rule<Candidate> = {
 
 export const totalCap: Rule<Candidate> = {
   name: 'total-cap',
-  passes: (c, x) =>
-    c.entry.offer.totalCap === undefined || usageOf(c, x).redemptions < c.entry.offer.totalCap,
+  passes: (c, x) => c.entry.totalCap === Infinity || usageOf(c, x).redemptions < c.entry.totalCap,
   reason: (c, x) =>
     c.entry.offer.totalCap === undefined
       ? undefined
@@ -181,8 +146,8 @@ export const totalCap: Rule<Candidate> = {
 export const budget: Rule<Candidate> = {
   name: 'budget',
   passes: (c, x) => {
-    const limit = c.entry.offer.budget;
-    if (limit === undefined) return true;
+    const limit = c.entry.budget;
+    if (limit === Infinity) return true;
     const { spent } = usageOf(c, x);
     return spent < limit && spent + c.cost <= limit;
   },

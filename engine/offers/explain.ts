@@ -1,5 +1,6 @@
 import type { OfferDecision } from '../offer';
-import { verdicts, type Candidate, type DecisionContext } from './eligibility';
+import type { Candidate } from './candidate';
+import { verdicts, type DecisionContext } from './eligibility';
 import { money, percent, round } from './format';
 import { OWN_RULES } from './ownRules';
 import { PARTNER_RULES } from './partnerRules';

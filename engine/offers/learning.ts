@@ -62,6 +62,8 @@ export function engagementFromDaily(
     add(engagementKey(row.offerId, row.contextKey), shown, engaged);
     add(engagementKey(row.offerId, ALL_CONTEXTS), shown, engaged);
   }
+  // Regrouped now, while the model loads, rather than by the first decision that reads it.
+  engagementByOffer(counts);
   return counts;
 }
 
@@ -90,29 +92,66 @@ export interface EngagementBelief {
   shownElsewhere: number;
 }
 
+/** An offer's counts by context key (`*` for all contexts). */
+export type OfferEngagement = ReadonlyMap<string, EngagementCounts>;
+
+// Built once per engagement map (a model lives for a refresh): a decision then looks counts up by
+// the offer's and the context's own strings, whose hashes V8 caches, instead of hashing a freshly
+// concatenated `${offerId}|${contextKey}` for each of hundreds of offers. A map is read-only once
+// decisions read it (OfferModel's is a ReadonlyMap); a change of size still rebuilds, as a guard.
+const byOfferCache = new WeakMap<
+  ReadonlyMap<string, EngagementCounts>,
+  { size: number; byOffer: Map<string, Map<string, EngagementCounts>> }
+>();
+
+/** The engagement map regrouped by offer ID, then context key; memoised per map. */
+export function engagementByOffer(
+  engagement: ReadonlyMap<string, EngagementCounts>,
+): ReadonlyMap<string, OfferEngagement> {
+  const known = byOfferCache.get(engagement);
+  if (known !== undefined && known.size === engagement.size) return known.byOffer;
+  const byOffer = new Map<string, Map<string, EngagementCounts>>();
+  for (const [key, counts] of engagement) {
+    const cut = key.lastIndexOf('|');
+    if (cut < 0) continue;
+    const offerId = key.slice(0, cut);
+    let contexts = byOffer.get(offerId);
+    if (contexts === undefined) byOffer.set(offerId, (contexts = new Map<string, EngagementCounts>()));
+    contexts.set(key.slice(cut + 1), counts);
+  }
+  byOfferCache.set(engagement, { size: engagement.size, byOffer });
+  return byOffer;
+}
+
+const PRIOR_ONLY: Readonly<EngagementBelief> = { ...BASE_PRIOR, shown: 0, engaged: 0, shownElsewhere: 0 };
+const NOT_SHOWN: EngagementCounts = { shown: 0, engaged: 0 };
+
 /**
  * Beta(α, β) for an offer in a context: the base prior, plus the offer's record in other contexts
  * shrunk to at most MAX_PRIOR_WEIGHT observations, plus this context's counts at full weight.
  * The offer-level total includes this context, so it is subtracted first (not counted twice).
+ * Given `into`, the belief is written there (ranking hundreds of offers allocates nothing); the
+ * result is read-only either way, as an offer without evidence gets the shared prior.
  */
 export function engagementBelief(
-  engagement: ReadonlyMap<string, EngagementCounts>,
-  contextCounts: EngagementCounts | undefined,
-  offerLevelKey: string,
-): EngagementBelief {
-  const here = contextCounts ?? { shown: 0, engaged: 0 };
-  const all = engagement.get(offerLevelKey);
+  offer: OfferEngagement | undefined,
+  contextKey: string,
+  into?: EngagementBelief,
+): Readonly<EngagementBelief> {
+  if (offer === undefined) return PRIOR_ONLY;
+  const here = offer.get(contextKey) ?? NOT_SHOWN;
+  const all = offer.get(ALL_CONTEXTS);
   const shownElsewhere = Math.max(0, (all?.shown ?? 0) - here.shown);
   const engagedElsewhere = Math.min(shownElsewhere, Math.max(0, (all?.engaged ?? 0) - here.engaged));
   const shrink = shownElsewhere > MAX_PRIOR_WEIGHT ? MAX_PRIOR_WEIGHT / shownElsewhere : 1;
   // Engagements can outnumber showings in a decayed window (an engagement a day after its showing);
   // clamping keeps β a valid shape.
   const engaged = Math.min(here.engaged, here.shown);
-  return {
-    alpha: BASE_PRIOR.alpha + engagedElsewhere * shrink + engaged,
-    beta: BASE_PRIOR.beta + (shownElsewhere - engagedElsewhere) * shrink + (here.shown - engaged),
-    shown: here.shown,
-    engaged,
-    shownElsewhere,
-  };
+  const belief = into ?? { ...PRIOR_ONLY };
+  belief.alpha = BASE_PRIOR.alpha + engagedElsewhere * shrink + engaged;
+  belief.beta = BASE_PRIOR.beta + (shownElsewhere - engagedElsewhere) * shrink + (here.shown - engaged);
+  belief.shown = here.shown;
+  belief.engaged = engaged;
+  belief.shownElsewhere = shownElsewhere;
+  return belief;
 }

@@ -3,7 +3,7 @@ import type { OfferSettings } from '../../policy/schema';
 import type { Basket } from './basket';
 import type { CatalogIndex } from './catalogIndex';
 import type { EngagementCounts } from './learning';
-import type { ValueWeights } from './value';
+import type { ValueWeights } from './candidate';
 
 /*
  * What an offer decision reads: the model (catalog, learned engagement, usage, settings), held in

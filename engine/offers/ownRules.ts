@@ -1,3 +1,4 @@
+import type { OwnCandidate, ValueWeights } from './candidate';
 import {
   budget,
   expired,
@@ -6,12 +7,10 @@ import {
   notYetValid,
   perCustomerCap,
   totalCap,
-  meetsAny,
-  type OwnCandidate,
   type Rule,
 } from './eligibility';
 import { list, money, percent } from './format';
-import { DEFAULT_WEIGHTS, type ValueWeights } from './value';
+import { DEFAULT_WEIGHTS } from './value';
 
 /*
  * The shop's own offers: who may have them (tier, categories, basket) and the guardrails that keep
@@ -41,7 +40,7 @@ const category: Rule<OwnCandidate> = {
   name: 'category',
   passes: (c, x) => {
     const categories = c.entry.offer.eligibleCategories ?? [];
-    return x.purchased.size === 0 || categories.length === 0 || meetsAny(categories, x.purchased);
+    return x.purchased.size === 0 || categories.length === 0 || categories.some((id) => x.purchased.has(id));
   },
   reason: (c, x, passed) => {
     const categories = c.entry.offer.eligibleCategories ?? [];
@@ -56,10 +55,7 @@ const category: Rule<OwnCandidate> = {
 /** With an empty basket it stays eligible: the customer has to reach the minimum to redeem it. */
 const minBasket: Rule<OwnCandidate> = {
   name: 'min-basket',
-  passes: (c, x) => {
-    const minimum = c.entry.offer.minBasket;
-    return minimum === undefined || x.basket.value <= 0 || x.basket.value >= minimum;
-  },
+  passes: (c, x) => x.basket.value <= 0 || x.basket.value >= c.entry.minBasket,
   reason: (c, x, passed) => {
     const minimum = c.entry.offer.minBasket;
     if (minimum === undefined) return undefined;

@@ -1,3 +1,4 @@
+import type { PartnerCandidate } from './candidate';
 import {
   budget,
   expired,
@@ -6,8 +7,6 @@ import {
   notYetValid,
   perCustomerCap,
   totalCap,
-  meetsAny,
-  type PartnerCandidate,
   type Rule,
 } from './eligibility';
 import { list, money, percent } from './format';
@@ -23,7 +22,10 @@ import { SAME_CATEGORY_ENGAGEMENT } from './partnerMatch';
 /** Acceptance rule: an excluded category in the basket rules the offer out, whatever it scores. */
 const neverNextTo: Rule<PartnerCandidate> = {
   name: 'never-next-to',
-  passes: (c, x) => !meetsAny(c.entry.offer.neverNextTo, x.purchased),
+  passes: (c, x) => {
+    for (const id of c.entry.neverNextTo) if (x.purchased.has(id)) return false;
+    return true;
+  },
   reason: (c, x, passed) => {
     const excluded = c.entry.offer.neverNextTo;
     if (excluded.length === 0) return undefined;
@@ -47,11 +49,8 @@ const category: Rule<PartnerCandidate> = {
 
 const pricePoint: Rule<PartnerCandidate> = {
   name: 'price-point',
-  passes: (c, x) => {
-    const range = c.entry.offer.pricePoint;
-    const price = x.basket.averageUnitPrice;
-    return range === undefined || ((range.min ?? 0) <= price && price <= (range.max ?? Infinity));
-  },
+  passes: (c, x) =>
+    c.entry.priceMin <= x.basket.averageUnitPrice && x.basket.averageUnitPrice <= c.entry.priceMax,
   reason: (c, x, passed) => {
     const range = c.entry.offer.pricePoint;
     if (range === undefined) return undefined;
@@ -65,7 +64,7 @@ const pricePoint: Rule<PartnerCandidate> = {
 
 const minBasket: Rule<PartnerCandidate> = {
   name: 'min-basket',
-  passes: (c, x) => c.entry.offer.minBasket === undefined || x.basket.value >= c.entry.offer.minBasket,
+  passes: (c, x) => x.basket.value >= c.entry.minBasket,
   reason: (c, x, passed) =>
     c.entry.offer.minBasket === undefined
       ? undefined

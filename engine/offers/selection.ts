@@ -1,6 +1,5 @@
-import type { Candidate } from './eligibility';
+import type { Candidate } from './candidate';
 import type { Random } from './sampling';
-import type { EngagementDraw } from './thompson';
 
 /*
  * Choosing among the eligible offers as they are screened, without keeping them all: exploiting
@@ -8,15 +7,10 @@ import type { EngagementDraw } from './thompson';
  * sampling). Either way a decision holds one offer, not the hundreds that pass the rules.
  */
 
-export interface Choice {
-  chosen: Candidate;
-  draw: EngagementDraw;
-}
-
 export interface Selector {
   /** Called once per eligible offer. The candidate may be reused afterwards: keep a copy. */
   consider(candidate: Candidate): void;
-  chosen(): Choice | undefined;
+  chosen(): Candidate | undefined;
 }
 
 const keep = (candidate: Candidate): Candidate => ({ ...candidate });
@@ -27,20 +21,20 @@ const keep = (candidate: Candidate): Candidate => ({ ...candidate });
  * a few valuable offers set a bar most others cannot reach. The result is the same as sampling
  * every offer, since each offer's draw comes from its own stream.
  */
-export function bestExpectedValue(draw: (candidate: Candidate) => EngagementDraw): Selector {
-  let best: Choice | undefined;
+export function bestExpectedValue(sample: (candidate: Candidate) => number): Selector {
+  let best: Candidate | undefined;
   let bestScore = -Infinity;
   return {
     consider(candidate) {
       if (candidate.value < bestScore) return;
-      const sampled = draw(candidate);
-      const score = sampled.probability * candidate.value;
+      const probability = sample(candidate);
+      const score = probability * candidate.value;
       if (
         best === undefined ||
         score > bestScore ||
-        (score === bestScore && candidate.entry.offer.offerId < best.chosen.entry.offer.offerId)
+        (score === bestScore && candidate.entry.offerId < best.entry.offerId)
       ) {
-        best = { chosen: keep(candidate), draw: sampled };
+        best = keep(candidate);
         bestScore = score;
       }
     },
@@ -49,7 +43,7 @@ export function bestExpectedValue(draw: (candidate: Candidate) => EngagementDraw
 }
 
 /** Each eligible offer equally likely: the n-th replaces the one kept with probability 1/n. */
-export function uniformAmong(random: Random, draw: (candidate: Candidate) => EngagementDraw): Selector {
+export function uniformAmong(random: Random): Selector {
   let kept: Candidate | undefined;
   let seen = 0;
   return {
@@ -57,7 +51,6 @@ export function uniformAmong(random: Random, draw: (candidate: Candidate) => Eng
       seen += 1;
       if (random() * seen < 1) kept = keep(candidate);
     },
-    // Its engagement is still sampled, for the stored scores: the same draw it would have had.
-    chosen: () => (kept === undefined ? undefined : { chosen: kept, draw: draw(kept) }),
+    chosen: () => kept,
   };
 }

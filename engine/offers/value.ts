@@ -1,6 +1,9 @@
 import type { OfferSettings } from '../../policy/schema';
-import type { OwnOffer, PartnerOffer } from '../../offers/schema';
+import type { OwnOffer } from '../../offers/schema';
 import { costRatio, type Basket, type CostModel } from './basket';
+import type { JudgedBasket, OwnCandidate, PartnerCandidate, ValueWeights } from './candidate';
+import type { IndexedOwn, IndexedPartner } from './catalogIndex';
+import type { CategoryMatch } from './partnerMatch';
 
 /*
  * What an offer costs and what it is worth. Own offers are judged on the basket they would be
@@ -8,22 +11,7 @@ import { costRatio, type Basket, type CostModel } from './basket';
  * that could redeem it, so a guardrail passed now cannot be broken at checkout.
  */
 
-/** How a decision weighs this order's money against what the offer is worth later. */
-export interface ValueWeights {
-  shortTerm: number;
-  longTerm: number;
-}
-
 export const DEFAULT_WEIGHTS: ValueWeights = { shortTerm: 1, longTerm: 1 };
-
-/** The basket an own offer's cost, margin and value are judged on. */
-export interface JudgedBasket {
-  value: number;
-  /** Cost of goods as a share of value. */
-  costShare: number;
-  /** True when the real basket was empty and this is the worst basket that could redeem it. */
-  worst: boolean;
-}
 
 /**
  * The highest cost ratio the offer could be redeemed at: of its eligible categories, or, when it
@@ -37,9 +25,9 @@ export function worstCostRatio(offer: OwnOffer, model: CostModel): number {
 
 /**
  * The real basket when it has value; else the smallest basket that redeems the offer (its
- * minimum, or nothing) at the worst cost ratio. Smallest is worst: every own offer's margin
- * only improves as the basket grows (a percentage capped by maxDiscount, a fixed amount, shipping
- * or a gift all weigh less on a larger order).
+ * minimum, or nothing) at the worst cost ratio. Smallest is worst: no own offer's margin gets
+ * worse as the basket grows (a percentage keeps its share or, capped by maxDiscount, shrinks; a
+ * fixed amount, shipping or a gift weigh less on a larger order).
  */
 export function judgedBasket(offer: OwnOffer, basket: Basket, model: CostModel): JudgedBasket {
   if (basket.value > 0) return { value: basket.value, costShare: basket.cost / basket.value, worst: false };
@@ -96,9 +84,60 @@ export const ownShortTerm = (judged: JudgedBasket, offerCost: number): number =>
  * times the share of clicks that buy.
  */
 export const partnerShortTerm = (
-  offer: PartnerOffer,
+  entry: IndexedPartner,
   settings: Pick<OfferSettings, 'partnerConversionRate'>,
-): number => (offer.payoutModel === 'cpc' ? offer.payout : offer.payout * settings.partnerConversionRate);
+): number => (entry.perClick ? entry.payout : entry.payout * settings.partnerConversionRate);
 
 export const weightedValue = (weights: ValueWeights, shortTerm: number, longTerm: number): number =>
   weights.shortTerm * shortTerm + weights.longTerm * longTerm;
+
+type Settings = Pick<OfferSettings, 'shippingCost' | 'partnerConversionRate'> & CostModel;
+
+/** An own offer judged on the basket: its cost, the margin it leaves and what it is worth. */
+export function ownCandidate(
+  entry: IndexedOwn,
+  basket: Basket,
+  settings: Settings,
+  weights: ValueWeights,
+): OwnCandidate {
+  const { offer } = entry;
+  const judged = judgedBasket(offer, basket, settings);
+  const cost = ownOfferCost(offer, judged.value, settings);
+  const shortTerm = ownShortTerm(judged, cost);
+  const longTerm = offer.longTermValue ?? 0;
+  return {
+    family: 'own',
+    entry,
+    judged,
+    cost,
+    margin: marginAfter(offer, judged, cost),
+    shortTerm,
+    longTerm,
+    value: weightedValue(weights, shortTerm, longTerm),
+  };
+}
+
+/**
+ * A partner offer costs its payout against its budget and is worth what one engagement earns.
+ * Given `reuse`, it is filled in place and returned: a decision screens thousands of partner
+ * offers and keeps almost none, and not allocating one object (and its boxed numbers) per offer
+ * keeps the garbage collector, the main source of slow decisions, out of the way.
+ */
+export function partnerCandidate(
+  entry: IndexedPartner,
+  match: CategoryMatch,
+  settings: Settings,
+  weights: ValueWeights,
+  reuse?: PartnerCandidate,
+): PartnerCandidate {
+  const shortTerm = partnerShortTerm(entry, settings);
+  const value = weightedValue(weights, shortTerm, 0);
+  if (reuse === undefined)
+    return { family: 'partner', entry, match, cost: entry.payout, shortTerm, longTerm: 0, value };
+  reuse.entry = entry;
+  reuse.match = match;
+  reuse.cost = entry.payout;
+  reuse.shortTerm = shortTerm;
+  reuse.value = value;
+  return reuse;
+}
