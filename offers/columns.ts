@@ -24,15 +24,28 @@ const NUMBER_COLUMNS = [
   'discountAmount',
   'giftCost',
   'payout',
+  'longTermValue',
+  'pricePoint.min',
+  'pricePoint.max',
 ];
 const LIST_COLUMNS = ['eligibleCategories', 'eligibleTiers', 'neverNextTo'];
 const BOOLEAN_COLUMNS = ['active'];
+
+/**
+ * Fields whose value is an object of scalars, written as one column per part (`pricePoint.min`):
+ * a spreadsheet cell holds one value.
+ */
+const NESTED_FIELDS: Record<string, readonly string[]> = { pricePoint: ['min', 'max'] };
 
 /** Every field any kind of offer has, in a readable order: the CSV columns. */
 export const OFFER_COLUMNS: readonly string[] = [
   ...new Set(
     [DiscountOffer, FreeShippingOffer, GiftOffer, PartnerOffer].flatMap((schema) =>
-      Object.keys(schema.shape),
+      Object.keys(schema.shape).flatMap((field) =>
+        (NESTED_FIELDS[field] ?? []).length > 0
+          ? NESTED_FIELDS[field]!.map((part) => `${field}.${part}`)
+          : [field],
+      ),
     ),
   ),
 ];
@@ -92,17 +105,38 @@ export function rowFromCells(
     if (cell === '' || column === '') return;
     const converted = convert(kindOf(column), cell);
     if ('problem' in converted) issues.push({ path: column, message: converted.problem });
-    else row[column] = converted.value;
+    else setField(row, column, converted.value);
   });
   return { row, issues };
 }
 
+/** `pricePoint.min` sets `row.pricePoint.min`; a plain column sets its field. */
+function setField(row: Record<string, unknown>, column: string, value: unknown): void {
+  const [field, part] = column.split('.', 2) as [string, string | undefined];
+  if (part === undefined) {
+    row[column] = value;
+    return;
+  }
+  const nested = (row[field] ?? {}) as Record<string, unknown>;
+  nested[part] = value;
+  row[field] = nested;
+}
+
+type Cell = string | number | boolean | string[] | undefined;
+
 /** An offer as CSV cells under OFFER_COLUMNS: what the demo generator writes. */
 export function cellsFromOffer(offer: Offer): string[] {
-  // Every field of an offer is text, a number, a boolean or a list of text.
-  const fields = offer as Record<string, string | number | boolean | string[] | undefined>;
+  // Every field of an offer is text, a number, a boolean, a list of text or an object of numbers.
+  const fields = offer as Record<string, Cell | Record<string, Cell>>;
   return OFFER_COLUMNS.map((column) => {
-    const value = fields[column];
+    const [field, part] = column.split('.', 2) as [string, string | undefined];
+    const whole = fields[field];
+    const value: Cell =
+      part === undefined
+        ? (whole as Cell)
+        : typeof whole === 'object' && whole !== null && !Array.isArray(whole)
+          ? whole[part]
+          : undefined;
     if (value === undefined) return '';
     if (Array.isArray(value)) return value.join(LIST_SEPARATOR);
     return String(value);

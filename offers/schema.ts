@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { CatalogOffer } from '../engine/offer';
 
 /*
  * An offer in the catalog, as CRM teams import it (`journeys offers import`, JSON or CSV). Parsed
- * here at the boundary; the stored document is the parsed value, and the decision reads it as
- * plain data (engine/offer.ts's CatalogOffer is a subset of this shape).
+ * here at the boundary; the stored document is the parsed value, and the decision
+ * (engine/offers/) reads it as plain data, in the worker and in the simulator alike.
  *
- * Two families share one discriminator, `kind`, so a stored offer is still a CatalogOffer:
+ * Two families share one discriminator, `kind`:
  * - own offers: `discount` (exactly one of `discountPercent` or `discountAmount`), `freeShipping`
  *   and `gift`, with eligibility (basket, categories, loyalty tiers) and guardrails (discount cap,
  *   margin floor, redemption caps, budget);
@@ -19,9 +18,7 @@ import type { CatalogOffer } from '../engine/offer';
  * Compatibility rules:
  * - a new optional field is safe: documents imported before it simply lack it, and the decision
  *   must treat absent as "no restriction" (or, for a value such as `longTermValue`, as 0);
- * - CatalogOffer's fields (offerId, kind, title, code, discountPercent, brand, active, validFrom,
- *   validTo, minBasket) keep their names and meaning: the decideOffer activity and the simulator
- *   read stored documents as CatalogOffer (checked at compile time below);
+ * - a field keeps its name and meaning: stored documents are read as this type without parsing;
  * - a new `kind` needs decision support first (engine/offers/decide.ts), then may be imported;
  * - renaming or removing a field, or changing its unit, is breaking: add `schemaVersion` to the
  *   document and migrate stored offers, since re-importing every catalog cannot be assumed.
@@ -161,7 +158,3 @@ export type Offer = z.infer<typeof Offer>;
 export type OwnOffer = DiscountOffer | FreeShippingOffer | GiftOffer;
 export type OfferKind = Offer['kind'];
 export const OFFER_KINDS: readonly OfferKind[] = KINDS;
-
-// The decideOffer activity and the simulator read stored offers as CatalogOffer: this stops
-// compiling if the two shapes drift apart.
-const _storedOfferIsCatalogOffer = (offer: Offer): CatalogOffer => offer;

@@ -3,7 +3,7 @@ import type { Offer } from '../offers/schema';
 
 /**
  * A stored catalog offer: the parsed offer itself, so the decision reads exactly what was
- * validated. It is also a CatalogOffer (engine/offer.ts), which is how decideOffer reads it.
+ * validated; the offer model (activities/offerModelCache.ts) reads it as such.
  */
 export type OfferRecord = Offer;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseOffer } from '../engine/offer';
 import { CATEGORY_ADJACENCY, DEMO_CATEGORIES } from '../engine/offerCategories.data';
 import { checkRows } from '../offers/checkRows';
-import { OFFER_COLUMNS, rowFromCells } from '../offers/columns';
+import { cellsFromOffer, OFFER_COLUMNS, rowFromCells } from '../offers/columns';
+import { Offer } from '../offers/schema';
 import { parseCsv } from '../offers/csv';
 import { demoCatalog } from '../offers/demoCatalog';
 import { validateOffer } from '../offers/validate';
@@ -86,14 +86,6 @@ describe('offer schema', () => {
       /^minBaskt: unknown field \(did you mean "minBasket"\?\)/,
     );
   });
-
-  it('stored offers still drive chooseOffer as before', () => {
-    const own = validateOffer(discount).offer!;
-    const brand = validateOffer(partner).offer!;
-    const chosen = chooseOffer([own, brand], { basket: 80 }, Date.parse('2026-11-15T00:00:00Z'));
-    assert.equal(chosen?.offerId, 'own-1');
-    assert.equal(chosen?.discountPercent, 10);
-  });
 });
 
 describe('offer CSV rows', () => {
@@ -129,6 +121,43 @@ describe('offer CSV rows', () => {
     assert.deepEqual(
       rowFromCells(header, ['discount', '1', '', 'yes']).issues.map((i) => i.path),
       ['active'],
+    );
+  });
+
+  it('reads a price point from two columns and a long-term value as a number, and writes them back', () => {
+    const header = [
+      'kind',
+      'offerId',
+      'title',
+      'brand',
+      'category',
+      'payoutModel',
+      'payout',
+      'pricePoint.min',
+      'pricePoint.max',
+    ];
+    const { row, issues } = rowFromCells(header, [
+      'partner',
+      'p-9',
+      'Socks',
+      'Knit',
+      'running-socks',
+      'cpc',
+      '0.4',
+      '10',
+      '',
+    ]);
+    assert.deepEqual(issues, []);
+    assert.deepEqual(row.pricePoint, { min: 10 });
+    const offer = Offer.parse(row);
+    const cells = cellsFromOffer(offer);
+    assert.equal(cells[OFFER_COLUMNS.indexOf('pricePoint.min')], '10');
+    assert.equal(cells[OFFER_COLUMNS.indexOf('pricePoint.max')], '');
+    assert.ok(!OFFER_COLUMNS.includes('pricePoint'));
+    assert.deepEqual(rowFromCells(['longTermValue'], ['40']).row, { longTermValue: 40 });
+    assert.deepEqual(
+      rowFromCells(['pricePoint.max'], ['cheap']).issues.map((i) => i.path),
+      ['pricePoint.max'],
     );
   });
 
