@@ -1,8 +1,6 @@
-import { checkRows } from '../offers/checkRows';
-import { readOfferFile } from '../offers/readFile';
 import { ensureOfferIndexes, offersCollection, upsertOffers } from '../store/offers';
-import { formatIssue } from '../validation/issues';
 import { UsageError, type CliCommand } from './command';
+import { readOffersReporting } from './offerFile';
 import { withMongoDb } from './withMongoDb';
 
 /**
@@ -22,36 +20,26 @@ export const offersImport: CliCommand = {
     if (file === undefined || extra.length > 0 || file.startsWith('--'))
       throw new UsageError('expected one <file.json|file.csv> and optionally --dry-run');
 
-    const read = await readOfferFile(file);
-    if ('problems' in read) {
-      for (const problem of read.problems) {
-        const at = problem.line === undefined ? file : `${file}:${problem.line}`;
-        io.err(
-          problem.path === undefined
-            ? `${at}: ${problem.message}`
-            : `${at}: ${problem.path}: ${problem.message}`,
-        );
-      }
+    const read = await readOffersReporting(file, io);
+    if (read === undefined) {
       io.out('nothing imported');
       return 1;
     }
-    const { offers, problems } = checkRows(read.rows);
-    for (const problem of problems)
-      for (const issue of problem.issues) io.err(formatIssue(`${file}:${problem.line}`, issue));
-    const bad = `${problems.length} bad row${problems.length === 1 ? '' : 's'}`;
+    const { offers } = read;
+    const bad = `${read.bad} bad row${read.bad === 1 ? '' : 's'}`;
     if (dryRun) {
-      io.out(`${read.rows.length} rows: ${offers.length} valid, ${bad} (dry run: nothing written)`);
-      return problems.length > 0 ? 1 : 0;
+      io.out(`${read.rows} rows: ${offers.length} valid, ${bad} (dry run: nothing written)`);
+      return read.bad > 0 ? 1 : 0;
     }
     return withMongoDb(io, async (db) => {
       const collection = offersCollection(db);
       await ensureOfferIndexes(collection);
       const counts = await upsertOffers(collection, offers);
       io.out(
-        `${read.rows.length} rows: ${counts.inserted} inserted, ${counts.updated} updated, ` +
+        `${read.rows} rows: ${counts.inserted} inserted, ${counts.updated} updated, ` +
           `${counts.unchanged} unchanged, ${bad}`,
       );
-      return problems.length > 0 ? 1 : 0;
+      return read.bad > 0 ? 1 : 0;
     });
   },
 };

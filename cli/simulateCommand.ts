@@ -4,16 +4,13 @@ import { ConfigError, loadHoldoutConfig } from '../config/env';
 import type { HoldoutScheme } from '../engine/holdout';
 import { InvalidEventError, parseEvent } from '../events/parse';
 import type { JourneyEvent } from '../events/schema';
-import { checkRows } from '../offers/checkRows';
-import { readOfferFile } from '../offers/readFile';
-import type { Offer } from '../offers/schema';
 import { loadPlaybooks } from '../playbooks/load';
 import { InvalidPolicyError, loadPolicy } from '../policy/load';
 import type { ContactPolicy } from '../policy/schema';
-import { formatIssue } from '../validation/issues';
 import { simulate } from '../simulator/simulate';
 import { UsageError, type CliCommand, type CliIo } from './command';
 import { percentArgument } from './holdoutsCommand';
+import { readOffersReporting } from './offerFile';
 
 function options(args: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -72,29 +69,6 @@ async function readEvents(file: string, io: CliIo): Promise<{ events: JourneyEve
 }
 
 /**
- * The offer catalog decideOffer steps choose from, read like `journeys offers import` reads it: a
- * bad row is reported and left out, the rest are used; a file that cannot be read stops the run.
- */
-async function readCatalog(file: string, io: CliIo): Promise<{ offers: Offer[]; bad: number } | undefined> {
-  const read = await readOfferFile(file);
-  if ('problems' in read) {
-    for (const problem of read.problems) {
-      const at = problem.line === undefined ? file : `${file}:${problem.line}`;
-      io.err(
-        problem.path === undefined
-          ? `${at}: ${problem.message}`
-          : `${at}: ${problem.path}: ${problem.message}`,
-      );
-    }
-    return undefined;
-  }
-  const { offers, problems } = checkRows(read.rows);
-  for (const problem of problems)
-    for (const issue of problem.issues) io.err(formatIssue(`${file}:${problem.line}`, issue));
-  return { offers, bad: problems.length };
-}
-
-/**
  * `journeys simulate`: what would these playbooks have done over these events? Prints one JSON
  * line per decision, then a summary line; the same input gives byte-identical output.
  */
@@ -124,7 +98,9 @@ export const simulateCommand: CliCommand = {
       io.err(error.message);
       return 2;
     }
-    const catalog = opts.offers === undefined ? { offers: [], bad: 0 } : await readCatalog(opts.offers, io);
+    // The catalog decideOffer steps choose from: a bad row is reported and left out, as an import would.
+    const catalog =
+      opts.offers === undefined ? { offers: [], bad: 0 } : await readOffersReporting(opts.offers, io);
     if (catalog === undefined) return 2;
     const started = process.hrtime.bigint();
     let read: { events: JourneyEvent[]; bad: number };

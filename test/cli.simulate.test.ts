@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../cli/dispatch';
+import { demoCatalog } from '../offers/demoCatalog';
 import { syntheticEvents } from '../simulator/syntheticEvents';
 import { tempDir } from './support/servers';
 
@@ -33,7 +34,7 @@ describe('journeys simulate', () => {
     for (const d of decisions) {
       assert.ok(['enter', 'send', 'suppress', 'defer', 'exit', 'holdout'].includes(String(d.action)));
       assert.equal(typeof d.at, 'string');
-      assert.equal(d.playbookId, 'cart-abandonment');
+      assert.ok(['cart-abandonment', 'post-purchase-offers'].includes(String(d.playbookId)));
     }
     const { summary, events: counted } = JSON.parse(first.out.at(-1)!) as {
       summary: Record<
@@ -44,7 +45,10 @@ describe('journeys simulate', () => {
     };
     assert.equal(counted, events.length);
     const cart = summary['cart-abandonment']!;
-    assert.equal(cart.entries, decisions.filter((d) => d.action === 'enter').length);
+    assert.equal(
+      cart.entries,
+      decisions.filter((d) => d.action === 'enter' && d.playbookId === 'cart-abandonment').length,
+    );
     assert.ok((cart.sends.email ?? 0) > 0, 'some reminders went out');
     assert.ok((cart.exits['goal:order.placed'] ?? 0) > 0, 'some carts were bought before the reminder');
     assert.match(first.err.join('\n'), /events\/s/);
@@ -81,6 +85,38 @@ describe('journeys simulate', () => {
     );
     // Customers created before --from still have their email: their reminders go out.
     assert.ok(decisions.some((d) => d.action === 'send'));
+  });
+
+  it('--offers: decideOffer steps choose from the file, as the activity scores; a bad row is reported and left out', async () => {
+    const offers = join(dir.path, 'offers.json');
+    const catalog = demoCatalog({ ownOffers: 40, partnerOffers: 200, start: '2026-08-01T00:00:00Z' });
+    writeFileSync(
+      offers,
+      JSON.stringify([...catalog, { kind: 'discount', offerId: 'broken', title: 'No amount' }], null, 2),
+    );
+    const args = ['simulate', '--events', file, '--salt', 's', '--offers', offers];
+    const first = await run(args);
+    assert.equal(first.code, 1, 'a bad row makes the exit code 1');
+    assert.match(
+      first.err.join('\n'),
+      new RegExp(`${offers}:\\d+: discountPercent: a discount needs discountPercent or discountAmount`),
+    );
+    const decisions = first.out
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as { playbookId: string; action: string; offerId?: string });
+    const offered = decisions.filter((d) => d.playbookId === 'post-purchase-offers' && d.action === 'send');
+    assert.ok(offered.length > 0, 'orders were thanked with an offer');
+    const known = new Set(catalog.map((o) => o.offerId));
+    assert.ok(offered.every((d) => d.offerId !== undefined && known.has(d.offerId)));
+    // Seeded by the decision's key: the same input decides the same offers.
+    assert.equal((await run(args)).out.join('\n'), first.out.join('\n'));
+    // Without a catalog, the playbook's runs end without an offer rather than guessing one.
+    const none = await run(['simulate', '--events', file, '--salt', 's']);
+    const exits = none.out
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as { playbookId: string; action: string; reason?: string })
+      .filter((d) => d.playbookId === 'post-purchase-offers' && d.action === 'exit');
+    assert.ok(exits.length > 0 && exits.every((d) => d.reason === 'no-offer'));
   });
 
   it('refuses a missing --events with a usage error', async () => {
