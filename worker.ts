@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { createMailer } from './activities/providers/mailer';
+import { connectJourneyClient, type ConnectedJourneyClient } from './client/connect';
 import { createTwilioClient } from './activities/providers/twilioClient';
 import { ConfigError, loadConfig, type Config } from './config/env';
 import { temporalConnectionOptions } from './config/temporalConnection';
@@ -48,7 +49,10 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
   const mongo = await MongoClient.connect(config.mongo.uri);
   const mailer = createMailer(config.smtpUrl);
   let connection: NativeConnection | undefined;
+  let publisher: ConnectedJourneyClient | undefined;
   try {
+    // Events the engine computes (a timer falling due, a scheduled moment) enter like any other.
+    publisher = await connectJourneyClient(config);
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
     connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
@@ -63,6 +67,7 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
         twilio: createTwilioClient({ ...config.twilio, timeoutMs: TWILIO_TIMEOUT_MS }),
         smsFrom: config.twilio.from,
         offerSettings,
+        publisher: publisher.journeys,
         ...(config.unsubscribe && {
           unsubscribe: {
             signer: new UnsubscribeTokens(config.unsubscribe.secrets),
@@ -76,6 +81,7 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
     await worker.run();
   } finally {
     mailer.close();
+    await publisher?.close();
     await connection?.close();
     await mongo.close();
   }

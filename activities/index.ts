@@ -6,7 +6,9 @@ import type { Collections } from '../store/collections';
 import { recordSuppression } from '../store/deliveries';
 import { findProfile, updateProfileFields } from '../store/profiles';
 import { OfferSettings } from '../policy/schema';
+import type { EventPublisher } from '../ingest/publisher';
 import { createDecideOffer } from './decideOffer';
+import { createPublishEvent } from './publishEvent';
 import { OfferModelCache } from './offerModelCache';
 import { withImpressions } from './offerImpressions';
 import { createRecordDecisions } from './recordDecisions';
@@ -29,6 +31,8 @@ export interface ActivityDeps {
   offerSettings?: OfferSettings;
   /** How long the in-memory offer model serves decisions before it is read again. */
   offerRefreshMs?: number;
+  /** Where events the engine computes (timers, schedules) are published; absent, they cannot be. */
+  publisher?: EventPublisher;
 }
 
 const DEFAULT_OFFER_REFRESH_MS = 30_000;
@@ -68,6 +72,7 @@ export function createActivities(deps: ActivityDeps) {
       now,
     }),
     loadProducts: createLoadProducts({ products: deps.collections.products }),
+    publishEvent: createPublishEvent(deps.publisher === undefined ? {} : { publisher: deps.publisher }),
     reserveSlot: createReserveSlot({ ledger }),
     recordDecisions: createRecordDecisions({ decisions: deps.collections.decisions, now }),
     sendEmail: withImpressions(

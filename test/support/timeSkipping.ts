@@ -2,6 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { fixedHoldout, type HoldoutSource } from '../../client/holdoutSource';
 import { JourneyClient } from '../../client/journeyClient';
+import type { EventPublisher } from '../../ingest/publisher';
 import type { PlaybookSource } from '../../client/playbookSource';
 import { registerSearchAttributes } from '../../client/registerSearchAttributes';
 import { startFerretDb, type FerretDb } from '../../devstack/ferretdb';
@@ -65,11 +66,21 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
     });
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
     const taskQueue = `journeys-${name}`;
+    // Events the engine computes are published through the client the test made last, so they
+    // reach the playbooks that test routes to.
+    let latest: JourneyClient | undefined;
+    const publisher: EventPublisher = {
+      publishEvents: (inputs) => {
+        if (latest === undefined)
+          throw new Error('no client yet: call clientWith() before computed events fire');
+        return latest.publishEvents(inputs);
+      },
+    };
     const worker: Worker = await createJourneyWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
-      activities: servers.activityDeps,
+      activities: { ...servers.activityDeps, publisher },
     });
     const running = worker.run();
     const readyServers = servers;
@@ -79,14 +90,14 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
       servers,
       taskQueue,
       clientWith: (playbooks = cartPlaybook(), policy, holdout = TEST_HOLDOUT) =>
-        new JourneyClient({
+        (latest = new JourneyClient({
           temporal: readyEnv.client,
           collections: readyServers.collections,
           taskQueue,
           playbooks: Array.isArray(playbooks) ? playbooks : 'current' in playbooks ? playbooks : [playbooks],
           holdout: 'current' in holdout ? holdout : fixedHoldout(holdout),
           ...(policy !== undefined && { policy }),
-        }),
+        })),
       async close() {
         worker.shutdown();
         await running;
