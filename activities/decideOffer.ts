@@ -2,7 +2,7 @@ import type { Collection } from 'mongodb';
 import type { Arm } from '../engine/holdout';
 import type { OfferDecision } from '../engine/offer';
 import { triggerBasket } from '../engine/offers/basket';
-import { contextKeyOf, decideOffer as scoreOffers } from '../engine/offers/decide';
+import { decideOffer as scoreOffers } from '../engine/offers/decide';
 import type { JourneyEvent } from '../events/schema';
 import type { OfferKind } from '../offers/schema';
 import type { OfferGrantRecord } from '../store/collections';
@@ -60,7 +60,7 @@ export function createDecideOffer(deps: {
       arm: input.arm,
       offerId: decision.offerId,
       kind: decision.kind,
-      contextKey: decision.contextKey ?? contextKeyOf(basket),
+      contextKey: decision.contextKey,
       decision,
       decidedAt: new Date(input.at),
     });
