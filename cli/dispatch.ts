@@ -13,6 +13,8 @@ import {
 import { simulateCommand } from './simulateCommand';
 import { offersImport } from './offersCommand';
 import { holdoutsReshuffle, holdoutsShow } from './holdoutsCommand';
+import { seasonsSync } from './seasonsCommand';
+import { demoGenerate } from './demoCommand';
 
 /** Every subcommand; a new one is a CliCommand added here. */
 export const COMMANDS: CliCommand[] = [
@@ -30,6 +32,8 @@ export const COMMANDS: CliCommand[] = [
   offersImport,
   holdoutsShow,
   holdoutsReshuffle,
+  seasonsSync,
+  demoGenerate,
 ];
 
 function matches(command: CliCommand, argv: readonly string[]): boolean {

@@ -6,7 +6,8 @@ import { fanOutPlan } from '../engine/fanOut';
 import { InvalidEventError, parseEvent } from '../events/parse';
 import {
   isCatalogEvent,
-  type CatalogEvent,
+  isFanOutEvent,
+  type FanOutEvent,
   type JourneyEvent,
   type JourneyEventInput,
 } from '../events/schema';
@@ -24,6 +25,7 @@ import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, findProfile } from '../store/profiles';
 import { applyCatalogEvent } from '../store/products';
 import { recordOfferEvidence } from '../store/offerEvidence';
+import { ComputedTriggers } from './computedTriggers';
 import { forEachConcurrently } from './pool';
 import { ReachedRuns } from './reachedRuns';
 import type { JourneyInput, journeyWorkflow } from '../workflows/journey';
@@ -82,9 +84,12 @@ interface Routed {
 export class JourneyClient implements EventPublisher {
   private readonly now: () => Date;
   private readonly playbooks: PlaybookSource;
+  private readonly triggers: ComputedTriggers;
 
   constructor(private readonly deps: JourneyClientDeps) {
     this.now = deps.now ?? (() => new Date());
+    const { temporal, collections, taskQueue } = deps;
+    this.triggers = new ComputedTriggers({ temporal, collections, taskQueue, now: this.now });
     this.playbooks = Array.isArray(deps.playbooks)
       ? fixedPlaybooks(deps.playbooks)
       : (deps.playbooks as PlaybookSource);
@@ -146,6 +151,8 @@ export class JourneyClient implements EventPublisher {
       await applyCatalogEvent(this.deps.collections.products, event, this.now());
       return this.fanOut(event);
     }
+    // A seasonal moment changes no stored state: it only reaches its cohort.
+    if (isFanOutEvent(event)) return this.fanOut(event);
     await applyProfileEvent(this.deps.collections.profiles, event, this.now());
     // Before routing, like the profile: an offer redeemed by this order no longer counts as free.
     await recordOfferEvidence(this.deps.collections, event);
@@ -155,6 +162,8 @@ export class JourneyClient implements EventPublisher {
     for (const playbook of await this.playbooks.current()) {
       deliveredTo.push(...(await this.routeTo(playbook, event, event.customerId, scheme)));
     }
+    // After routing, so a run this order ends is gone before its replenishment is re-armed.
+    if (event.type === 'order.placed') await this.triggers.afterOrder(event);
     return { deliveredTo, count: deliveredTo.length };
   }
 
@@ -164,7 +173,7 @@ export class JourneyClient implements EventPublisher {
    * A publish that dies mid-way is routed again in full: live runs drop the repeated event, and a
    * run re-entered by it finds its messages' idempotency keys already used.
    */
-  private async fanOut(event: CatalogEvent): Promise<Routed> {
+  private async fanOut(event: FanOutEvent): Promise<Routed> {
     const reached = new ReachedRuns(DELIVERED_TO_LIMIT);
     const scheme = await this.deps.holdout.current();
     for (const playbook of await this.playbooks.current()) {

@@ -39,6 +39,7 @@ const EXPECTED = {
     'a percentage from 0 to 100 with at most two decimals: the global control group of the first holdout scheme',
   PLAYBOOKS_DIR: 'the directory of the active playbook files',
   POLICY_FILE: 'the contact policy file (YAML or JSON)',
+  SEASONS_FILE: 'the seasonal calendar file (YAML or JSON) that `journeys seasons sync` schedules',
   WORKFLOW_BUNDLE_PATH: 'the path of a prebuilt workflow bundle (npm run build:bundle)',
   INGEST_TOKENS:
     'comma-separated bearer tokens the HTTP ingestion endpoint accepts (letters, digits, ._~+/-)',
@@ -96,6 +97,7 @@ const EnvSchema = z.object({
     .default(5),
   PLAYBOOKS_DIR: nonEmpty.default(resolve(__dirname, '..', 'playbooks')),
   POLICY_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'workspace.yaml')),
+  SEASONS_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'seasons.yaml')),
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
   INGEST_TOKENS: nonEmpty.regex(TOKEN_LIST).optional(),
   INGEST_PORT: integer(1, 65535).default(8080),
@@ -141,6 +143,7 @@ export interface Config {
   holdout: HoldoutConfig;
   playbooksDir: string;
   policyFile: string;
+  seasonsFile: string;
   workflowBundlePath?: string;
   /** The HTTP ingestion endpoint; `tokens` is empty when INGEST_TOKENS is unset. */
   ingest: { tokens: string[]; port: number; maxBodyBytes: number };
@@ -216,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     holdout: { salt: e.HOLDOUT_SALT, globalControlPercent: e.HOLDOUT_GLOBAL_CONTROL_PERCENT },
     playbooksDir: e.PLAYBOOKS_DIR,
     policyFile: e.POLICY_FILE,
+    seasonsFile: e.SEASONS_FILE,
     ingest: {
       tokens: e.INGEST_TOKENS === undefined ? [] : splitList(e.INGEST_TOKENS),
       port: e.INGEST_PORT,

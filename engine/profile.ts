@@ -20,6 +20,12 @@ export interface Profile {
   /** When the customer last ordered, any channel (UTC ISO): a send's recheck asks "ordered since?". */
   lastOrderAt?: string;
   /**
+   * The customer's first order, any channel: the oldest order.placed seen (UTC ISO, its orderId).
+   * "First order delivered" compares a delivery's orderId with it.
+   */
+  firstOrderAt?: string;
+  firstOrderId?: string;
+  /**
    * Addresses a provider refused for good (a hard bounce), per channel. Only that address is off:
    * a customer who gives a new one is reachable again.
    */
@@ -47,4 +53,6 @@ export const PROFILE_FIELDS = [
   'attributes',
   'tags',
   'lastOrderAt',
+  'firstOrderAt',
+  'firstOrderId',
 ] as const;

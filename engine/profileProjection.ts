@@ -38,6 +38,33 @@ export function profileMaxima(event: JourneyEvent): Record<string, string> | und
   return { lastOrderAt: new Date(event.occurredAt).toISOString() };
 }
 
+/**
+ * The first order, kept as the oldest one seen: an order that arrives late but happened earlier
+ * replaces it, a re-routed or later order changes nothing. Both fields move together, so the pair
+ * is compared as (occurredAt, orderId), which also settles two orders at the same instant.
+ */
+export function profileMinima(event: JourneyEvent): FirstOrder | undefined {
+  if (event.type !== 'order.placed') return undefined;
+  return { firstOrderAt: new Date(event.occurredAt).toISOString(), firstOrderId: event.data.orderId };
+}
+
+export interface FirstOrder {
+  firstOrderAt: string;
+  firstOrderId: string;
+}
+
+/** Whether `candidate` is older than the profile's first order (or the profile has none). */
+export function isEarlierOrder(profile: Partial<FirstOrder>, candidate: FirstOrder): boolean {
+  const { firstOrderAt: at, firstOrderId: id } = profile;
+  if (at === undefined || id === undefined) return true;
+  return candidate.firstOrderAt < at || (candidate.firstOrderAt === at && candidate.firstOrderId < id);
+}
+
+/** Applies minima in memory, as store/profiles.ts does with a conditional update. */
+export function applyMinima(profile: Profile, minima: FirstOrder): Profile {
+  return isEarlierOrder(profile, minima) ? applyChanges(profile, { ...minima }) : profile;
+}
+
 /** Applies maxima in memory, as MongoDB's $max does. */
 export function applyMaxima(profile: Profile, maxima: Record<string, string>): Profile {
   const current = profile as unknown as Record<string, unknown>;

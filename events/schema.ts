@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Cohort } from './cohort';
 
 /*
  * The event envelope services publish: { eventId, type, customerId, occurredAt, data }.
@@ -41,6 +42,15 @@ export const OrderItem = z.strictObject({
 });
 export type OrderItem = z.infer<typeof OrderItem>;
 
+/** A product suggested next to another one (complete the look). */
+export const LookItem = z.strictObject({
+  sku: Sku,
+  name: z.string().min(1),
+  price: Money.optional(),
+  url: z.url().optional(),
+});
+export type LookItem = z.infer<typeof LookItem>;
+
 /** Per channel, per purpose: true is an explicit opt-in, false an opt-out. */
 export const Consents = z.partialRecord(Channel, z.partialRecord(Purpose, z.boolean()));
 export type Consents = z.infer<typeof Consents>;
@@ -68,6 +78,9 @@ export const customerEventData = {
   'customer.upserted': CustomerData,
   'product.viewed': z.strictObject({
     sku: Sku,
+    /** The product's name and page, for a message about what was viewed (browse abandonment). */
+    name: z.string().min(1).optional(),
+    url: z.url().optional(),
     category: z.string().min(1).optional(),
     price: Money.optional(),
     currency: Currency.optional(),
@@ -99,7 +112,11 @@ export const customerEventData = {
     /** The discount the order got, in total: its cost to the shop, for margin after discount. */
     discount: Money.optional(),
   }),
-  'order.delivered': z.strictObject({ orderId: Id }),
+  'order.delivered': z.strictObject({
+    orderId: Id,
+    /** The categories of the order's items, for messages about what was bought (care tips). */
+    categories: z.array(z.string().min(1)).max(50).optional(),
+  }),
   'order.returned': z.strictObject({
     orderId: Id,
     items: z.array(z.strictObject({ sku: Sku, quantity: z.number().int().positive() })).optional(),
@@ -119,12 +136,46 @@ export const customerEventData = {
     price: Money.optional(),
     currency: Currency.optional(),
   }),
+  /** The renewal went through: a renewal-save run for this subscription has reached its goal. */
+  'subscription.renewed': z.strictObject({
+    subscriptionId: Id,
+    renewedAt: Timestamp.optional(),
+    plan: z.string().min(1).optional(),
+  }),
+  'subscription.cancelled': z.strictObject({
+    subscriptionId: Id,
+    reason: z.string().min(1).optional(),
+  }),
   'loyalty.tier_changed': z.strictObject({ from: z.string().min(1).optional(), to: z.string().min(1) }),
   'consent.updated': z.strictObject({ channel: Channel, purpose: Purpose, granted: z.boolean() }),
   'message.engaged': z.strictObject({
     messageId: Id,
     kind: z.enum(['opened', 'clicked', 'converted']),
     offerId: Id.optional(),
+  }),
+  /**
+   * Computed by the engine, never sent by a service: the customer is about to run out of a product
+   * they buy again and again (engine/cadence.ts). Published at the reminder time, before `runOutAt`.
+   */
+  'replenishment.due': z.strictObject({
+    sku: Sku,
+    name: z.string().min(1).optional(),
+    category: z.string().min(1).optional(),
+    lastOrderedAt: Timestamp,
+    /** When the last purchase is expected to be used up: last purchase + the reorder interval. */
+    runOutAt: Timestamp,
+    intervalDays: z.number().positive(),
+    /** Whose purchases the interval came from: the customer's, the product's buyers', or the category's. */
+    basis: z.enum(['customer', 'product', 'category']),
+  }),
+  /** Computed by the engine: no order for `lapseDays`, a threshold from the customer's own cadence. */
+  'customer.lapsed': z.strictObject({
+    lastOrderAt: Timestamp,
+    /** The median days between the customer's orders; absent with fewer than two orders. */
+    cadenceDays: z.number().positive().optional(),
+    lapseDays: z.number().positive(),
+    /** `customer`: k × their cadence; `floor`: the minimum applied (too few orders, or very frequent). */
+    basis: z.enum(['customer', 'floor']),
   }),
 } as const;
 
@@ -134,6 +185,10 @@ export const catalogEventData = {
     name: z.string().min(1).optional(),
     category: z.string().min(1).optional(),
     quantity: z.number().int().positive().optional(),
+    /** The currency of `completeTheLook` prices. */
+    currency: Currency.optional(),
+    /** Items merchandising pairs with this one, shown next to it in the restock message. */
+    completeTheLook: z.array(LookItem).max(6).optional(),
   }),
   'product.price_dropped': z.strictObject({
     sku: Sku,
@@ -164,8 +219,25 @@ export const catalogEventData = {
   }),
 } as const;
 
+/**
+ * Workspace moments: no customer and no product. `season.started` is published by the moment's
+ * Temporal Schedule (workflows/seasonalMoment.ts) and fans out to the cohort it carries.
+ */
+export const momentEventData = {
+  'season.started': z.strictObject({
+    momentId: Id,
+    name: z.string().min(1),
+    /** When the moment begins (its scheduled time), the same instant as occurredAt. */
+    startsAt: Timestamp,
+    cohort: Cohort,
+    /** Copy for the nudge, e.g. { headline, category }: read by templates as trigger.data.hints.… */
+    hints: z.record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string().max(500)).optional(),
+  }),
+} as const;
+
 type CustomerEventType = keyof typeof customerEventData;
 type CatalogEventType = keyof typeof catalogEventData;
+type MomentEventType = keyof typeof momentEventData;
 
 const envelope = { eventId: Id, occurredAt: Timestamp };
 
@@ -184,6 +256,9 @@ function catalogEvent<T extends CatalogEventType>(type: T) {
     data: catalogEventData[type],
   });
 }
+function momentEvent<T extends MomentEventType>(type: T) {
+  return z.strictObject({ ...envelope, type: z.literal(type), data: momentEventData[type] });
+}
 
 export const CustomerUpserted = customerEvent('customer.upserted');
 export const ProductViewed = customerEvent('product.viewed');
@@ -195,17 +270,24 @@ export const OrderReturned = customerEvent('order.returned');
 export const WishlistAdded = customerEvent('wishlist.added');
 export const StoreVisited = customerEvent('store.visited');
 export const SubscriptionRenewalDue = customerEvent('subscription.renewal_due');
+export const SubscriptionRenewed = customerEvent('subscription.renewed');
+export const SubscriptionCancelled = customerEvent('subscription.cancelled');
 export const LoyaltyTierChanged = customerEvent('loyalty.tier_changed');
 export const ConsentUpdated = customerEvent('consent.updated');
 export const MessageEngaged = customerEvent('message.engaged');
+export const ReplenishmentDue = customerEvent('replenishment.due');
+export const CustomerLapsed = customerEvent('customer.lapsed');
 export const ProductBackInStock = catalogEvent('product.back_in_stock');
 export const ProductPriceDropped = catalogEvent('product.price_dropped');
 export const ProductLaunched = catalogEvent('product.launched');
 export const ProductStockChanged = catalogEvent('product.stock_changed');
+export const SeasonStarted = momentEvent('season.started');
 
 export type CustomerUpserted = z.infer<typeof CustomerUpserted>;
 export type CartUpdated = z.infer<typeof CartUpdated>;
 export type OrderPlaced = z.infer<typeof OrderPlaced>;
+export type ReplenishmentDue = z.infer<typeof ReplenishmentDue>;
+export type CustomerLapsed = z.infer<typeof CustomerLapsed>;
 
 export const JourneyEvent = z.discriminatedUnion('type', [
   CustomerUpserted,
@@ -218,13 +300,18 @@ export const JourneyEvent = z.discriminatedUnion('type', [
   WishlistAdded,
   StoreVisited,
   SubscriptionRenewalDue,
+  SubscriptionRenewed,
+  SubscriptionCancelled,
   LoyaltyTierChanged,
   ConsentUpdated,
   MessageEngaged,
+  ReplenishmentDue,
+  CustomerLapsed,
   ProductBackInStock,
   ProductPriceDropped,
   ProductLaunched,
   ProductStockChanged,
+  SeasonStarted,
 ]);
 export type JourneyEvent = z.infer<typeof JourneyEvent>;
 /** What a producer writes; identical to JourneyEvent today, kept apart so defaults can be added. */
@@ -232,11 +319,28 @@ export type JourneyEventInput = z.input<typeof JourneyEvent>;
 
 export type EventType = JourneyEvent['type'];
 export type CustomerEvent = Extract<JourneyEvent, { customerId: string }>;
-export type CatalogEvent = Exclude<JourneyEvent, { customerId: string }>;
+/** A product event (restock, price drop, launch, stock change). */
+export type CatalogEvent = Extract<JourneyEvent, { type: CatalogEventType }>;
+export type SeasonStarted = z.infer<typeof SeasonStarted>;
+/** An event with no customer of its own, which a playbook's `trigger.fanOut` sends to customers. */
+export type FanOutEvent = Exclude<JourneyEvent, { customerId: string }>;
 
-export const EVENT_TYPES = Object.keys({ ...customerEventData, ...catalogEventData }) as EventType[];
+export const EVENT_TYPES = Object.keys({
+  ...customerEventData,
+  ...catalogEventData,
+  ...momentEventData,
+}) as EventType[];
 export const CATALOG_EVENT_TYPES = Object.keys(catalogEventData) as CatalogEventType[];
+/** Every event type without a customer: what a playbook trigger must fan out. */
+export const FAN_OUT_EVENT_TYPES = [
+  ...CATALOG_EVENT_TYPES,
+  ...Object.keys(momentEventData),
+] as FanOutEvent['type'][];
+
+export function isFanOutEvent(event: JourneyEvent): event is FanOutEvent {
+  return !('customerId' in event);
+}
 
 export function isCatalogEvent(event: JourneyEvent): event is CatalogEvent {
-  return !('customerId' in event);
+  return isFanOutEvent(event) && (CATALOG_EVENT_TYPES as readonly string[]).includes(event.type);
 }

@@ -52,7 +52,20 @@ export const Presence = z.strictObject({
   field: FieldPath,
   op: z.enum(['exists', 'missing', 'empty', 'notEmpty']),
 });
-export const Contains = z.strictObject({ field: FieldPath, op: z.literal('contains'), value: Operand });
+/**
+ * A list holds the value, or a string holds it as a substring. With `key`, a list of objects holds
+ * an item whose `key` field equals the value: `{ field: event.data.items, op: contains, key: sku,
+ * value: { ref: trigger.data.sku } }` is an order containing the trigger's product.
+ */
+export const Contains = z.strictObject({
+  field: FieldPath,
+  op: z.literal('contains'),
+  key: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'expected a field name of the list items, such as sku')
+    .optional(),
+  value: Operand,
+});
 
 export type Condition =
   | z.infer<typeof Comparison>
@@ -90,10 +103,11 @@ export type EventMatcher = z.infer<typeof EventMatcher>;
 /**
  * Whom a catalog event (no customer of its own) reaches: customers who wishlisted or viewed its SKU
  * within `lookback` before it, and customers in loyalty `tiers` (for a launch, the event's
- * `earlyAccessTiers` when `tiers` is omitted).
+ * `earlyAccessTiers` when `tiers` is omitted). A `season.started` reaches `cohort`: the behaviour
+ * cohort the workspace calendar defines for the moment, carried by the event.
  */
 export const FanOut = z.strictObject({
-  to: z.array(z.enum(['wishlisted', 'viewed', 'tier'])).min(1),
+  to: z.array(z.enum(['wishlisted', 'viewed', 'tier', 'cohort'])).min(1),
   lookback: Duration.default('90d'),
   tiers: z.array(z.string().min(1)).min(1).optional(),
 });
@@ -109,6 +123,23 @@ export const WaitUntilStep = z.strictObject({
   days: z.array(Weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
   from: ClockTime,
   to: ClockTime,
+});
+/**
+ * Waits until a time the trigger carries, moved by `offset`: `date: trigger.data.renewsAt` with
+ * `offset: -14d` continues 14 days before the renewal. A durable timer, computed by the pure
+ * interpreter (engine/interpreter/dateWait.ts). A time already past continues at once.
+ */
+export const WaitUntilDateStep = z.strictObject({
+  ...stepBase,
+  type: z.literal('waitUntilDate'),
+  date: FieldPath,
+  offset: z
+    .string()
+    .regex(
+      /^[+-]?\d+(ms|s|m|h|d|w)$/,
+      'expected a duration before (-14d) or after (+2d) the date, such as -14d, -12h or +1d',
+    )
+    .default('0s'),
 });
 export const WaitForEventStep = z.strictObject({
   id: StepId,
@@ -181,6 +212,7 @@ export const ExitStep = z.strictObject({
 export const Step = z.discriminatedUnion('type', [
   WaitStep,
   WaitUntilStep,
+  WaitUntilDateStep,
   WaitForEventStep,
   BranchStep,
   DecideOfferStep,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { InputIssue } from '../validation/issues';
 import { conditionPathIssues } from './rules/conditions';
+import { dateWaitIssues } from './rules/dateWaits';
 import { fanOutIssues } from './rules/fanOut';
 import { sendTemplateIssues } from './rules/sendTemplates';
 import { stepIssues } from './rules/steps';
@@ -31,6 +32,7 @@ export function playbookRuleIssues(playbook: Playbook): InputIssue[] {
     ...templateContentIssues(playbook),
     ...conditionPathIssues(playbook),
     ...fanOutIssues(playbook),
+    ...dateWaitIssues(playbook),
   ];
 }
 

@@ -14,11 +14,13 @@ import { applyCatalogChange, catalogChange, toProduct, type ProductState } from 
 import {
   applyChanges,
   applyMaxima,
+  applyMinima,
   profileChanges,
   profileMaxima,
+  profileMinima,
   stepChanges,
 } from '../engine/profileProjection';
-import { isCatalogEvent, type JourneyEvent } from '../events/schema';
+import { isCatalogEvent, isFanOutEvent, type JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
 import { OfferSettings, type ContactPolicy } from '../policy/schema';
 import { capLabel } from '../engine/interpreter/sendPolicy';
@@ -28,6 +30,8 @@ import { runPolicy } from '../engine/policy/effective';
 import { MemoryAudienceIndexes } from './audienceIndex';
 import { summarize, type PlaybookSummary } from './summary';
 import { TimerQueue } from './timerQueue';
+import { MemoryComputedTriggers } from './computedTriggers';
+import type { ComputedEvent } from '../engine/triggers/timerCommands';
 
 export interface SimulationOptions {
   playbooks: readonly Playbook[];
@@ -50,6 +54,8 @@ export interface SimulationResult {
   decisions: Decision[];
   summary: Record<string, PlaybookSummary>;
   events: number;
+  /** Events the engine computed on the way (replenishment due, lapse), as its timers publish them. */
+  computed: ComputedEvent[];
 }
 
 interface LiveRun {
@@ -77,6 +83,9 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   const lastEntries = new Map<string, number>();
   const seen = new Set<string>();
   const timers = new TimerQueue();
+  /** Computed triggers share the clock with run wake-ups: their keys are `trigger:…` workflow IDs. */
+  const triggers = new MemoryComputedTriggers();
+  const computed: ComputedEvent[] = [];
   const offerModel: OfferModel = {
     index: buildCatalogIndex(options.offers ?? []),
     engagement: new Map(),
@@ -192,6 +201,11 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   const runTimersUntil = (limit: number): void => {
     for (let next = timers.peek(); next !== undefined && next.at <= limit; next = timers.peek()) {
       timers.pop();
+      const due = triggers.fire(next.runId, next.at);
+      if (due !== undefined) {
+        inject(due, next.at);
+        continue;
+      }
       const run = runs.get(next.runId);
       // A timer is stale when the run has ended or moved its wake-up since it was booked.
       if (!run || nextWakeAt(run.state) !== next.at) continue;
@@ -246,10 +260,12 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   };
 
   const route = (event: JourneyEvent, now: number, warmUp: boolean): void => {
-    if (isCatalogEvent(event)) {
-      // Before the runs it reaches, as the client does it: a run entering now sees this state.
-      const change = catalogChange(event);
-      products.set(change.sku, applyCatalogChange(products.get(change.sku), change));
+    if (isFanOutEvent(event)) {
+      if (isCatalogEvent(event)) {
+        // Before the runs it reaches, as the client does it: a run entering now sees this state.
+        const change = catalogChange(event);
+        products.set(change.sku, applyCatalogChange(products.get(change.sku), change));
+      }
       if (warmUp) return;
       // The same fan-out rule as the client, over in-memory indexes instead of MongoDB.
       for (const playbook of options.playbooks) {
@@ -269,9 +285,24 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
       const profile = profiles.get(event.customerId) ?? { customerId: event.customerId };
       profiles.set(event.customerId, applyMaxima(profile, maxima));
     }
+    const minima = profileMinima(event);
+    if (minima !== undefined) {
+      const profile = profiles.get(event.customerId) ?? { customerId: event.customerId };
+      profiles.set(event.customerId, applyMinima(profile, minima));
+    }
     audience.record(event, now);
-    if (warmUp) return;
-    for (const playbook of options.playbooks) routeTo(playbook, event, event.customerId, now);
+    if (!warmUp) for (const playbook of options.playbooks) routeTo(playbook, event, event.customerId, now);
+    // Armed in warm-up too: a cadence is history, and its timers may fall due after `from`.
+    if (event.type === 'order.placed')
+      for (const { key, command } of triggers.afterOrder(event)) timers.push(command.dueAt, key);
+  };
+
+  /** A computed event enters like a published one: once per eventId, through the same routing. */
+  const inject = (event: ComputedEvent, at: number): void => {
+    if (seen.has(event.eventId)) return;
+    seen.add(event.eventId);
+    computed.push(event);
+    route(event, at, options.from !== undefined && at < options.from);
   };
 
   let count = 0;
@@ -284,7 +315,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     route(event, at, options.from !== undefined && at < options.from);
   }
   runTimersUntil(options.until ?? Number.POSITIVE_INFINITY);
-  return { decisions, summary: summarize(decisions), events: count };
+  return { decisions, summary: summarize(decisions), events: count, computed };
 }
 
 /** The longest wait a playbook can be in, for choosing a simulation horizon. */

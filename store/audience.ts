@@ -1,12 +1,13 @@
 import type { AbstractCursor } from 'mongodb';
-import { INTERACTION_EVENT, type FanOutPlan } from '../engine/fanOut';
+import { CATEGORY_EVENT, INTERACTION_EVENT, type FanOutPlan } from '../engine/fanOut';
 import type { Collections } from './collections';
 
 /*
  * The customers a fan-out plan reaches, streamed from MongoDB: each source is a cursor sorted by
  * customer ID and read a page at a time, and the sources are merged on the fly, so a million
- * wishlisters never sit in memory at once. Indexes: `events.sku_interactions` and
- * `profiles.loyaltyTier` (store/collections.ts).
+ * wishlisters never sit in memory at once. Indexes: `events.sku_interactions`,
+ * `events.category_orders`, `events.category_views`, `profiles.loyaltyTier` and `profiles.tags`
+ * (store/collections.ts).
  */
 
 /** Documents per cursor batch: one round trip per page of customers. */
@@ -63,6 +64,48 @@ function customersInTiers(
   return idsOf(cursor);
 }
 
+/** Where each category activity keeps its categories in the stored event. */
+const CATEGORY_FIELD = {
+  ordered: 'payload.data.items.category',
+  viewed: 'payload.data.category',
+} as const;
+
+/** Customers who ordered or viewed one of the categories in the window, each once, in ID order. */
+function categoryCustomers(
+  { events }: Collections,
+  { kind, categories, since, until }: NonNullable<FanOutPlan['categories']>[number],
+  pageSize: number,
+): AsyncGenerator<string> {
+  const cursor = events.aggregate<{ _id: string }>(
+    [
+      {
+        $match: {
+          type: CATEGORY_EVENT[kind],
+          [CATEGORY_FIELD[kind]]: { $in: categories },
+          occurredAt: { $gte: new Date(since), $lte: new Date(until) },
+        },
+      },
+      { $group: { _id: '$customerId' } },
+      { $sort: { _id: 1 } },
+    ],
+    { allowDiskUse: true, batchSize: pageSize },
+  );
+  return idsOf(cursor);
+}
+
+/** Customers whose profile carries one of `tags`, in customer ID order. */
+function customersWithTags(
+  { profiles }: Collections,
+  tags: string[],
+  pageSize: number,
+): AsyncGenerator<string> {
+  const cursor = profiles.find(
+    { tags: { $in: tags } },
+    { projection: { _id: 1 }, sort: { _id: 1 }, batchSize: pageSize },
+  );
+  return idsOf(cursor);
+}
+
 /** Merges streams sorted by `compareIds` into one sorted stream with each ID once. */
 async function* mergeSorted(sources: AsyncIterator<string>[]): AsyncGenerator<string> {
   try {
@@ -97,8 +140,11 @@ export function audienceOf(
   pageSize = AUDIENCE_PAGE_SIZE,
 ): AsyncGenerator<string> {
   const sources: AsyncGenerator<string>[] = [];
-  if (plan.interactions)
+  if (plan.interactions && plan.sku !== undefined)
     sources.push(interactedCustomers(collections, plan.sku, plan.interactions, pageSize));
   if (plan.tiers) sources.push(customersInTiers(collections, plan.tiers, pageSize));
+  for (const activity of plan.categories ?? [])
+    sources.push(categoryCustomers(collections, activity, pageSize));
+  if (plan.tags) sources.push(customersWithTags(collections, plan.tags, pageSize));
   return mergeSorted(sources);
 }

@@ -7,6 +7,7 @@ import type { JourneyEvent } from '../events/schema';
 import type { DecisionRecord } from './decisions';
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
+import type { ReorderSampleRecord } from './reorderSamples';
 
 /**
  * `sending`: an attempt holds the key (under a lease) and may be calling the provider. `pending`: the
@@ -190,6 +191,8 @@ export interface Collections {
   holdoutSchemes: Collection<HoldoutSchemeRecord>;
   offerGrants: Collection<OfferGrantRecord>;
   offerOutcomes: Collection<OfferOutcomeRecord>;
+  /** Buyers' own reorder intervals by product: the population median of replenishment timing. */
+  reorderSamples: Collection<ReorderSampleRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -206,6 +209,7 @@ export function collections(db: Db): Collections {
     holdoutSchemes: db.collection<HoldoutSchemeRecord>('holdout_schemes'),
     offerGrants: db.collection<OfferGrantRecord>('offer_grants'),
     offerOutcomes: db.collection<OfferOutcomeRecord>('offer_outcomes'),
+    reorderSamples: db.collection<ReorderSampleRecord>('reorder_samples'),
   };
 }
 
@@ -225,6 +229,16 @@ export async function ensureIndexes(db: Db): Promise<void> {
     .collection('contact_ledger')
     .createIndex({ customerId: 1, version: -1 }, { name: 'latest_version' });
   await profiles.createIndex({ loyaltyTier: 1, _id: 1 }, { name: 'loyaltyTier' });
+  // Seasonal cohorts (store/audience.ts): who ordered or viewed a category lately, who has a tag.
+  await events.createIndex(
+    { type: 1, 'payload.data.items.category': 1, occurredAt: -1, customerId: 1 },
+    { name: 'category_orders' },
+  );
+  await events.createIndex(
+    { type: 1, 'payload.data.category': 1, occurredAt: -1, customerId: 1 },
+    { name: 'category_views' },
+  );
+  await profiles.createIndex({ tags: 1, _id: 1 }, { name: 'tags' });
   // products: read and written by SKU only, which is `_id`; its built-in unique index is all it needs.
   await ensureEntryUnique(entries);
   await entries.createIndex({ playbookId: 1, customerId: 1, enteredAt: -1 }, { name: 'customer_latest' });
@@ -237,6 +251,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await offerGrants.createIndex({ customerId: 1, offerId: 1 }, { name: 'customer_offers' });
   // The learned state rolls outcomes up by day over the decay horizon.
   await offerOutcomes.createIndex({ day: 1 }, { name: 'by_day' });
+  await collections(db).reorderSamples.createIndex({ sku: 1, at: -1 }, { name: 'sku_recent' });
 }
 
 /**

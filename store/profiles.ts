@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { JourneyEvent } from '../events/schema';
 import type { HardBounce, Profile } from '../engine/profile';
-import { profileChanges, profileMaxima, stepChanges } from '../engine/profileProjection';
+import { profileChanges, profileMaxima, profileMinima, stepChanges } from '../engine/profileProjection';
 import { isDuplicateKeyError, type ProfileRecord } from './collections';
 import { setIfNewer } from './setIfNewer';
 
@@ -40,6 +40,23 @@ export async function applyProfileEvent(
       if (!isDuplicateKeyError(error)) throw error;
       return write();
     });
+  }
+  const first = profileMinima(event);
+  if (first !== undefined) {
+    // The profile exists now (the $max above upserted it). Set the pair only where it is older
+    // than what is stored: one atomic update, so replays and late deliveries converge on the oldest.
+    const { firstOrderAt, firstOrderId } = first;
+    await profiles.updateOne(
+      {
+        _id: event.customerId,
+        $or: [
+          { firstOrderAt: { $exists: false } },
+          { firstOrderAt: { $gt: firstOrderAt } },
+          { firstOrderAt, firstOrderId: { $gt: firstOrderId } },
+        ],
+      },
+      { $set: { firstOrderAt, firstOrderId, updatedAt: now } },
+    );
   }
   const changes = profileChanges(event);
   if (changes === undefined) return;

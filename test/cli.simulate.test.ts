@@ -17,6 +17,24 @@ async function run(argv: string[]): Promise<{ code: number; out: string[]; err: 
 describe('journeys simulate', () => {
   const dir = tempDir('journeys-sim');
   after(() => dir.remove());
+  const SHIPPED_PLAYBOOKS = [
+    'cart-abandonment',
+    'post-purchase-offers',
+    'browse-abandonment',
+    'checkout-abandonment',
+    'second-purchase',
+    'category-bridge',
+    'back-in-stock',
+    'price-drop',
+    'vip-early-access',
+    'store-follow-up',
+    'care-tips',
+    // The other engineers' playbooks, shipped alongside.
+    'replenishment',
+    'win-back',
+    'renewal-save',
+    'seasonal-nudges',
+  ];
   const file = join(dir.path, 'events.ndjson');
   const events = [
     ...syntheticEvents({ customers: 300, days: 30, start: Date.parse('2026-08-01T00:00:00Z') }),
@@ -34,7 +52,7 @@ describe('journeys simulate', () => {
     for (const d of decisions) {
       assert.ok(['enter', 'send', 'suppress', 'defer', 'exit', 'holdout'].includes(String(d.action)));
       assert.equal(typeof d.at, 'string');
-      assert.ok(['cart-abandonment', 'post-purchase-offers'].includes(String(d.playbookId)));
+      assert.ok(SHIPPED_PLAYBOOKS.includes(String(d.playbookId)), String(d.playbookId));
     }
     const { summary, events: counted } = JSON.parse(first.out.at(-1)!) as {
       summary: Record<

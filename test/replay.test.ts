@@ -26,6 +26,7 @@ describe('replay of recorded journey histories', () => {
         'cart-holdout-suppressed',
         'cart-paused-resumed',
         'cart-wait-restarted',
+        'trigger-rearmed',
       ],
     );
   });

@@ -62,6 +62,9 @@ export function evaluate(condition: Condition, context: EvalContext): boolean {
       return actual !== undefined && !condition.value.some((v) => v === actual);
     case 'contains': {
       const needle = operand(condition.value, context);
+      const { key } = condition;
+      if (Array.isArray(actual) && key !== undefined)
+        return needle !== undefined && actual.some((item: unknown) => valueAt(item, key) === needle);
       if (Array.isArray(actual)) return actual.includes(needle);
       return typeof actual === 'string' && typeof needle === 'string' && actual.includes(needle);
     }

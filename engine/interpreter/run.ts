@@ -4,6 +4,7 @@ import { parseDuration } from '../duration';
 import type { Arm } from '../holdout';
 import { evaluate } from './context';
 import { matches } from './entry';
+import { dateWaitUntil } from './dateWait';
 import { nextOf, stepById } from './graph';
 import { nextOpening, safeTimeZone } from './localTime';
 import { DecisionLog } from './decisionLog';
@@ -153,6 +154,9 @@ function onEvent(
   if (playbook.entry.onRepeat === 'restartWait' && position.kind === 'sleeping') {
     const step = stepById(playbook, position.stepId);
     if (step.type === 'wait') next = { ...next, position: { ...position, until: now + ms(step.duration) } };
+    // A new renewal date moves the wait with it.
+    if (step.type === 'waitUntilDate')
+      next = { ...next, position: { ...position, until: dateWaitUntil(step, event, now) } };
   }
   set(next);
 }
@@ -349,6 +353,13 @@ function enterStep(
     case 'waitUntil': {
       const until = nextOpening(now, safeTimeZone(state.profile?.timezone), step.days, step.from, step.to);
       if (until > now) log.add('defer', step.id, { reason: `until ${step.from}-${step.to} local` });
+      return {
+        ...state,
+        position: { kind: 'sleeping', stepId: step.id, until, then: nextOf(playbook, step) },
+      };
+    }
+    case 'waitUntilDate': {
+      const until = dateWaitUntil(step, state.trigger, now);
       return {
         ...state,
         position: { kind: 'sleeping', stepId: step.id, until, then: nextOf(playbook, step) },

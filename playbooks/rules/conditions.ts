@@ -14,7 +14,12 @@ function conditionIssues(condition: Condition, path: string, scope: VariableScop
   if ('any' in condition)
     return condition.any.flatMap((c, i) => conditionIssues(c, `${path}.any[${i}]`, scope));
   if ('not' in condition) return conditionIssues(condition.not, `${path}.not`, scope);
-  const reads = [{ at: `${path}.field`, read: condition.field }];
+  // With `key`, what is read is that field of the list's items.
+  const field =
+    'key' in condition && condition.key !== undefined
+      ? `${condition.field}[].${condition.key}`
+      : condition.field;
+  const reads = [{ at: `${path}.field`, read: field }];
   if ('value' in condition && typeof condition.value === 'object' && !Array.isArray(condition.value)) {
     reads.push({ at: `${path}.value.ref`, read: condition.value.ref });
   }

@@ -1,4 +1,4 @@
-import { CATALOG_EVENT_TYPES, type EventType } from '../../events/schema';
+import { FAN_OUT_EVENT_TYPES, type EventType } from '../../events/schema';
 import type { InputIssue } from '../../validation/issues';
 import type { Playbook } from '../schema';
 
@@ -8,19 +8,42 @@ import type { Playbook } from '../schema';
  * the same rule before routing to playbooks built in code.
  */
 
-function isCatalogType(type: EventType): boolean {
-  return (CATALOG_EVENT_TYPES as readonly string[]).includes(type);
+function isFanOutType(type: EventType): boolean {
+  return (FAN_OUT_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** A moment reaches its cohort and nothing else; a product event has no cohort to reach. */
+function cohortIssues(event: EventType, to: readonly string[]): InputIssue[] {
+  const season = event === 'season.started';
+  if (season && (to.length !== 1 || to[0] !== 'cohort')) {
+    return [
+      {
+        path: 'trigger.fanOut.to',
+        message:
+          'season.started reaches the cohort its calendar moment defines: use to: [cohort] (narrow it with audience)',
+      },
+    ];
+  }
+  if (!season && to.includes('cohort')) {
+    return [
+      {
+        path: 'trigger.fanOut.to',
+        message: `cohort is only for season.started: ${event} reaches wishlisted, viewed or tier`,
+      },
+    ];
+  }
+  return [];
 }
 
 export function fanOutIssues(playbook: Playbook): InputIssue[] {
   const { event, fanOut } = playbook.trigger;
-  if (!isCatalogType(event)) {
+  if (!isFanOutType(event)) {
     return fanOut === undefined
       ? []
       : [
           {
             path: 'trigger.fanOut',
-            message: `only for catalog events (${CATALOG_EVENT_TYPES.join(', ')}): ${event} already names its customer, so remove fanOut`,
+            message: `only for events without a customer (${FAN_OUT_EVENT_TYPES.join(', ')}): ${event} already names its customer, so remove fanOut`,
           },
         ];
   }
@@ -32,6 +55,8 @@ export function fanOutIssues(playbook: Playbook): InputIssue[] {
       },
     ];
   }
+  const cohort = cohortIssues(event, fanOut.to);
+  if (cohort.length > 0) return cohort;
   const toTier = fanOut.to.includes('tier');
   if (toTier && fanOut.tiers === undefined && event !== 'product.launched') {
     return [

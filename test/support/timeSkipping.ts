@@ -41,13 +41,17 @@ export interface TimeSkippingHarness {
   taskQueue: string;
   /**
    * A client routing to the given playbooks (default: the cart playbook, holdout 0%), with the
-   * given holdout scheme or source (default: TEST_HOLDOUT).
+   * given holdout scheme or source (default: TEST_HOLDOUT), and the given clock (default: the
+   * wall clock; pass `serverClock()` where the client's time must agree with the runs' time).
    */
   clientWith(
     playbooks?: Playbook | Playbook[] | PlaybookSource,
     policy?: ContactPolicy,
     holdout?: HoldoutScheme | HoldoutSource,
+    now?: () => Date,
   ): JourneyClient;
+  /** A clock that reads the test server's time, which skipping moves ahead of the wall clock. */
+  serverClock(): Promise<() => Date>;
   close(): Promise<void>;
 }
 
@@ -89,7 +93,7 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
       env,
       servers,
       taskQueue,
-      clientWith: (playbooks = cartPlaybook(), policy, holdout = TEST_HOLDOUT) =>
+      clientWith: (playbooks = cartPlaybook(), policy, holdout = TEST_HOLDOUT, now) =>
         (latest = new JourneyClient({
           temporal: readyEnv.client,
           collections: readyServers.collections,
@@ -97,7 +101,13 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
           playbooks: Array.isArray(playbooks) ? playbooks : 'current' in playbooks ? playbooks : [playbooks],
           holdout: 'current' in holdout ? holdout : fixedHoldout(holdout),
           ...(policy !== undefined && { policy }),
+          ...(now !== undefined && { now }),
         })),
+      async serverClock() {
+        // The server's clock runs at wall-clock speed between skips: one reading gives the offset.
+        const offset = (await readyEnv.currentTimeMs()) - Date.now();
+        return () => new Date(Date.now() + offset);
+      },
       async close() {
         worker.shutdown();
         await running;

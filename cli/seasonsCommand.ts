@@ -1,0 +1,52 @@
+import { Client, Connection } from '@temporalio/client';
+import { syncSeasonSchedules } from '../client/seasonSchedules';
+import { ConfigError, loadConfig } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporalConnection';
+import { DEFAULT_SEASONS_FILE, InvalidSeasonsError, loadSeasons } from '../policy/loadSeasons';
+import { UsageError, type CliCommand } from './command';
+
+/*
+ * `journeys seasons sync`: one Temporal Schedule per moment of the seasonal calendar (SEASONS_FILE,
+ * default policy/seasons.yaml), created, updated or deleted to match it. Run it after every change
+ * to the calendar; the file is validated before anything is connected to.
+ */
+
+export const seasonsSync: CliCommand = {
+  words: ['seasons', 'sync'],
+  args: '[calendar.yaml]',
+  summary: 'make the Temporal Schedules of seasonal moments match the calendar (SEASONS_FILE)',
+  async run(args, io) {
+    if (args.length > 1) throw new UsageError('expected at most one calendar file');
+    // Read before the server settings (SEASONS_FILE as config/env.ts reads it), so a calendar
+    // mistake is reported on its own, even where the rest of the environment is not set up.
+    const file = args[0] ?? (process.env.SEASONS_FILE || DEFAULT_SEASONS_FILE);
+    let calendar;
+    try {
+      calendar = loadSeasons(file);
+    } catch (error) {
+      if (!(error instanceof InvalidSeasonsError)) throw error;
+      io.err(error.message);
+      return 1;
+    }
+    let config;
+    try {
+      config = loadConfig();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.err(error.message);
+      return 2;
+    }
+    const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+    try {
+      const client = new Client({ connection, namespace: config.temporal.namespace });
+      const report = await syncSeasonSchedules(client, calendar, config.temporal.taskQueue);
+      for (const id of report.created) io.out(`created ${id}`);
+      for (const id of report.updated) io.out(`updated ${id}`);
+      for (const id of report.deleted) io.out(`deleted ${id}`);
+      io.out(`${calendar.moments.length} moment(s) scheduled from ${file}`);
+      return 0;
+    } finally {
+      await connection.close();
+    }
+  },
+};
