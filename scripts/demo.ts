@@ -1,7 +1,9 @@
 /**
- * `npm run demo`: starts the dev stack and a worker, drives sample customers through the cart
- * abandonment journey, and prints what was sent, suppressed and exited. `--keep` leaves the stack
- * and worker running afterwards so the runs can be browsed in the Temporal UI.
+ * `npm run demo`: starts the dev stack and a worker, publishes every shipped playbook (waits
+ * shortened), drives sample customers through the cart abandonment journey, then a tour of the
+ * other playbooks cast from `journeys demo generate`'s synthetic store (scripts/demoScenes.ts),
+ * and prints what was sent, suppressed and exited. `--keep` leaves the stack and worker running
+ * afterwards so the runs can be browsed in the Temporal UI.
  */
 import { randomUUID } from 'node:crypto';
 import { connectJourneyClient } from '../client/connect';
@@ -16,7 +18,8 @@ import {
   customerInGlobalControl,
   daytimeZone,
 } from '../devstack/sampleCustomers';
-import { demoCatalog } from '../offers/demoCatalog';
+import { generateDemoStore } from '../demo/generate';
+import { demoOffers } from '../demo/offers';
 import { upsertOffers } from '../store/offers';
 import { collections } from '../store/collections';
 import { DEFAULT_PORTS, startStack } from '../devstack/stack';
@@ -42,10 +45,19 @@ import { customerHistory } from '../store/customerHistory';
 import { explainHeader, formatTimeline } from '../cli/explainFormat';
 import { explainTimeline } from '../cli/explainTimeline';
 import { startWorkerProcess } from '../devstack/workerProcess';
+import { DemoCast } from './demoCast';
+import { awaitScenes, formatScenes, runsByPlaybook, timerLines } from './demoReport';
+import { playScenes } from './demoScenes';
 
 const DEMO_WAIT = '5s';
 const DEMO_ARBITRATION_WINDOW = '2s';
 const DEMO_SALT = 'demo-salt';
+/** The generated store the tour casts from: small, and the same every run (`journeys demo generate --seed 42`). */
+const STORE = { customers: 200, days: 90, seed: 42 };
+const DAY_MS = 86_400_000;
+/** How long the tour waits for its messages; the slowest (computed timers, 5s waits) come well within it. */
+const TOUR_TIMEOUT_MS = 45_000;
+const MIN_PLAYBOOKS = 8;
 const keep = process.argv.includes('--keep');
 const runTag = new Date().toISOString().slice(11, 19).replace(/:/g, '');
 
@@ -85,9 +97,10 @@ async function main(): Promise<void> {
     POLICY_FILE: writeShortWindowPolicy(DEFAULT_DATA_DIR, DEMO_ARBITRATION_WINDOW),
   };
   const config = loadConfig(env);
-  const playbook = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'cart-abandonment');
+  const shipped = loadPlaybooks(config.playbooksDir);
+  const playbook = shipped.find((p) => p.id === 'cart-abandonment');
   if (!playbook) throw new Error(`cart-abandonment is missing from ${config.playbooksDir}`);
-  const offersPlaybook = loadPlaybooks(config.playbooksDir).find((p) => p.id === 'post-purchase-offers');
+  const offersPlaybook = shipped.find((p) => p.id === 'post-purchase-offers');
   if (!offersPlaybook) throw new Error(`post-purchase-offers is missing from ${config.playbooksDir}`);
   const waitStep = playbook.steps.find((step) => step.type === 'wait');
   log(`  Temporal ${stack.temporalAddress} (UI ${stack.temporalUiUrl}), MongoDB ${stack.mongodbUri}`);
@@ -99,17 +112,28 @@ async function main(): Promise<void> {
   const store = await MongoClient.connect(config.mongo.uri);
   const versions = playbookCollections(store.db(config.mongo.db));
   await ensurePlaybookIndexes(store.db(config.mongo.db));
-  for (const definition of [playbook, offersPlaybook]) {
+  log(
+    `  every wait step shortened to ${DEMO_WAIT} and every waitForEvent timeout too; waitUntil (local daytime) and waitUntilDate keep their real rule`,
+  );
+  for (const definition of shipped) {
     const published = await publishVersion(versions, withWaits(definition, DEMO_WAIT), new Date(), 'demo');
     await activate(versions, definition.id, new Date(), published.hash);
     log(`  published and activated ${definition.id} v${published.version} ${published.hash.slice(0, 12)}`);
   }
-  // The demo catalog: the shop's own offers with margin floors, and partner brands' offers.
-  const catalog = demoCatalog({ ownOffers: 200, partnerOffers: 2000, start: new Date().toISOString() });
-  const imported = await upsertOffers(collections(store.db(config.mongo.db)).offers, catalog);
+  // The synthetic store `journeys demo generate` writes: its customers and catalog cast the tour.
+  // Its offers are centred on its window's middle; the tour runs today, so they are centred on now.
+  const now = Date.now();
+  const demoStore = generateDemoStore({ ...STORE, start: now - STORE.days * DAY_MS });
+  const catalog = demoOffers(STORE.seed, now - DAY_MS, now + DAY_MS);
+  const offers = collections(store.db(config.mongo.db)).offers;
+  // The demo's catalog replaces the one an earlier run left in .data/ (the generator's offer-ID
+  // families): a re-import that changes every offer is a replace, and one scan, per offer on
+  // FerretDB's SQLite backend, which took minutes; a delete and one insertMany take a second.
+  await offers.deleteMany({ offerId: { $regex: '^(own|partner|retention)-' } });
+  const imported = await upsertOffers(offers, catalog);
   await store.close();
   log(
-    `  offer catalog: ${catalog.length} offers (${imported.inserted} new, ${imported.updated} changed, ${imported.unchanged} unchanged)`,
+    `  generated store (seed ${STORE.seed}): ${STORE.customers} customers, ${demoStore.catalog.products.length} products; offer catalog: ${catalog.length} offers (${imported.inserted} new, ${imported.updated} changed, ${imported.unchanged} unchanged)`,
   );
   const connected = await connectJourneyClient(config);
   let ingest: IngestServer | undefined;
@@ -123,6 +147,7 @@ async function main(): Promise<void> {
     });
     // The scheme the client assigns with: epoch 1 from DEMO_SALT, or a later one if it was reshuffled.
     const scheme = await currentScheme(connected.collections.holdoutSchemes, config.holdout);
+    const holdoutOf = (id: string) => shipped.find((p) => p.id === id)?.holdoutPercent ?? 0;
     const people: Record<string, { id: string; profile: ProfileFields }> = {};
     const add = (name: string, arm: Arm, profile: ProfileFields) =>
       (people[name] = {
@@ -135,6 +160,8 @@ async function main(): Promise<void> {
       id: customerInArms(`demo-${runTag}-bob`, scheme, [
         { playbookId: playbook.id, holdoutPercent: playbook.holdoutPercent, arm: 'treatment' },
         { playbookId: offersPlaybook.id, holdoutPercent: offersPlaybook.holdoutPercent, arm: 'treatment' },
+        // His order is his first: held out of category-bridge, so the one email a day is the offer.
+        { playbookId: 'category-bridge', holdoutPercent: holdoutOf('category-bridge'), arm: 'control' },
       ]),
       profile: { firstName: 'Bob', email: 'bob@example.test', loyaltyTier: 'silver' },
     };
@@ -202,6 +229,15 @@ async function main(): Promise<void> {
     const { customerId: _dropped, ...invalid } = cart(`demo-${runTag}-nobody`, [tee]);
     await publish('bad   cart.updated without customerId', invalid as never);
 
+    log(`\nPlaybook tour: one generated customer (store seed ${STORE.seed}) per playbook, events timed now…`);
+    const cast = new DemoCast(demoStore, scheme, runTag, holdoutOf);
+    const { scenes, arbitration } = await playScenes({
+      store: demoStore,
+      cast,
+      collections: connected.collections,
+      publish,
+    });
+
     log(`\nWaiting for the journeys (${DEMO_WAIT} after each cart update)…`);
     const outcomes: [string, JourneyResult][] = [];
     for (const [name, { id }] of Object.entries(people)) {
@@ -264,7 +300,11 @@ async function main(): Promise<void> {
       log(`  to ${mail.to.join(', ')}: "${mail.subject}"\n${mail.text.replace(/^/gm, '      ')}`);
       log(`      List-Unsubscribe: ${mail.listUnsubscribe ?? '(none)'}`);
     }
-    const sms = stack.twilio.messages.filter((m) => m.to === people.dan!.profile.phone);
+    // By message ID: Dan's number is the same every run, and a run cut short finishes in the next.
+    const danSent = await connected.collections.deliveries
+      .find({ customerId: people.dan!.id, status: 'sent' })
+      .toArray();
+    const sms = stack.twilio.messages.filter((m) => danSent.some((r) => r.providerMessageId === m.sid));
     log(`SMS accepted by the Twilio-API endpoint (${sms.length}):`);
     for (const m of sms) log(`  to ${m.to} (${m.sid}): "${m.body}"`);
 
@@ -296,6 +336,16 @@ async function main(): Promise<void> {
       );
     }
 
+    log(`\nWaiting for the tour's messages (up to ${TOUR_TIMEOUT_MS / 1000}s)…`);
+    const tourRecords = await awaitScenes(
+      connected.collections.deliveries,
+      [...scenes, arbitration],
+      TOUR_TIMEOUT_MS,
+    );
+    log(`Playbook tour (each wait ${DEMO_WAIT} instead of hours or days):`);
+    for (const line of formatScenes([...scenes, arbitration], tourRecords, stack.twilio.messages)) log(line);
+    for (const line of await timerLines(connected.temporal, scenes)) log(line);
+
     // What `npm run journeys -- explain --customer <id>` prints: why Bob got what he got (his cart
     // run ended with his order, which entered the offer journey).
     const history = await customerHistory(connected.collections, bob, 50);
@@ -308,18 +358,43 @@ async function main(): Promise<void> {
       ([, r]) => r.outcome.status === 'exited' && r.outcome.reason === 'goal:order.placed',
     ).length;
     const holdouts = records.filter((r) => r.status === 'suppressed' && r.reason === 'holdout').length;
+    // Everything this run sent, to the sample customers and the tour's cast alike.
+    const runIds = [...ids, ...cast.members.map((m) => m.customerId)];
+    const sentRecords = await connected.collections.deliveries
+      .find({ customerId: { $in: runIds }, status: 'sent' })
+      .toArray();
+    const sentPlaybooks = [...new Set(sentRecords.map((r) => r.playbookId))].sort();
+    const allEmails = stack.smtp.messages.filter((m) => m.idempotencyKey?.includes(`demo-${runTag}-`));
+    const smsIds = new Set(sentRecords.filter((r) => r.channel === 'sms').map((r) => r.providerMessageId));
+    const allSms = stack.twilio.messages.filter((m) => smsIds.has(m.sid));
+    const prefix = `demo-${runTag}`;
+    const listed = await runsByPlaybook(connected.temporal, sentPlaybooks, prefix);
+    log("\nRuns the Temporal UI lists per PlaybookId (this run's customers):");
+    for (const [id, count] of listed) log(`  ${id.padEnd(22)} ${count} run(s)`);
+    const byPlaybook = encodeURIComponent(`PlaybookId = "${sentPlaybooks[0] ?? 'cart-abandonment'}"`);
+    log(`  e.g. ${stack.temporalUiUrl}/namespaces/default/workflows?query=${byPlaybook}`);
     log(
-      `\nSummary: ${emails.length} email(s) sent, ${sms.length} SMS sent, ${exited} journey(s) exited by order.placed, ${holdouts} holdout suppression(s).`,
+      `\nSummary: ${allEmails.length} email(s) sent, ${allSms.length} SMS sent, ${sentPlaybooks.length} playbooks sent messages (${sentPlaybooks.join(', ')}); ` +
+        `sample customers: ${exited} journey(s) exited by order.placed, ${holdouts} holdout suppression(s). Waits were shortened for the demo.`,
     );
-    const query = encodeURIComponent(`CustomerId STARTS_WITH "demo-${runTag}"`);
+    const query = encodeURIComponent(`CustomerId STARTS_WITH "${prefix}"`);
     log(`Temporal UI: ${stack.temporalUiUrl}/namespaces/default/workflows?query=${query}`);
     if (!keep)
       log('  (the stack stops when the demo ends: `npm run demo -- --keep` keeps it up to browse the runs)');
     const offered = bobOffer.decisions.some((d) => d.action === 'send' && d.offerId !== undefined);
-    failed = emails.length < 1 || exited < 1 || holdouts < 1 || !unsubscribed || !offered || gilEntries > 0;
+    const unlisted = sentPlaybooks.filter((id) => (listed.get(id) ?? 0) < 1);
+    failed =
+      emails.length < 1 ||
+      exited < 1 ||
+      holdouts < 1 ||
+      !unsubscribed ||
+      !offered ||
+      gilEntries > 0 ||
+      sentPlaybooks.length < MIN_PLAYBOOKS ||
+      unlisted.length > 0;
     if (failed) {
       log(
-        'DEMO FAILED: expected at least one email, one order exit, one holdout suppression, a working unsubscribe link, an offer mailed to Bob and no entry for Gil.',
+        `DEMO FAILED: expected at least one email, one order exit, one holdout suppression, a working unsubscribe link, an offer mailed to Bob, no entry for Gil, messages from at least ${MIN_PLAYBOOKS} playbooks (got ${sentPlaybooks.length}) and each listed in Temporal by PlaybookId${unlisted.length ? ` (not listed: ${unlisted.join(', ')})` : ''}.`,
       );
     }
 
