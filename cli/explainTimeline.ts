@@ -1,5 +1,5 @@
 import type { Channel } from '../engine/interpreter/types';
-import type { OfferDecision, OfferScores } from '../engine/offer';
+import type { OfferDecision } from '../engine/offer';
 import type { DeliveryRecord, EntryRecord, OfferGrantRecord } from '../store/collections';
 import type { DecisionRecord } from '../store/decisions';
 
@@ -28,7 +28,24 @@ export type DecisionItem = { kind: 'decision' } & Omit<DecisionRecord, '_id' | '
  * An offer a decideOffer step chose (for a control customer, the one it would have shown), with the
  * scores and reasons stored with it. `offerKind`, because `kind` names the item.
  */
-export interface OfferItem {
+/** The decision's own fields, as stored; `scores` is absent on decisions from before scoring. */
+type OfferTerms = Pick<
+  OfferDecision,
+  | 'offerId'
+  | 'title'
+  | 'code'
+  | 'discountPercent'
+  | 'discountAmount'
+  | 'brand'
+  | 'category'
+  | 'payoutModel'
+  | 'contextKey'
+  | 'reasons'
+  | 'rejected'
+> &
+  Partial<Pick<OfferDecision, 'scores'>>;
+
+export interface OfferItem extends OfferTerms {
   kind: 'offer';
   at: string;
   playbookId: string;
@@ -36,21 +53,7 @@ export interface OfferItem {
   /** The decideOffer step, with `#<visit>` from its second visit on, as in the decision key. */
   step: string;
   arm: 'treatment' | 'control';
-  offerId: string;
   offerKind: OfferDecision['kind'];
-  title: string;
-  code?: string;
-  discountPercent?: number;
-  discountAmount?: number;
-  brand?: string;
-  category?: string;
-  payoutModel?: 'cpc' | 'cpa';
-  contextKey: string;
-  /** Absent on a decision recorded before offers were scored. */
-  scores?: OfferScores;
-  reasons: string[];
-  /** Offers turned down, by the first rule each failed, in the order the decision stored them. */
-  rejected: Record<string, number>;
   /** The grant's `_id`, `<runKey>:<step>[#visit]`: the decision's business key, which also seeds its exploration. */
   decisionKey: string;
 }

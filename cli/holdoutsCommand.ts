@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Db } from 'mongodb';
-import { ConfigError, loadHoldoutConfig, type HoldoutConfig } from '../config/env';
+import { loadHoldoutConfig, type HoldoutConfig } from '../config/env';
 import { collections, type HoldoutSchemeRecord } from '../store/collections';
 import { currentScheme, reshuffle, ReshuffleError, schemeHistory } from '../store/holdouts';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { settingsOrReport } from './settings';
 import { withMongoDb } from './withMongoDb';
 
 /*
@@ -50,14 +51,8 @@ function describeScheme(record: Pick<HoldoutSchemeRecord, '_id' | 'salt' | 'glob
 
 /** The holdout bootstrap and the database, or exit 2 naming the variable that is wrong. */
 async function withHoldouts(io: CliIo, run: (db: Db, bootstrap: HoldoutConfig) => Promise<number>) {
-  let bootstrap: HoldoutConfig;
-  try {
-    bootstrap = loadHoldoutConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(error.message);
-    return 2;
-  }
+  const bootstrap = settingsOrReport(io, () => loadHoldoutConfig());
+  if (bootstrap === undefined) return 2;
   return withMongoDb(io, (db) => run(db, bootstrap));
 }
 

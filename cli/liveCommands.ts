@@ -1,23 +1,18 @@
 import { connectJourneyClient } from '../client/connect';
-import { ConfigError, loadConfig } from '../config/env';
+import { loadConfig } from '../config/env';
 import { UnsubscribeTokens } from '../consent/unsubscribeToken';
 import { IngestServer } from '../ingest/httpServer';
 import type { CliCommand, CliIo } from './command';
 import { runEventsCommand } from './eventsCommand';
+import { settingsOrReport } from './settings';
 
 /** Commands that talk to the running engine: they connect with the environment's configuration. */
 async function withClient(
   io: CliIo,
   run: (client: Awaited<ReturnType<typeof connectJourneyClient>>) => Promise<number>,
 ): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(error.message);
-    return 2;
-  }
+  const config = settingsOrReport(io, () => loadConfig());
+  if (config === undefined) return 2;
   const client = await connectJourneyClient(config);
   try {
     return await run(client);

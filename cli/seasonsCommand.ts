@@ -1,9 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { syncSeasonSchedules } from '../client/seasonSchedules';
-import { ConfigError, loadConfig } from '../config/env';
+import { loadConfig } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporalConnection';
 import { DEFAULT_SEASONS_FILE, InvalidSeasonsError, loadSeasons } from '../policy/loadSeasons';
 import { UsageError, type CliCommand } from './command';
+import { settingsOrReport } from './settings';
 
 /*
  * `journeys seasons sync`: one Temporal Schedule per moment of the seasonal calendar (SEASONS_FILE,
@@ -28,14 +29,8 @@ export const seasonsSync: CliCommand = {
       io.err(error.message);
       return 1;
     }
-    let config;
-    try {
-      config = loadConfig();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      io.err(error.message);
-      return 2;
-    }
+    const config = settingsOrReport(io, () => loadConfig());
+    if (config === undefined) return 2;
     const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     try {
       const client = new Client({ connection, namespace: config.temporal.namespace });

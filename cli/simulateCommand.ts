@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ConfigError, loadHoldoutConfig } from '../config/env';
+import { loadHoldoutConfig } from '../config/env';
 import type { HoldoutScheme } from '../engine/holdout';
 import { InvalidEventError, parseEvent } from '../events/parse';
 import type { JourneyEvent } from '../events/schema';
@@ -9,6 +9,7 @@ import { InvalidPolicyError, loadPolicy } from '../policy/load';
 import type { ContactPolicy } from '../policy/schema';
 import { simulate } from '../simulator/simulate';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { settingsOrReport } from './settings';
 import { percentArgument } from './holdoutsCommand';
 import { readOffersReporting } from './offerFile';
 
@@ -82,14 +83,8 @@ export const simulateCommand: CliCommand = {
     const from = instant('from', opts.from);
     const until = instant('to', opts.to);
     const playbooks = loadPlaybooks(opts.playbooks ?? 'playbooks');
-    let holdout: HoldoutScheme;
-    try {
-      holdout = holdoutScheme(opts);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      io.err(error.message);
-      return 2;
-    }
+    const holdout = settingsOrReport(io, () => holdoutScheme(opts));
+    if (holdout === undefined) return 2;
     let policy: ContactPolicy | undefined;
     try {
       policy = opts.policy === undefined ? undefined : loadPolicy(opts.policy);

@@ -1,20 +1,15 @@
 import { MongoClient, type Db } from 'mongodb';
-import { ConfigError, loadMongoConfig } from '../config/env';
+import { loadMongoConfig } from '../config/env';
 import type { CliIo } from './command';
+import { settingsOrReport } from './settings';
 
 /**
  * Runs a command body against the configured database and always closes the connection. A bad
  * MONGODB_* setting is reported by name and exits 2, like any other wrong argument.
  */
 export async function withMongoDb(io: CliIo, run: (db: Db) => Promise<number>): Promise<number> {
-  let mongo;
-  try {
-    mongo = loadMongoConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(error.message);
-    return 2;
-  }
+  const mongo = settingsOrReport(io, loadMongoConfig);
+  if (mongo === undefined) return 2;
   const client = await MongoClient.connect(mongo.uri);
   try {
     return await run(client.db(mongo.db));
