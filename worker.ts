@@ -10,12 +10,6 @@ import { UnsubscribeTokens } from './consent/unsubscribeToken';
 import { InvalidPolicyError, loadPolicy } from './policy/load';
 import { collections, ensureIndexes } from './store/collections';
 
-/**
- * Below the activities' 30 s start-to-close timeout, so a hung Twilio call fails as a retryable
- * error inside the activity rather than as an activity timeout.
- */
-const TWILIO_TIMEOUT_MS = 15_000;
-
 export interface JourneyWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -23,6 +17,8 @@ export interface JourneyWorkerOptions {
   activities: ActivityDeps;
   /** A prebuilt bundle (npm run build:bundle) starts in milliseconds; without it the worker bundles. */
   workflowBundlePath?: string;
+  /** Runs kept in memory between tasks; unset, the SDK sizes the cache from the heap limit. */
+  maxCachedWorkflows?: number;
 }
 
 /** The one place that decides what a journey worker registers; used by main, the demo and tests. */
@@ -36,7 +32,25 @@ export function createJourneyWorker(options: JourneyWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: createActivities(options.activities),
     ...workflows,
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
+}
+
+/**
+ * One machine-readable line (`worker: status {json}`) for operators and the benchmarks: how many
+ * runs the cache holds and what the process's memory is, sampled together so they can be related.
+ * Workflows run in the SDK's worker threads: their heaps count in `rssBytes`, not in `heapUsedBytes`
+ * (this thread's heap: activities and clients).
+ */
+export function statusLine(worker: Worker): string {
+  const memory = process.memoryUsage();
+  const status = {
+    cachedWorkflows: worker.getStatus().numCachedWorkflows,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+  };
+  return `worker: status ${JSON.stringify(status)}`;
 }
 
 /**
@@ -64,8 +78,11 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
         collections: collections(db),
         mailer,
         mailFrom: config.mailFrom,
-        twilio: createTwilioClient({ ...config.twilio, timeoutMs: TWILIO_TIMEOUT_MS }),
+        twilio: createTwilioClient(config.twilio),
         smsFrom: config.twilio.from,
+        ...(config.twilio.statusCallbackUrl !== undefined && {
+          smsStatusCallbackUrl: config.twilio.statusCallbackUrl,
+        }),
         offerSettings,
         publisher: publisher.journeys,
         ...(config.unsubscribe && {
@@ -76,9 +93,20 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
         }),
       },
       ...(config.workflowBundlePath === undefined ? {} : { workflowBundlePath: config.workflowBundlePath }),
+      ...(config.worker.maxCachedWorkflows !== undefined && {
+        maxCachedWorkflows: config.worker.maxCachedWorkflows,
+      }),
     });
     onReady?.(worker);
-    await worker.run();
+    const reporting =
+      config.worker.statusIntervalMs === undefined
+        ? undefined
+        : setInterval(() => console.log(statusLine(worker)), config.worker.statusIntervalMs);
+    try {
+      await worker.run();
+    } finally {
+      clearInterval(reporting);
+    }
   } finally {
     mailer.close();
     await publisher?.close();

@@ -24,6 +24,8 @@ export interface ActivityDeps {
   mailFrom: string;
   twilio: Twilio;
   smsFrom: string;
+  /** Twilio's delivery receipts go here, each URL carrying its send's idempotency key. */
+  smsStatusCallbackUrl?: string;
   now?: () => Date;
   /** One-click unsubscribe links for marketing email; absent, none are added. */
   unsubscribe?: UnsubscribeLinks;
@@ -85,7 +87,12 @@ export function createActivities(deps: ActivityDeps) {
       impressions,
     ),
     sendSms: withImpressions(
-      createSendSms({ ...failures, twilio: deps.twilio, from: deps.smsFrom }),
+      createSendSms({
+        ...failures,
+        twilio: deps.twilio,
+        from: deps.smsFrom,
+        ...(deps.smsStatusCallbackUrl !== undefined && { statusCallbackUrl: deps.smsStatusCallbackUrl }),
+      }),
       impressions,
     ),
     async recordSuppression({ context, reason, channel, to, subject }: SuppressionInput): Promise<void> {

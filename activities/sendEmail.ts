@@ -48,11 +48,21 @@ export function createSendEmail(deps: SendEmailDeps) {
     if (claim.kind === 'settled') return settledResult(claim.record);
 
     let attempts: number;
+    let resentAfterCrash = false;
     if (claim.kind === 'inDoubt') {
-      // SMTP has no way to ask a relay what it accepted. A receipt is sent again, under the same
-      // Message-ID so a receiver can drop the copy; marketing is not: a missed promotion costs less
-      // than a duplicate one.
-      if (purpose !== 'transactional') return leaveUnknown(deps, context, claim.record.reason);
+      // SMTP has no way to ask a relay what it accepted, so each kind of doubt is a bet, and the
+      // copy always goes under the same Message-ID so a receiver can drop it:
+      // - the relay dropped the connection after taking all of DATA (`unknown`): it most likely
+      //   queued the message, so marketing is not sent again (a duplicate promotion costs more
+      //   than a missed one), a receipt is;
+      // - the worker died mid-attempt (`sending`, lease lapsed): most of that window lies before
+      //   the message went, so everything is sent again (at least once). Chaos scenario 1 counts
+      //   the copies this makes when a kill lands after the relay's accept.
+      const workerDied = claim.record.status === 'sending';
+      if (!workerDied && purpose !== 'transactional') {
+        return leaveUnknown(deps, context, claim.record.reason);
+      }
+      resentAfterCrash = workerDied;
       attempts = await claimNextAttempt(store, claim.record, now());
     } else {
       attempts = claim.attempts;
@@ -88,7 +98,16 @@ export function createSendEmail(deps: SendEmailDeps) {
       if (purpose !== 'transactional') return leaveUnknown(deps, context, reason);
       throw error;
     }
-    await settleDelivery(store, key, { status: 'sent', providerMessageId }, now());
+    await settleDelivery(
+      store,
+      key,
+      {
+        status: 'sent',
+        providerMessageId,
+        ...(resentAfterCrash && { reconciled: 'resent-after-crash' as const }),
+      },
+      now(),
+    );
     return { status: 'sent', providerMessageId, attempts };
   };
 }

@@ -7,6 +7,18 @@ import type { DeliveryContext, SendResult } from './types';
 export interface SendSmsDeps extends FailureDeps {
   twilio: Twilio;
   from: string;
+  /**
+   * Twilio posts delivery receipts here. Each message's URL carries its idempotency key (`?key=`),
+   * so a receipt, or a provider-side log, names the send it belongs to.
+   */
+  statusCallbackUrl?: string;
+}
+
+/** The status callback URL of one send: the configured one with the send's key in its query. */
+export function statusCallbackFor(base: string, idempotencyKey: string): string {
+  const url = new URL(base);
+  url.searchParams.set('key', idempotencyKey);
+  return url.toString();
 }
 
 export interface SendSmsInput {
@@ -67,7 +79,11 @@ export function createSendSms(deps: SendSmsDeps) {
 
     let sid: string;
     try {
-      ({ sid } = await deps.twilio.messages.create({ to, from: deps.from, body }));
+      const statusCallback =
+        deps.statusCallbackUrl === undefined
+          ? {}
+          : { statusCallback: statusCallbackFor(deps.statusCallbackUrl, key) };
+      ({ sid } = await deps.twilio.messages.create({ to, from: deps.from, body, ...statusCallback }));
     } catch (error) {
       const { status, code } = error as { status?: unknown; code?: unknown };
       if (status === 400) {

@@ -33,6 +33,9 @@ const EXPECTED = {
   TWILIO_AUTH_TOKEN: 'the Twilio auth token',
   TWILIO_FROM: 'the sending phone number in E.164 form, e.g. +15005550006',
   TWILIO_API_BASE_URL: 'an http(s) URL of a Twilio-compatible API; leave unset for Twilio itself',
+  TWILIO_TIMEOUT_MS: 'how long a Twilio API call may take, in milliseconds (an integer from 100 to 29000)',
+  TWILIO_STATUS_CALLBACK_URL:
+    'the http(s) URL Twilio posts delivery receipts to; each message adds its idempotency key as ?key=',
   HOLDOUT_SALT:
     'a non-empty string: the salt of the first holdout scheme (later ones come from `journeys holdouts reshuffle`)',
   HOLDOUT_GLOBAL_CONTROL_PERCENT:
@@ -41,6 +44,10 @@ const EXPECTED = {
   POLICY_FILE: 'the contact policy file (YAML or JSON)',
   SEASONS_FILE: 'the seasonal calendar file (YAML or JSON) that `journeys seasons sync` schedules',
   WORKFLOW_BUNDLE_PATH: 'the path of a prebuilt workflow bundle (npm run build:bundle)',
+  WORKER_MAX_CACHED_WORKFLOWS:
+    'how many workflow runs the worker keeps in memory between tasks (a positive integer; unset, the SDK sizes it from the heap)',
+  WORKER_STATUS_INTERVAL_MS:
+    'how often the worker prints a status line (cached runs, memory), in milliseconds (an integer from 100 up)',
   INGEST_TOKENS:
     'comma-separated bearer tokens the HTTP ingestion endpoint accepts (letters, digits, ._~+/-)',
   INGEST_PORT: 'the port of the HTTP ingestion endpoint, an integer from 1 to 65535',
@@ -86,6 +93,10 @@ const EnvSchema = z.object({
   TWILIO_AUTH_TOKEN: nonEmpty,
   TWILIO_FROM: nonEmpty.regex(E164),
   TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // Below the send activities' 30 s start-to-close timeout, so a hung call fails inside the
+  // activity as a retryable, reconcilable error rather than as an activity timeout.
+  TWILIO_TIMEOUT_MS: integer(100, 29_000).default(15_000),
+  TWILIO_STATUS_CALLBACK_URL: z.url({ protocol: /^https?$/ }).optional(),
   // Both only make epoch 1 of the holdout schemes, on a database that has none (store/holdouts.ts).
   // After that the recorded scheme rules: changing these does not reshuffle anyone, which is what
   // makes a reshuffle an explicit, recorded act (`journeys holdouts reshuffle`) and not a config slip.
@@ -99,6 +110,8 @@ const EnvSchema = z.object({
   POLICY_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'workspace.yaml')),
   SEASONS_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'seasons.yaml')),
   WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: integer(1, 10_000_000).optional(),
+  WORKER_STATUS_INTERVAL_MS: integer(100, 86_400_000).optional(),
   INGEST_TOKENS: nonEmpty.regex(TOKEN_LIST).optional(),
   INGEST_PORT: integer(1, 65535).default(8080),
   INGEST_MAX_BODY_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024),
@@ -138,13 +151,22 @@ export interface Config {
   mongo: { uri: string; db: string };
   smtpUrl: string;
   mailFrom: string;
-  twilio: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
+  twilio: {
+    accountSid: string;
+    authToken: string;
+    from: string;
+    apiBaseUrl?: string;
+    timeoutMs: number;
+    statusCallbackUrl?: string;
+  };
   /** What the first holdout scheme is made from, when the database has none yet. */
   holdout: HoldoutConfig;
   playbooksDir: string;
   policyFile: string;
   seasonsFile: string;
   workflowBundlePath?: string;
+  /** The worker's workflow cache and status line; both unset by default. */
+  worker: { maxCachedWorkflows?: number; statusIntervalMs?: number };
   /** The HTTP ingestion endpoint; `tokens` is empty when INGEST_TOKENS is unset. */
   ingest: { tokens: string[]; port: number; maxBodyBytes: number };
   /** One-click unsubscribe links in marketing email; absent when UNSUBSCRIBE_SECRETS is unset. */
@@ -215,11 +237,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mongo: { uri: e.MONGODB_URI, db: e.MONGODB_DB },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM },
+    twilio: {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      from: e.TWILIO_FROM,
+      timeoutMs: e.TWILIO_TIMEOUT_MS,
+    },
     holdout: { salt: e.HOLDOUT_SALT, globalControlPercent: e.HOLDOUT_GLOBAL_CONTROL_PERCENT },
     playbooksDir: e.PLAYBOOKS_DIR,
     policyFile: e.POLICY_FILE,
     seasonsFile: e.SEASONS_FILE,
+    worker: {},
     ingest: {
       tokens: e.INGEST_TOKENS === undefined ? [] : splitList(e.INGEST_TOKENS),
       port: e.INGEST_PORT,
@@ -236,7 +264,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     config.temporal.tls = tls;
   }
   if (e.TWILIO_API_BASE_URL !== undefined) config.twilio.apiBaseUrl = e.TWILIO_API_BASE_URL;
+  if (e.TWILIO_STATUS_CALLBACK_URL !== undefined)
+    config.twilio.statusCallbackUrl = e.TWILIO_STATUS_CALLBACK_URL;
   if (e.WORKFLOW_BUNDLE_PATH !== undefined) config.workflowBundlePath = e.WORKFLOW_BUNDLE_PATH;
+  if (e.WORKER_MAX_CACHED_WORKFLOWS !== undefined)
+    config.worker.maxCachedWorkflows = e.WORKER_MAX_CACHED_WORKFLOWS;
+  if (e.WORKER_STATUS_INTERVAL_MS !== undefined) config.worker.statusIntervalMs = e.WORKER_STATUS_INTERVAL_MS;
   if (e.UNSUBSCRIBE_SECRETS !== undefined) {
     config.unsubscribe = {
       secrets: splitList(e.UNSUBSCRIBE_SECRETS),

@@ -49,8 +49,11 @@ export interface DeliveryRecord extends DeliveryIdentity {
   leaseUntil?: Date;
   /** A permanent refusal because of the recipient (SMTP 5xx, an invalid number): the channel is off. */
   bounce?: 'hard';
-  /** How an ambiguous outcome was settled: found at the provider, or left unknown by policy. */
-  reconciled?: 'found-at-provider' | 'not-resent';
+  /**
+   * How an ambiguous outcome was settled: found at the provider, sent again after a worker died
+   * mid-attempt (the provider may hold two copies under one Message-ID), or left unknown by policy.
+   */
+  reconciled?: 'found-at-provider' | 'resent-after-crash' | 'not-resent';
   createdAt: Date;
   updatedAt: Date;
 }

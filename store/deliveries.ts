@@ -103,7 +103,7 @@ function attemptDoc(idempotencyKey: string, attempt: number, now: Date): Deliver
 }
 
 export type DeliveryOutcome =
-  | { status: 'sent'; providerMessageId: string; reconciled?: 'found-at-provider' }
+  | { status: 'sent'; providerMessageId: string; reconciled?: 'found-at-provider' | 'resent-after-crash' }
   | { status: 'failed'; reason: string; bounce?: 'hard' }
   /** The provider refused outright (429, 4xx, connection refused): the next attempt may call again. */
   | { status: 'pending'; reason: string }

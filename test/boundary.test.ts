@@ -58,6 +58,28 @@ describe('configuration', () => {
     assert.equal(config.temporal.address, '127.0.0.1:7233');
     assert.equal(config.temporal.taskQueue, 'journeys');
     assert.equal(config.twilio.apiBaseUrl, undefined);
+    assert.equal(config.twilio.timeoutMs, 15_000);
+    assert.deepEqual(config.worker, {});
+  });
+
+  it('reads the worker cache, status line and Twilio knobs, naming a bad one', () => {
+    const config = loadConfig({
+      ...validEnv,
+      WORKER_MAX_CACHED_WORKFLOWS: '25000',
+      WORKER_STATUS_INTERVAL_MS: '1000',
+      TWILIO_TIMEOUT_MS: '2000',
+      TWILIO_STATUS_CALLBACK_URL: 'https://hooks.example.test/twilio/status',
+    });
+    assert.deepEqual(config.worker, { maxCachedWorkflows: 25_000, statusIntervalMs: 1_000 });
+    assert.equal(config.twilio.timeoutMs, 2_000);
+    assert.equal(config.twilio.statusCallbackUrl, 'https://hooks.example.test/twilio/status');
+    assert.throws(
+      () => loadConfig({ ...validEnv, TWILIO_TIMEOUT_MS: '60000', WORKER_MAX_CACHED_WORKFLOWS: 'lots' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /TWILIO_TIMEOUT_MS: is "60000"; expected how long a Twilio API call may take/.test(error.message) &&
+        /WORKER_MAX_CACHED_WORKFLOWS: is "lots"/.test(error.message),
+    );
   });
 
   it('names each missing or invalid variable and what it expects, without echoing secrets', () => {

@@ -189,6 +189,33 @@ describe('send activities', () => {
     assert.equal(mail?.messageId, messageIdFor(ctx.idempotencyKey));
   });
 
+  it('a marketing email whose worker died mid-attempt is sent again under the same Message-ID, and marked so', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    await leftBehind(ctx, 'email', to, 'sending');
+    const result = await activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' });
+    assert.equal(result.status === 'sent' && result.attempts, 2);
+    const mail = servers.smtp.messages.find((m) => m.idempotencyKey === ctx.idempotencyKey);
+    assert.equal(mail?.messageId, messageIdFor(ctx.idempotencyKey));
+    const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.equal(record?.status, 'sent');
+    assert.equal(record?.reconciled, 'resent-after-crash', 'a possible second copy is on the record');
+  });
+
+  it('an SMS carries its idempotency key in the status callback URL when one is configured', async () => {
+    const withCallback = createActivities({
+      ...servers.activityDeps,
+      smsStatusCallbackUrl: 'http://127.0.0.1:9/twilio/status?tenant=shop',
+    });
+    const ctx = context();
+    const to = `+1555${String(Date.now()).slice(-7)}`;
+    await withCallback.sendSms({ context: ctx, to, body: 'hello' });
+    const stored = servers.twilio.messages.find((m) => m.to === to);
+    const callback = new URL(stored?.statusCallback ?? 'http://missing.invalid');
+    assert.equal(callback.searchParams.get('key'), ctx.idempotencyKey);
+    assert.equal(callback.searchParams.get('tenant'), 'shop', 'the configured query is kept');
+  });
+
   it('an SMS in doubt that Twilio has is reconciled, not sent again', async () => {
     const ctx = context();
     const to = `+1555${String(Date.now()).slice(-7)}`;
