@@ -21,6 +21,20 @@ export interface CapturedEmail {
   receivedAt: Date;
 }
 
+/** A message the sink refused (a reply fault), kept so a fault test can tell a bounce from a loss. */
+export interface RefusedEmail {
+  idempotencyKey?: string;
+  to: string[];
+  code: number;
+  refusedAt: Date;
+}
+
+/**
+ * Runs after a message is stored and before the sender gets its answer: a fault test can act
+ * inside the window where the provider has the message and the sender does not know it yet.
+ */
+export type SmtpAcceptHook = (mail: CapturedEmail) => Promise<void> | void;
+
 /** One forced outcome for the next message, for fault tests. */
 export type SmtpFault =
   /** Refuse the message with this reply code after reading it (4xx transient, 5xx permanent). */
@@ -60,7 +74,16 @@ export class SmtpSink {
     readonly messages: readonly CapturedEmail[],
     private readonly faults: SmtpFault[],
     private readonly hangs: Set<NodeJS.Timeout>,
+    /** Every message refused by a reply fault, in order. */
+    readonly refusals: readonly RefusedEmail[],
+    private readonly hook: { onAccepted?: SmtpAcceptHook },
   ) {}
+
+  /** Sets (or with undefined, clears) the hook run between storing a message and answering. */
+  onAccepted(hook: SmtpAcceptHook | undefined): void {
+    if (hook === undefined) delete this.hook.onAccepted;
+    else this.hook.onAccepted = hook;
+  }
 
   /** Queues outcomes for the next messages, one each, in order; then messages are accepted again. */
   injectFaults(...faults: SmtpFault[]): void {
@@ -76,6 +99,8 @@ export class SmtpSink {
     const messages: CapturedEmail[] = [];
     const faults: SmtpFault[] = [];
     const hangs = new Set<NodeJS.Timeout>();
+    const refusals: RefusedEmail[] = [];
+    const hook: { onAccepted?: SmtpAcceptHook } = {};
     // smtp-server keeps its live connections in `connections`; its typings do not say so.
     const dropConnectionOf = (session: unknown): void => {
       const live = (server as unknown as { connections: Set<SmtpConnectionLike> }).connections;
@@ -93,13 +118,6 @@ export class SmtpSink {
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
           const fault = faults.shift();
-          if (fault?.kind === 'reply') {
-            const refusal = Object.assign(new Error(fault.message ?? 'refused by fault injection'), {
-              responseCode: fault.code,
-            });
-            callback(refusal);
-            return;
-          }
           const answer = (error?: Error): void => {
             if (fault?.kind === 'accept-then-drop') return dropConnectionOf(session);
             if (fault?.kind !== 'accept-then-hang') return error ? callback(error) : callback();
@@ -111,8 +129,21 @@ export class SmtpSink {
             hangs.add(hang);
           };
           simpleParser(raw).then(
-            (mail) => {
+            async (mail) => {
               const key = mail.headers.get('x-journey-idempotency-key');
+              if (fault?.kind === 'reply') {
+                refusals.push({
+                  to: addresses(mail.to),
+                  code: fault.code,
+                  refusedAt: new Date(),
+                  ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+                });
+                const refusal = Object.assign(new Error(fault.message ?? 'refused by fault injection'), {
+                  responseCode: fault.code,
+                });
+                callback(refusal);
+                return;
+              }
               const listUnsubscribe = rawHeader(mail.headerLines, 'list-unsubscribe');
               const listUnsubscribePost = rawHeader(mail.headerLines, 'list-unsubscribe-post');
               const captured: CapturedEmail = {
@@ -130,9 +161,18 @@ export class SmtpSink {
               };
               messages.push(captured);
               if (options.dir) writeFileSync(join(options.dir, `${Date.now()}-${messages.length}.eml`), raw);
+              // A failing hook is the test's problem, not the sender's: the message is stored either way.
+              await Promise.resolve(hook.onAccepted?.(captured)).catch(() => undefined);
               answer();
             },
-            (error: Error) => answer(error),
+            (error: Error) => {
+              if (fault?.kind === 'reply') {
+                refusals.push({ to: [], code: fault.code, refusedAt: new Date() });
+                callback(Object.assign(new Error(fault.message ?? 'refused'), { responseCode: fault.code }));
+                return;
+              }
+              answer(error);
+            },
           );
         });
       },
@@ -143,7 +183,7 @@ export class SmtpSink {
     });
     // smtp-server exposes its net.Server as `server`; its typings do not.
     const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
-    return new SmtpSink(server, port, messages, faults, hangs);
+    return new SmtpSink(server, port, messages, faults, hangs, refusals, hook);
   }
 
   /** Resolves with the first captured message that matches, polling until the timeout. */

@@ -18,6 +18,20 @@ export type TwilioFault =
   /** Store the message, then wait ms before answering: the client times out after the provider accepted. */
   | { kind: 'accept-then-hang'; ms: number };
 
+/** A create call the endpoint refused with a status fault; nothing was stored. */
+export interface RefusedSms {
+  to: string;
+  status: number;
+  statusCallback?: string;
+  refusedAt: Date;
+}
+
+/**
+ * Runs after a message is stored and before the caller gets its answer: a fault test can act
+ * inside the window where Twilio has the message and the sender does not know it yet.
+ */
+export type TwilioAcceptHook = (sms: StoredSms) => Promise<void> | void;
+
 const faultErrors: Record<429 | 500 | 503, TwilioError> = {
   429: { status: 429, code: 20429, message: 'Too Many Requests' },
   500: { status: 500, code: 20500, message: 'Internal Server Error' },
@@ -59,6 +73,8 @@ export class TwilioEndpoint {
   private readonly stored: StoredSms[] = [];
   private readonly faults: TwilioFault[] = [];
   private readonly hangs = new Set<NodeJS.Timeout>();
+  private readonly refusedCreates: RefusedSms[] = [];
+  private acceptHook: TwilioAcceptHook | undefined;
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -71,6 +87,16 @@ export class TwilioEndpoint {
   /** Every accepted message, in order. */
   get messages(): readonly StoredSms[] {
     return this.stored;
+  }
+
+  /** Every create call refused by a status fault, in order. */
+  get refusals(): readonly RefusedSms[] {
+    return this.refusedCreates;
+  }
+
+  /** Sets (or with undefined, clears) the hook run between storing a message and answering. */
+  onAccepted(hook: TwilioAcceptHook | undefined): void {
+    this.acceptHook = hook;
   }
 
   static async start(options: {
@@ -174,12 +200,23 @@ export class TwilioEndpoint {
 
     const form = await readForm(req);
     const fault = this.faults.shift();
-    if (fault?.kind === 'status') return sendError(res, faultErrors[fault.status]);
+    if (fault?.kind === 'status') {
+      const statusCallback = form.get('StatusCallback');
+      this.refusedCreates.push({
+        to: form.get('To') ?? '',
+        status: fault.status,
+        refusedAt: new Date(),
+        ...(statusCallback ? { statusCallback } : {}),
+      });
+      return sendError(res, faultErrors[fault.status]);
+    }
     const invalid = validateCreate(form);
     if (invalid) return sendError(res, invalid);
 
     const sms = newMessage(account.accountSid, form);
     this.stored.push(sms);
+    // A failing hook is the test's problem, not the caller's: the message is stored either way.
+    await Promise.resolve(this.acceptHook?.(sms)).catch(() => undefined);
     const reply = (): void => sendJson(res, 201, JSON.stringify(messageResource(sms)));
     if (fault?.kind !== 'accept-then-hang') return reply();
     const hang = setTimeout(() => {

@@ -12,6 +12,8 @@ export interface StoredSms {
   status: 'queued';
   /** RFC 2822, as Twilio formats it: 'Sat, 21 Nov 2026 04:44:02 +0000'. */
   dateCreated: string;
+  /** When it was stored, to the millisecond (dateCreated has Twilio's whole seconds). */
+  acceptedAt: Date;
   statusCallback?: string;
 }
 
@@ -50,6 +52,7 @@ export function validateCreate(form: URLSearchParams): TwilioError | undefined {
 /** Builds the stored record from a form that validateCreate accepted. */
 export function newMessage(accountSid: string, form: URLSearchParams): StoredSms {
   const statusCallback = form.get('StatusCallback');
+  const acceptedAt = new Date();
   return {
     sid: `SM${randomBytes(16).toString('hex')}`,
     accountSid,
@@ -57,7 +60,8 @@ export function newMessage(accountSid: string, form: URLSearchParams): StoredSms
     from: form.get('From') || (form.get('MessagingServiceSid') ?? ''),
     body: form.get('Body') ?? '',
     status: 'queued',
-    dateCreated: new Date().toUTCString().replace('GMT', '+0000'),
+    dateCreated: acceptedAt.toUTCString().replace('GMT', '+0000'),
+    acceptedAt,
     ...(statusCallback ? { statusCallback } : {}),
   };
 }
