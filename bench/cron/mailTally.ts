@@ -1,0 +1,55 @@
+import type { CapturedEmail } from '../../devstack/smtpSink';
+
+/** One event of a load, as the load side saw it. */
+export interface SentEvent {
+  eventId: string;
+  /** A fresh customer per event, so the first mail to this address is this event's. */
+  recipient: string;
+  /** When the insert (cron) or the publish (engine) began, in epoch ms. */
+  startedAt: number;
+}
+
+export interface MailTally {
+  /** Sink receivedAt − start of the event, for the events that got mail, in ms. */
+  latenciesMs: number[];
+  /** Events no accepted mail was addressed to. */
+  lost: string[];
+  /** Idempotency keys the sink accepted more than once, with how many copies beyond the first. */
+  duplicates: number;
+  /** When the last of the events' first mails arrived (epoch ms), or undefined when none did. */
+  lastFirstArrival: number | undefined;
+}
+
+/**
+ * Reads the sink as the truth of what was sent: the provider's side, not what either system
+ * believes it sent. Only mail to this load's recipients counts, so loads can share a sink.
+ */
+export function tallyMail(events: readonly SentEvent[], mail: readonly CapturedEmail[]): MailTally {
+  const byRecipient = new Map(events.map((event) => [event.recipient, event]));
+  const firstArrival = new Map<string, number>();
+  const copiesByKey = new Map<string, number>();
+  for (const message of mail) {
+    const event = message.to.map((address) => byRecipient.get(address)).find((found) => found);
+    if (!event) continue;
+    const arrived = message.receivedAt.getTime();
+    if (!firstArrival.has(event.eventId)) firstArrival.set(event.eventId, arrived);
+    // A mail without the key still counts as a copy of its event's message.
+    const key = message.idempotencyKey ?? `event:${event.eventId}`;
+    copiesByKey.set(key, (copiesByKey.get(key) ?? 0) + 1);
+  }
+  const latenciesMs: number[] = [];
+  const lost: string[] = [];
+  let lastFirstArrival: number | undefined;
+  for (const event of events) {
+    const arrived = firstArrival.get(event.eventId);
+    if (arrived === undefined) {
+      lost.push(event.eventId);
+      continue;
+    }
+    latenciesMs.push(arrived - event.startedAt);
+    lastFirstArrival = Math.max(lastFirstArrival ?? arrived, arrived);
+  }
+  let duplicates = 0;
+  for (const copies of copiesByKey.values()) duplicates += copies - 1;
+  return { latenciesMs, lost, duplicates, lastFirstArrival };
+}
