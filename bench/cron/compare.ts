@@ -1,0 +1,58 @@
+/**
+ * Engine ÷ naive cron: the same open-loop load through the journey engine and through a cron that
+ * polls MongoDB every second and mails, one after the other, each on a fresh stack. Latency, CPU
+ * per event, and lost and duplicate mail when the worker or the cron is SIGKILLed.
+ * `npx tsx bench/cron/compare.ts [--quick] [--seed N]`; bench/main.ts calls runCronComparison.
+ */
+import { runCronSide } from './cronSide';
+import { runEngineSide } from './engineSide';
+import { formatComparison } from './format';
+import type { SideRun } from './measureSide';
+import { comparisonSettings, type ComparisonSettings } from './settings';
+import type { CronComparison } from './types';
+
+export interface CronComparisonRun {
+  settings: ComparisonSettings;
+  seed: number;
+  engine: SideRun;
+  cron: SideRun;
+}
+
+/** Both sides with their details (per-process CPU, kill moments), for the CLI's table. */
+export async function runCronComparisonWithDetails(options: {
+  quick: boolean;
+  seed: number;
+}): Promise<CronComparisonRun> {
+  const settings = comparisonSettings(options.quick);
+  // One after the other, never together: each side has the machine's two cores to itself.
+  const engine = await runEngineSide(settings, options.seed);
+  const cron = await runCronSide(settings, options.seed);
+  return { settings, seed: options.seed, engine, cron };
+}
+
+export async function runCronComparison(options: { quick: boolean; seed: number }): Promise<CronComparison> {
+  const run = await runCronComparisonWithDetails(options);
+  return { engine: run.engine.side, cron: run.cron.side };
+}
+
+function seedArg(argv: readonly string[]): number {
+  const at = argv.indexOf('--seed');
+  if (at < 0) return 1;
+  const seed = Number(argv[at + 1]);
+  if (!Number.isInteger(seed)) throw new Error('--seed takes an integer');
+  return seed;
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  runCronComparisonWithDetails({ quick: process.argv.includes('--quick'), seed: seedArg(process.argv) }).then(
+    (run) => {
+      console.log(formatComparison(run));
+      console.log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,60 @@
+import type { CronComparisonRun } from './compare';
+import type { SideRun } from './measureSide';
+
+const pad = (text: string, width: number): string => text.padStart(width);
+
+function row(label: string, engine: string, cron: string): string {
+  return `${label.padEnd(34)}${pad(engine, 14)}${pad(cron, 14)}`;
+}
+
+function cpuBreakdown(run: SideRun): string {
+  const events = run.side.events;
+  return Object.entries(run.cpuMsByProcess)
+    .map(([name, ms]) => `${name} ${(ms / events).toFixed(1)}`)
+    .join(', ');
+}
+
+function killMoments(run: SideRun): string {
+  return run.kills
+    .map(
+      (kill) =>
+        `${(kill.atMs / 1000).toFixed(1)} s${kill.aimed ? ' (aimed)' : ''}, back in ${kill.restartMs} ms`,
+    )
+    .join('; ');
+}
+
+/** The two sides next to each other, then what each figure is made of. */
+export function formatComparison(run: CronComparisonRun): string {
+  const { engine, cron, settings } = run;
+  const lines = [
+    `Engine ÷ naive cron (seed ${run.seed}): ${settings.ratePerSecond} events/s, ` +
+      `${settings.latencyLoadMs / 1000} s clean load, then ${settings.killLoadMs / 1000} s with ${settings.kills} SIGKILLs`,
+    row('', 'engine', 'naive cron'),
+    row('events (clean load)', String(engine.side.events), String(cron.side.events)),
+    row('latency p50 ms', String(engine.side.latencyMs.p50), String(cron.side.latencyMs.p50)),
+    row('latency p95 ms', String(engine.side.latencyMs.p95), String(cron.side.latencyMs.p95)),
+    row('latency p99 ms', String(engine.side.latencyMs.p99), String(cron.side.latencyMs.p99)),
+    row(
+      'CPU ms per event (all processes)',
+      engine.side.cpuMsPerEvent.toFixed(1),
+      cron.side.cpuMsPerEvent.toFixed(1),
+    ),
+    row('events under kill', String(engine.side.underKill.events), String(cron.side.underKill.events)),
+    row('kills', String(engine.side.underKill.kills), String(cron.side.underKill.kills)),
+    row('lost', String(engine.side.underKill.lost), String(cron.side.underKill.lost)),
+    row('duplicates', String(engine.side.underKill.duplicates), String(cron.side.underKill.duplicates)),
+    row(
+      'settled after the kill load, s',
+      (engine.killSettleMs / 1000).toFixed(1),
+      (cron.killSettleMs / 1000).toFixed(1),
+    ),
+    row('failed publishes/inserts', String(engine.loadErrors), String(cron.loadErrors)),
+    '',
+    `CPU ms per event by process: engine: ${cpuBreakdown(engine)}; cron: ${cpuBreakdown(cron)}`,
+    `engine kills: ${killMoments(engine)}`,
+    `cron kills: ${killMoments(cron)}`,
+    'Latency: SMTP sink receivedAt − publish (engine) or insert (cron) start. The aimed kill: the sink holds its',
+    'reply to the next mail (the mail is accepted), and the worker or cron is SIGKILLed before it hears back.',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,111 @@
+import type { SmtpSink } from '../../devstack/smtpSink';
+import { percentiles } from '../harness/stats';
+import { awaitMail } from './awaitMail';
+import { planKills, runKills, type Killable, type KillRecord } from './killSchedule';
+import type { SentEvent } from './mailTally';
+import { cpuMeter, totalMs } from './processCpu';
+import type { ComparisonSettings } from './settings';
+import { eventCount, sideLoad } from './sideLoad';
+import type { CronSide } from './types';
+
+/** Warm-up events before the clock starts: first sends pay for connections and cold code paths. */
+const WARMUP_EVENTS = 5;
+const WARMUP_TIMEOUT_MS = 30_000;
+
+/** One system (the engine or the naive cron) as the comparison drives it. */
+export interface SystemUnderTest {
+  name: string;
+  sink: SmtpSink;
+  /** Every process doing the work, this one included; read when the clean load starts. */
+  pids(): Record<string, number | undefined>;
+  /** Runs before a load, off the clock: e.g. the engine's customer profiles. */
+  prepare(prefix: string, count: number): Promise<void>;
+  /** Hands one event to the system: its "event accepted" moment starts when this is called. */
+  send(customerId: string, index: number): Promise<void>;
+  /** The process a kill hits: the worker or the cron. */
+  target: Killable;
+  /** True once the system will send nothing more for these events (mail for all has arrived). */
+  settled(events: readonly SentEvent[]): Promise<boolean>;
+}
+
+export interface SideRun {
+  side: CronSide;
+  /** CPU ms per process during the clean load, before dividing by events. */
+  cpuMsByProcess: Record<string, number>;
+  kills: KillRecord[];
+  /** Sends that failed outright (the event never entered), clean load and kill load. */
+  loadErrors: number;
+  /** Wall time from the end of the kill load until settled (or the timeout). */
+  killSettleMs: number;
+}
+
+/**
+ * The comparison's method, the same for both systems: a warm-up, a clean open-loop load metered
+ * for latency and CPU until its last mail arrived, then a second load during which the target is
+ * SIGKILLed at seeded moments and restarted, counted at the sink once everything settled.
+ */
+export async function measureSide(
+  system: SystemUnderTest,
+  settings: ComparisonSettings,
+  seed: number,
+): Promise<SideRun> {
+  const prefix = (phase: string): string => `${system.name}-s${seed}-${phase}`;
+  const load = (phase: string, durationMs: number) =>
+    sideLoad({ prefix: prefix(phase), rate: settings.ratePerSecond, durationMs }, (id, i) =>
+      system.send(id, i),
+    );
+
+  await system.prepare(prefix('w'), WARMUP_EVENTS);
+  const warmup = await sideLoad(
+    {
+      prefix: prefix('w'),
+      rate: settings.ratePerSecond,
+      durationMs: (WARMUP_EVENTS * 1000) / settings.ratePerSecond,
+    },
+    (id, i) => system.send(id, i),
+  );
+  const warm = await awaitMail(system.sink, warmup.events, WARMUP_TIMEOUT_MS);
+  if (warm.lost.length > 0) throw new Error(`${system.name}: warm-up mail never arrived`);
+
+  await system.prepare(prefix('a'), eventCount(settings.ratePerSecond, settings.latencyLoadMs));
+  const meter = cpuMeter(system.pids());
+  const clean = await load('a', settings.latencyLoadMs);
+  const cleanTally = await awaitMail(system.sink, clean.events, settings.settleTimeoutMs);
+  const cpuMsByProcess = meter();
+  if (cleanTally.lost.length > 0) {
+    throw new Error(`${system.name}: ${cleanTally.lost.length} mails never arrived under the clean load`);
+  }
+
+  await system.prepare(prefix('k'), eventCount(settings.ratePerSecond, settings.killLoadMs));
+  const plan = planKills(seed, settings.killLoadMs, settings.kills);
+  const killLoadStartedAt = Date.now();
+  const [underKill, kills] = await Promise.all([
+    load('k', settings.killLoadMs),
+    runKills(plan, system.target, system.sink, killLoadStartedAt),
+  ]);
+  const loadEndedAt = Date.now();
+  const killTally = await awaitMail(system.sink, underKill.events, settings.settleTimeoutMs, () =>
+    system.settled(underKill.events),
+  );
+  return {
+    side: {
+      events: clean.events.length,
+      latencyMs: pick(percentiles(cleanTally.latenciesMs)),
+      cpuMsPerEvent: totalMs(cpuMsByProcess) / clean.events.length,
+      underKill: {
+        events: underKill.events.length,
+        kills: kills.length,
+        lost: killTally.lost.length,
+        duplicates: killTally.duplicates,
+      },
+    },
+    cpuMsByProcess,
+    kills,
+    loadErrors: clean.errors + underKill.errors,
+    killSettleMs: Date.now() - loadEndedAt,
+  };
+}
+
+function pick({ p50, p95, p99 }: { p50: number; p95: number; p99: number }): CronSide['latencyMs'] {
+  return { p50: Math.round(p50), p95: Math.round(p95), p99: Math.round(p99) };
+}
