@@ -59,7 +59,7 @@ ln -sfn "$temporal" "$bin/temporal"
 
 # --- FerretDB ---------------------------------------------------------------------------------
 ferret_src=$root/devstack/ferretdb
-ferretdb=$bin/ferretdb-$(fingerprint "$ferret_src/go.mod" "$ferret_src/go.sum" "$ferret_src/main.go")
+ferretdb=$bin/ferretdb-$(fingerprint "$ferret_src/go.mod" "$ferret_src/go.sum" "$ferret_src"/*.go)
 if [ ! -x "$ferretdb" ]; then
   need go "install Go 1.24 or later"
   step ferretdb bash -c "cd '$ferret_src' && go build -mod=readonly -o '$ferretdb.tmp' . && mv '$ferretdb.tmp' '$ferretdb'"

@@ -51,6 +51,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	go indexIDLookups(ctx, abs, logger)
+
 	go func() {
 		// MongoDBURI blocks until the listener is bound, so printing it doubles as a readiness line.
 		fmt.Println("ferretdb listening:", f.MongoDBURI())
