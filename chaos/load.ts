@@ -1,0 +1,67 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JourneyClient } from '../client/journeyClient';
+import { InvalidEventError } from '../events/parse';
+import type { JourneyEventInput } from '../events/schema';
+import type { AcknowledgedEvent } from './check';
+
+/** One event of the load: when it is first published, and when each further copy goes out. */
+export interface PlannedEvent {
+  event: JourneyEventInput & { customerId: string };
+  /** Milliseconds after the load starts. */
+  at: number;
+  /** Delays of the re-publishes after the first (empty: published once); 0 is concurrent. */
+  copies: readonly number[];
+}
+
+export interface LoadResult {
+  acknowledged: AcknowledgedEvent[];
+  publishes: number;
+  /** publishEvent calls that failed (a server was down) and were retried. */
+  retries: number;
+  durationMs: number;
+}
+
+const MAX_BACKOFF_MS = 4_000;
+
+/**
+ * Publishes until publishEvent resolves: a service whose call failed tries again, and only an
+ * acknowledged event is one the engine owes an action for. An invalid event is the plan's bug.
+ */
+async function publishUntilAcknowledged(
+  journeys: JourneyClient,
+  event: JourneyEventInput,
+  onRetry: () => void,
+): Promise<void> {
+  for (let backoff = 250; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
+    try {
+      await journeys.publishEvent(event);
+      return;
+    } catch (error) {
+      if (error instanceof InvalidEventError) throw error;
+      onRetry();
+      await sleep(backoff);
+    }
+  }
+}
+
+/** Open loop: each event goes out on its schedule whether or not earlier ones were acknowledged. */
+export async function runLoad(journeys: JourneyClient, plan: readonly PlannedEvent[]): Promise<LoadResult> {
+  const started = Date.now();
+  const acknowledged = new Map<string, AcknowledgedEvent>();
+  let publishes = 0;
+  let retries = 0;
+  const publishOne = async (planned: PlannedEvent, delay: number): Promise<void> => {
+    const wait = started + planned.at + delay - Date.now();
+    if (wait > 0) await sleep(wait);
+    publishes++;
+    await publishUntilAcknowledged(journeys, planned.event, () => retries++);
+    acknowledged.set(planned.event.eventId, {
+      eventId: planned.event.eventId,
+      customerId: planned.event.customerId,
+    });
+  };
+  await Promise.all(
+    plan.flatMap((planned) => [0, ...planned.copies].map((delay) => publishOne(planned, delay))),
+  );
+  return { acknowledged: [...acknowledged.values()], publishes, retries, durationMs: Date.now() - started };
+}

@@ -1,0 +1,55 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import type { Collections } from '../store/collections';
+
+export interface SettleResult {
+  settled: boolean;
+  waitedMs: number;
+  running: number;
+  sending: number;
+}
+
+/**
+ * Waits until the engine has nothing left to do: no journey run still open on the task queue, no
+ * delivery held by an attempt, and the sinks quiet for a moment (a crashed attempt is retried only
+ * after the activity's 30 s start-to-close timeout, so "the sinks have every message" is not enough:
+ * a re-send after a crash would come later and must be counted). Bounded by maxMs.
+ */
+export async function settle(options: {
+  temporal: Client;
+  collections: Collections;
+  taskQueue: string;
+  sinkCount: () => number;
+  maxMs: number;
+  quietMs?: number;
+}): Promise<SettleResult> {
+  const started = Date.now();
+  const quietMs = options.quietMs ?? 3_000;
+  let lastCount = options.sinkCount();
+  let lastChange = Date.now();
+  let running = -1;
+  let sending = -1;
+  while (Date.now() - started < options.maxMs) {
+    await sleep(1_000);
+    const count = options.sinkCount();
+    if (count !== lastCount) {
+      lastCount = count;
+      lastChange = Date.now();
+    }
+    try {
+      running = (
+        await options.temporal.workflow.count(
+          `TaskQueue = "${options.taskQueue}" AND ExecutionStatus = "Running"`,
+        )
+      ).count;
+      sending = await options.collections.deliveries.countDocuments({ status: 'sending' });
+    } catch {
+      // A server is still coming back: not settled yet.
+      continue;
+    }
+    if (running === 0 && sending === 0 && Date.now() - lastChange >= quietMs) {
+      return { settled: true, waitedMs: Date.now() - started, running, sending };
+    }
+  }
+  return { settled: false, waitedMs: Date.now() - started, running, sending };
+}
