@@ -16,6 +16,8 @@ export interface CronComparisonRun {
   seed: number;
   engine: SideRun;
   cron: SideRun;
+  /** Each side's wall time, stack start and stop included. */
+  wallMs: { engine: number; cron: number };
 }
 
 /** Both sides with their details (per-process CPU, kill moments), for the CLI's table. */
@@ -25,9 +27,12 @@ export async function runCronComparisonWithDetails(options: {
 }): Promise<CronComparisonRun> {
   const settings = comparisonSettings(options.quick);
   // One after the other, never together: each side has the machine's two cores to itself.
+  const engineStarted = Date.now();
   const engine = await runEngineSide(settings, options.seed);
+  const cronStarted = Date.now();
   const cron = await runCronSide(settings, options.seed);
-  return { settings, seed: options.seed, engine, cron };
+  const wallMs = { engine: cronStarted - engineStarted, cron: Date.now() - cronStarted };
+  return { settings, seed: options.seed, engine, cron, wallMs };
 }
 
 export async function runCronComparison(options: { quick: boolean; seed: number }): Promise<CronComparison> {

@@ -16,10 +16,11 @@ function cpuBreakdown(run: SideRun): string {
 
 function killMoments(run: SideRun): string {
   return run.kills
-    .map(
-      (kill) =>
-        `${(kill.atMs / 1000).toFixed(1)} s${kill.aimed ? ' (aimed)' : ''}, back in ${kill.restartMs} ms`,
-    )
+    .map((kill) => {
+      const resent = kill.acceptedKey !== undefined && run.duplicateKeys.includes(kill.acceptedKey);
+      const aimed = kill.aimed ? ` (aimed: its accepted mail ${resent ? 'was' : 'was not'} sent again)` : '';
+      return `${(kill.atMs / 1000).toFixed(1)} s${aimed}, back in ${kill.restartMs} ms`;
+    })
     .join('; ');
 }
 
@@ -49,12 +50,18 @@ export function formatComparison(run: CronComparisonRun): string {
       (cron.killSettleMs / 1000).toFixed(1),
     ),
     row('failed publishes/inserts', String(engine.loadErrors), String(cron.loadErrors)),
+    row(
+      'wall time, stack start to stop, s',
+      (run.wallMs.engine / 1000).toFixed(0),
+      (run.wallMs.cron / 1000).toFixed(0),
+    ),
     '',
     `CPU ms per event by process: engine: ${cpuBreakdown(engine)}; cron: ${cpuBreakdown(cron)}`,
     `engine kills: ${killMoments(engine)}`,
     `cron kills: ${killMoments(cron)}`,
-    'Latency: SMTP sink receivedAt − publish (engine) or insert (cron) start. The aimed kill: the sink holds its',
-    'reply to the next mail (the mail is accepted), and the worker or cron is SIGKILLed before it hears back.',
+    'Latency: SMTP sink receivedAt − publish (engine) or insert (cron) start; CPU: until the last mail arrived.',
+    "The aimed kill: from the sink's accept hook, once the next mail is stored and before the sink answers,",
+    'the worker or cron is SIGKILLed: the provider has the mail, its sender never learns it.',
   ];
   return lines.join('\n');
 }

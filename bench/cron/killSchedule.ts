@@ -16,11 +16,6 @@ export interface KillPlan {
   aimed: number;
 }
 
-/** How long the sink holds its reply to the aimed mail: the sender is inside its send, the mail is taken. */
-const AIMED_HOLD_MS = 3_000;
-/** After the held mail is recorded, a moment for a mail already being parsed to be recorded too. */
-const AIMED_SETTLE_MS = 50;
-
 /** A small seeded generator (mulberry32): the same seed, the same kill moments. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -51,12 +46,15 @@ export interface KillRecord {
   aimed: boolean;
   /** How long the restarted process took to be ready, in ms. */
   restartMs: number;
+  /** The aimed kill's mail: accepted by the sink, its sender killed before the answer. */
+  acceptedKey?: string;
 }
 
 /**
  * Kills at the plan's moments (or as soon after as the previous restart allows) and restarts at
- * once. The aimed kill asks the sink to hold its reply to the next mail, waits until that mail is
- * recorded as accepted, then kills: the mail is at the provider, the sender never learns it.
+ * once. The aimed kill happens inside the sink's accept hook: the next mail is stored, and its
+ * sender is SIGKILLed before the sink answers, so the provider has the mail and the sender never
+ * learns it (the window between a send and its being recorded).
  */
 export async function runKills(
   plan: KillPlan,
@@ -68,25 +66,42 @@ export async function runKills(
   for (const [index, offset] of plan.atMs.entries()) {
     const wait = loadStartedAt + offset - Date.now();
     if (wait > 0) await sleep(wait);
-    const aimed = index === plan.aimed;
-    if (aimed) await untilNextMailIsAccepted(sink);
+    let acceptedKey: string | undefined;
+    if (index === plan.aimed) acceptedKey = await killOnNextAccept(sink, target);
+    else await target.kill();
     const atMs = Date.now() - loadStartedAt;
-    await target.kill();
     const restartStarted = Date.now();
     await target.restart();
-    records.push({ atMs, aimed, restartMs: Date.now() - restartStarted });
+    records.push({
+      atMs,
+      aimed: index === plan.aimed,
+      restartMs: Date.now() - restartStarted,
+      ...(acceptedKey === undefined ? {} : { acceptedKey }),
+    });
   }
   return records;
 }
 
-async function untilNextMailIsAccepted(sink: SmtpSink, timeoutMs = 30_000): Promise<void> {
-  const before = sink.messages.length;
-  sink.injectFaults({ kind: 'accept-then-hang', ms: AIMED_HOLD_MS });
-  const deadline = Date.now() + timeoutMs;
-  while (sink.messages.length === before) {
-    if (Date.now() > deadline)
-      throw new Error(`no mail reached the sink in ${timeoutMs} ms for the aimed kill`);
-    await sleep(2);
+async function killOnNextAccept(
+  sink: SmtpSink,
+  target: Killable,
+  timeoutMs = 60_000,
+): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<string | undefined>((resolveKill, reject) => {
+      timer = setTimeout(() => {
+        sink.onAccepted(undefined);
+        reject(new Error(`no mail reached the sink in ${timeoutMs} ms for the aimed kill`));
+      }, timeoutMs);
+      sink.onAccepted(async (mail) => {
+        // Cleared first, synchronously: a mail accepted while this kill runs is answered normally.
+        sink.onAccepted(undefined);
+        await target.kill();
+        resolveKill(mail.idempotencyKey);
+      });
+    });
+  } finally {
+    clearTimeout(timer);
   }
-  await sleep(AIMED_SETTLE_MS);
 }

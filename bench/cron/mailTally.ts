@@ -14,8 +14,10 @@ export interface MailTally {
   latenciesMs: number[];
   /** Events no accepted mail was addressed to. */
   lost: string[];
-  /** Idempotency keys the sink accepted more than once, with how many copies beyond the first. */
+  /** Copies beyond the first, summed over idempotency keys. */
   duplicates: number;
+  /** The idempotency keys the sink accepted more than once. */
+  duplicateKeys: string[];
   /** When the last of the events' first mails arrived (epoch ms), or undefined when none did. */
   lastFirstArrival: number | undefined;
 }
@@ -50,6 +52,10 @@ export function tallyMail(events: readonly SentEvent[], mail: readonly CapturedE
     lastFirstArrival = Math.max(lastFirstArrival ?? arrived, arrived);
   }
   let duplicates = 0;
-  for (const copies of copiesByKey.values()) duplicates += copies - 1;
-  return { latenciesMs, lost, duplicates, lastFirstArrival };
+  const duplicateKeys: string[] = [];
+  for (const [key, copies] of copiesByKey) {
+    duplicates += copies - 1;
+    if (copies > 1) duplicateKeys.push(key);
+  }
+  return { latenciesMs, lost, duplicates, duplicateKeys, lastFirstArrival };
 }

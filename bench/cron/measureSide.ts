@@ -37,6 +37,8 @@ export interface SideRun {
   loadErrors: number;
   /** Wall time from the end of the kill load until settled (or the timeout). */
   killSettleMs: number;
+  /** Idempotency keys accepted more than once under the kills. */
+  duplicateKeys: string[];
 }
 
 /**
@@ -103,6 +105,7 @@ export async function measureSide(
     kills,
     loadErrors: clean.errors + underKill.errors,
     killSettleMs: Date.now() - loadEndedAt,
+    duplicateKeys: killTally.duplicateKeys,
   };
 }
 

@@ -12,6 +12,6 @@ export interface ComparisonSettings {
 
 export function comparisonSettings(quick: boolean): ComparisonSettings {
   return quick
-    ? { ratePerSecond: 10, latencyLoadMs: 6_000, killLoadMs: 8_000, kills: 2, settleTimeoutMs: 60_000 }
-    : { ratePerSecond: 10, latencyLoadMs: 20_000, killLoadMs: 20_000, kills: 3, settleTimeoutMs: 75_000 };
+    ? { ratePerSecond: 10, latencyLoadMs: 5_000, killLoadMs: 6_000, kills: 2, settleTimeoutMs: 60_000 }
+    : { ratePerSecond: 10, latencyLoadMs: 20_000, killLoadMs: 15_000, kills: 3, settleTimeoutMs: 75_000 };
 }
