@@ -2,7 +2,7 @@
  * Engine ÷ naive cron: the same open-loop load through the journey engine and through a cron that
  * polls MongoDB every second and mails, one after the other, each on a fresh stack. Latency, CPU
  * per event, and lost and duplicate mail when the worker or the cron is SIGKILLed.
- * `npx tsx bench/cron/compare.ts [--quick] [--seed N]`; bench/main.ts calls runCronComparison.
+ * `npx tsx bench/cron/compare.ts [--quick] [--seed N] [--rate events/s]`; bench/main.ts calls runCronComparison.
  */
 import { runCronSide } from './cronSide';
 import { runEngineSide } from './engineSide';
@@ -24,8 +24,13 @@ export interface CronComparisonRun {
 export async function runCronComparisonWithDetails(options: {
   quick: boolean;
   seed: number;
+  /** Events per second instead of the default, for exploring; bench/main.ts keeps the default. */
+  rate?: number;
 }): Promise<CronComparisonRun> {
-  const settings = comparisonSettings(options.quick);
+  const settings = {
+    ...comparisonSettings(options.quick),
+    ...(options.rate === undefined ? {} : { ratePerSecond: options.rate }),
+  };
   // One after the other, never together: each side has the machine's two cores to itself.
   const engineStarted = Date.now();
   const engine = await runEngineSide(settings, options.seed);
@@ -40,17 +45,22 @@ export async function runCronComparison(options: { quick: boolean; seed: number 
   return { engine: run.engine.side, cron: run.cron.side };
 }
 
-function seedArg(argv: readonly string[]): number {
-  const at = argv.indexOf('--seed');
-  if (at < 0) return 1;
-  const seed = Number(argv[at + 1]);
-  if (!Number.isInteger(seed)) throw new Error('--seed takes an integer');
-  return seed;
+function numberArg(argv: readonly string[], name: string): number | undefined {
+  const at = argv.indexOf(`--${name}`);
+  if (at < 0) return undefined;
+  const value = Number(argv[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number`);
+  return value;
 }
 
 if (require.main === module) {
   const started = Date.now();
-  runCronComparisonWithDetails({ quick: process.argv.includes('--quick'), seed: seedArg(process.argv) }).then(
+  const rate = numberArg(process.argv, 'rate');
+  runCronComparisonWithDetails({
+    quick: process.argv.includes('--quick'),
+    seed: numberArg(process.argv, 'seed') ?? 1,
+    ...(rate === undefined ? {} : { rate }),
+  }).then(
     (run) => {
       console.log(formatComparison(run));
       console.log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);

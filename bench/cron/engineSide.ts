@@ -36,6 +36,13 @@ export async function runEngineSide(settings: ComparisonSettings, seed: number):
             customerId: { $in: events.map((event) => event.eventId) },
             status: { $nin: ['pending', 'sending'] },
           })) === events.length,
+        // The retry after a worker died mid-attempt sends again and says so on the delivery record.
+        recordedResends: (events: readonly SentEvent[]) =>
+          deliveries.countDocuments({
+            playbookId: BENCH_PLAYBOOK_ID,
+            customerId: { $in: events.map((event) => event.eventId) },
+            reconciled: 'resent-after-crash',
+          }),
       },
       settings,
       seed,

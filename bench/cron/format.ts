@@ -45,6 +45,11 @@ export function formatComparison(run: CronComparisonRun): string {
     row('lost', String(engine.side.underKill.lost), String(cron.side.underKill.lost)),
     row('duplicates', String(engine.side.underKill.duplicates), String(cron.side.underKill.duplicates)),
     row(
+      'possible duplicates it has on record',
+      String(engine.recordedResends ?? 'no record'),
+      String(cron.recordedResends ?? 'no record'),
+    ),
+    row(
       'settled after the kill load, s',
       (engine.killSettleMs / 1000).toFixed(1),
       (cron.killSettleMs / 1000).toFixed(1),

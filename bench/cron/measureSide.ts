@@ -26,6 +26,11 @@ export interface SystemUnderTest {
   target: Killable;
   /** True once the system will send nothing more for these events (mail for all has arrived). */
   settled(events: readonly SentEvent[]): Promise<boolean>;
+  /**
+   * How many of these events' mails the system's own records say may have gone twice; absent for a
+   * system that keeps no such record, whose copies are silent.
+   */
+  recordedResends?(events: readonly SentEvent[]): Promise<number>;
 }
 
 export interface SideRun {
@@ -39,6 +44,8 @@ export interface SideRun {
   killSettleMs: number;
   /** Idempotency keys accepted more than once under the kills. */
   duplicateKeys: string[];
+  /** Mails the system itself recorded as possibly sent twice, or undefined when it keeps no record. */
+  recordedResends: number | undefined;
 }
 
 /**
@@ -106,6 +113,7 @@ export async function measureSide(
     loadErrors: clean.errors + underKill.errors,
     killSettleMs: Date.now() - loadEndedAt,
     duplicateKeys: killTally.duplicateKeys,
+    recordedResends: await system.recordedResends?.(underKill.events),
   };
 }
 
