@@ -18,6 +18,8 @@ export interface LoadResult {
   publishes: number;
   /** publishEvent calls that failed (a server was down) and were retried. */
   retries: number;
+  /** Why publishes failed, by the first words of the error, for the log. */
+  retryReasons: Record<string, number>;
   durationMs: number;
 }
 
@@ -30,7 +32,7 @@ const MAX_BACKOFF_MS = 4_000;
 async function publishUntilAcknowledged(
   journeys: JourneyClient,
   event: JourneyEventInput,
-  onRetry: () => void,
+  onRetry: (error: unknown) => void,
 ): Promise<void> {
   for (let backoff = 250; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
     try {
@@ -38,7 +40,7 @@ async function publishUntilAcknowledged(
       return;
     } catch (error) {
       if (error instanceof InvalidEventError) throw error;
-      onRetry();
+      onRetry(error);
       await sleep(backoff);
     }
   }
@@ -50,11 +52,17 @@ export async function runLoad(journeys: JourneyClient, plan: readonly PlannedEve
   const acknowledged = new Map<string, AcknowledgedEvent>();
   let publishes = 0;
   let retries = 0;
+  const retryReasons: Record<string, number> = {};
+  const onRetry = (error: unknown): void => {
+    retries++;
+    const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 80);
+    retryReasons[reason] = (retryReasons[reason] ?? 0) + 1;
+  };
   const publishOne = async (planned: PlannedEvent, delay: number): Promise<void> => {
     const wait = started + planned.at + delay - Date.now();
     if (wait > 0) await sleep(wait);
     publishes++;
-    await publishUntilAcknowledged(journeys, planned.event, () => retries++);
+    await publishUntilAcknowledged(journeys, planned.event, onRetry);
     acknowledged.set(planned.event.eventId, {
       eventId: planned.event.eventId,
       customerId: planned.event.customerId,
@@ -63,5 +71,11 @@ export async function runLoad(journeys: JourneyClient, plan: readonly PlannedEve
   await Promise.all(
     plan.flatMap((planned) => [0, ...planned.copies].map((delay) => publishOne(planned, delay))),
   );
-  return { acknowledged: [...acknowledged.values()], publishes, retries, durationMs: Date.now() - started };
+  return {
+    acknowledged: [...acknowledged.values()],
+    publishes,
+    retries,
+    retryReasons,
+    durationMs: Date.now() - started,
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run chaos`: the fault scenarios, each on a fresh stack, checked against what the providers'
- * sinks received. `--scenario 3` (or `3,5`) runs some; `--seed 7` re-runs a seed; `--keep` leaves
+ * sinks received. `--scenario 3` (or `3,5`) runs some; `--seed 7` re-runs a seed; `--events 300` changes the load's size; `--keep` leaves
  * the data directories. Prints the table, writes chaos/results.json, and exits non-zero when a
  * scenario lost an action, broke a cap or duplicated a message outside the ambiguous window.
  */
@@ -77,10 +77,11 @@ function details(r: ScenarioResult): string[] {
 async function main(): Promise<void> {
   const only = argument('scenario')?.split(',').map(Number);
   const seed = Number(argument('seed') ?? DEFAULT_SEED);
+  const events = argument('events') === undefined ? undefined : Number(argument('events'));
   const scenarios = SCENARIOS.filter((s) => only === undefined || only.includes(s.id));
   if (scenarios.length === 0 || !Number.isInteger(seed)) {
     throw new Error(
-      `usage: npm run chaos -- [--scenario 1,3] [--seed N] [--keep]; scenarios 1-${SCENARIOS.length}`,
+      `usage: npm run chaos -- [--scenario 1,3] [--seed N] [--events N] [--keep]; scenarios 1-${SCENARIOS.length}`,
     );
   }
   const rootDir = mkdtempSync(join(tmpdir(), 'journeys-chaos-'));
@@ -91,7 +92,12 @@ async function main(): Promise<void> {
   try {
     for (const scenario of scenarios) {
       log(`scenario ${scenario.id}: ${scenario.name}`);
-      const result = await runScenario(scenario, seed, { rootDir, bundlePath, log });
+      const result = await runScenario(scenario, seed, {
+        rootDir,
+        bundlePath,
+        log,
+        ...(events === undefined ? {} : { events }),
+      });
       results.push(result);
       log(
         `  events ${result.events}, actions ${result.actions}/${result.expectedActions}, lost ${result.lost}, duplicates ${result.duplicates} (+${result.ambiguousDuplicates} ambiguous), cap violations ${result.capViolations}`,

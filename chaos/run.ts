@@ -39,7 +39,7 @@ const STATUS_CALLBACK_URL = 'http://127.0.0.1:9/sms-status';
 export async function runScenario(
   scenario: Scenario,
   seed: number,
-  options: { rootDir: string; bundlePath: string; log: (line: string) => void },
+  options: { rootDir: string; bundlePath: string; log: (line: string) => void; events?: number },
 ): Promise<ScenarioResult> {
   const started = Date.now();
   const { log } = options;
@@ -66,7 +66,7 @@ export async function runScenario(
   try {
     await worker.start();
     connected = await connectJourneyClient(loadConfig(env), { playbooks: scenario.playbooks });
-    const plan = scenario.plan(planRng, tag, policy.caps);
+    const plan = scenario.plan(planRng, tag, policy.caps, options.events ?? scenario.events);
     for (const c of plan.customers) {
       await upsertProfile(
         connected.collections.profiles,
@@ -82,6 +82,8 @@ export async function runScenario(
     log(
       `  load done in ${(loaded.durationMs / 1000).toFixed(1)} s (${loaded.retries} retried publishes); faults: ${faults}`,
     );
+    for (const [reason, n] of Object.entries(loaded.retryReasons))
+      log(`    publish retried ${n}×: ${reason}`);
     await worker.restartIfDown();
     const settled = await settle({
       temporal: connected.temporal,

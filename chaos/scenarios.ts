@@ -29,7 +29,9 @@ export interface Scenario {
   playbooks: readonly Playbook[];
   /** Extra worker environment (e.g. a short Twilio timeout). */
   workerEnv?: Record<string, string>;
-  plan(rng: Rng, tag: string, policy: CapPolicy): ScenarioPlan;
+  /** Events in the load (`--events` overrides it). */
+  events: number;
+  plan(rng: Rng, tag: string, policy: CapPolicy, events: number): ScenarioPlan;
   /** Runs alongside the load; resolves with a line saying what it injected. */
   faults(context: FaultContext, rng: Rng): Promise<string>;
   /** How long the engine gets to finish after the load before the check. */
@@ -82,6 +84,11 @@ async function killInsideProviderCall(context: FaultContext, channel: 'email' | 
   return inside;
 }
 
+/**
+ * Events per second. Modest on purpose: FerretDB over SQLite on two shared cores completes a few
+ * journeys a second, and a backlog would only measure the queue, not the faults.
+ */
+const RATE = 5;
 const KILLS = 20;
 const AIMED_KILLS = 6;
 
@@ -91,14 +98,15 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'worker SIGKILLed 20 times',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    plan: (_rng, tag) => cartLoad(tag, 300, 5),
+    events: 150,
+    plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       // Some of the kills land between the provider's accept and the worker learning of it.
       const aimed = new Set<number>();
       while (aimed.size < AIMED_KILLS) aimed.add(rng.int(0, KILLS - 1));
       let inside = 0;
       for (let k = 0; k < KILLS; k++) {
-        await sleep(rng.int(400, 2_000));
+        await sleep(rng.int(200, 1_000));
         if (aimed.has(k)) {
           if (await killInsideProviderCall(context, k % 2 === 0 ? 'email' : 'sms')) inside++;
         } else {
@@ -114,7 +122,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'Temporal dev server kill -9 and restart',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    plan: (_rng, tag) => cartLoad(tag, 300, 8),
+    events: 150,
+    plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       await sleep(rng.int(8_000, 15_000));
       await context.stack.killTemporal();
@@ -133,7 +142,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'FerretDB stopped for 30 s',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    plan: (_rng, tag) => cartLoad(tag, 300, 8),
+    events: 150,
+    plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       await sleep(rng.int(5_000, 10_000));
       await context.stack.killFerretDb();
@@ -150,7 +160,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'SMTP 421/451, 550, drop after DATA',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    plan: (_rng, tag) => cartLoad(tag, 300, 8),
+    events: 150,
+    plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       const cycle = [
         { kind: 'reply', code: 421, message: 'service not available' },
@@ -176,7 +187,8 @@ export const SCENARIOS: readonly Scenario[] = [
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
     workerEnv: { TWILIO_TIMEOUT_MS: '2000' },
-    plan: (_rng, tag) => cartLoad(tag, 300, 8),
+    events: 150,
+    plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       const cycle = [
         { kind: 'status', status: 429 },
@@ -201,8 +213,9 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'every event published 2-5 times',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    plan: (rng, tag) =>
-      cartLoad(tag, 300, 8, () =>
+    events: 150,
+    plan: (rng, tag, _policy, events) =>
+      cartLoad(tag, events, RATE, () =>
         // 1-4 more copies, some at the same moment, some a little later.
         Array.from({ length: rng.int(1, 4) }, () => (rng.chance(0.5) ? 0 : rng.int(50, 3_000))),
       ),
@@ -214,13 +227,13 @@ export const SCENARIOS: readonly Scenario[] = [
     name: '50 simultaneous events per customer',
     arbitrationWindow: '3s',
     playbooks: CONTENTION_PLAYBOOKS,
-    plan: (rng, tag, policy) => contentionPlan(rng, tag, policy),
+    events: 200,
+    plan: (rng, tag, policy, events) => contentionPlan(rng, tag, policy, events),
     faults: noFaults,
     settleMaxMs: 90_000,
   },
 ];
 
-const CONTENDED_CUSTOMERS = 6;
 const EVENTS_PER_CUSTOMER = 50;
 
 /** How many of a channel the day's caps let one customer receive, counting `any` caps too. */
@@ -233,8 +246,9 @@ function dailySlots(policy: CapPolicy, channel: 'email' | 'sms'): number {
 }
 
 /** For several customers, 50 events at once across three playbook triggers: more candidates than slots. */
-function contentionPlan(rng: Rng, tag: string, policy: CapPolicy): ScenarioPlan {
-  const customers = Array.from({ length: CONTENDED_CUSTOMERS }, (_, i) => chaosCustomer(tag, i));
+function contentionPlan(rng: Rng, tag: string, policy: CapPolicy, events: number): ScenarioPlan {
+  const count = Math.max(1, Math.round(events / EVENTS_PER_CUSTOMER));
+  const customers = Array.from({ length: count }, (_, i) => chaosCustomer(tag, i));
   const load: PlannedEvent[] = [];
   const expected: ExpectedActions[] = [];
   customers.forEach((c, ci) => {

@@ -11,7 +11,7 @@ export interface SettleResult {
 
 /**
  * Waits until the engine has nothing left to do: no journey run still open on the task queue, no
- * delivery held by an attempt, and the sinks quiet for a moment (a crashed attempt is retried only
+ * delivery held by an attempt (other workflows, such as computed timers, may rightly stay open), and the sinks quiet for a moment (a crashed attempt is retried only
  * after the activity's 30 s start-to-close timeout, so "the sinks have every message" is not enough:
  * a re-send after a crash would come later and must be counted). Bounded by maxMs.
  */
@@ -39,7 +39,7 @@ export async function settle(options: {
     try {
       running = (
         await options.temporal.workflow.count(
-          `TaskQueue = "${options.taskQueue}" AND ExecutionStatus = "Running"`,
+          `TaskQueue = "${options.taskQueue}" AND WorkflowType = "journeyWorkflow" AND ExecutionStatus = "Running"`,
         )
       ).count;
       sending = await options.collections.deliveries.countDocuments({ status: 'sending' });
