@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   // The same pooled nodemailer transport the engine's worker uses, so the sends cost the same.
   const mailer = createMailer(required('SMTP_URL'));
   const events = cronEvents(mongo.db(required('CRON_DB')));
+  // The one index such a team would add: the poll reads by status, oldest first.
+  await events.createIndex({ status: 1, createdAt: 1 });
   let stopping = false;
   const stop = (): void => {
     stopping = true;
