@@ -1,8 +1,13 @@
 /**
- * Engine ÷ naive cron: the same open-loop load through the journey engine and through a cron that
- * polls MongoDB every second and mails, one after the other, each on a fresh stack. Latency, CPU
- * per event, and lost and duplicate mail when the worker or the cron is SIGKILLed.
- * `npx tsx bench/cron/compare.ts [--quick] [--seed N] [--rate events/s]`; bench/main.ts calls runCronComparison.
+ * Engine ÷ naive cron: the same open-loop load (one fresh customer per event) through the journey
+ * engine and through a cron that polls MongoDB every second, mails, then marks (naiveCron.ts), one
+ * after the other, each on a fresh stack. Per side (measureSide.ts): latency from publish or insert
+ * to the SMTP sink's accept; CPU per event of every process involved until the last mail arrived;
+ * then a second load during which the worker or the cron is SIGKILLed at seeded moments (the first
+ * from the sink's accept hook, between the provider taking a mail and its sender hearing so),
+ * restarted at once, and lost and duplicate mail counted at the sink once the system settled.
+ * `npx tsx bench/cron/compare.ts [--quick] [--seed N] [--rate events/s] [--json]`;
+ * bench/main.ts calls runCronComparison.
  */
 import { runCronSide } from './cronSide';
 import { runEngineSide } from './engineSide';
@@ -45,24 +50,24 @@ export async function runCronComparison(options: { quick: boolean; seed: number 
   return { engine: run.engine.side, cron: run.cron.side };
 }
 
-function numberArg(argv: readonly string[], name: string): number | undefined {
+function numberArg(argv: readonly string[], name: string, min: number): number | undefined {
   const at = argv.indexOf(`--${name}`);
   if (at < 0) return undefined;
   const value = Number(argv[at + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number`);
+  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} takes a number from ${min} up`);
   return value;
 }
 
 if (require.main === module) {
   const started = Date.now();
-  const rate = numberArg(process.argv, 'rate');
+  const rate = numberArg(process.argv, 'rate', 0.1);
   runCronComparisonWithDetails({
     quick: process.argv.includes('--quick'),
-    seed: numberArg(process.argv, 'seed') ?? 1,
+    seed: numberArg(process.argv, 'seed', 0) ?? 1,
     ...(rate === undefined ? {} : { rate }),
   }).then(
     (run) => {
-      console.log(formatComparison(run));
+      console.log(process.argv.includes('--json') ? JSON.stringify(run, null, 2) : formatComparison(run));
       console.log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
     },
     (error: unknown) => {

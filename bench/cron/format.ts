@@ -4,7 +4,7 @@ import type { SideRun } from './measureSide';
 const pad = (text: string, width: number): string => text.padStart(width);
 
 function row(label: string, engine: string, cron: string): string {
-  return `${label.padEnd(34)}${pad(engine, 14)}${pad(cron, 14)}`;
+  return `${label.padEnd(38)}${pad(engine, 14)}${pad(cron, 14)}`;
 }
 
 function cpuBreakdown(run: SideRun): string {
