@@ -18,8 +18,6 @@ export interface MailTally {
   duplicates: number;
   /** The idempotency keys the sink accepted more than once. */
   duplicateKeys: string[];
-  /** When the last of the events' first mails arrived (epoch ms), or undefined when none did. */
-  lastFirstArrival: number | undefined;
 }
 
 /**
@@ -41,7 +39,6 @@ export function tallyMail(events: readonly SentEvent[], mail: readonly CapturedE
   }
   const latenciesMs: number[] = [];
   const lost: string[] = [];
-  let lastFirstArrival: number | undefined;
   for (const event of events) {
     const arrived = firstArrival.get(event.eventId);
     if (arrived === undefined) {
@@ -49,7 +46,6 @@ export function tallyMail(events: readonly SentEvent[], mail: readonly CapturedE
       continue;
     }
     latenciesMs.push(arrived - event.startedAt);
-    lastFirstArrival = Math.max(lastFirstArrival ?? arrived, arrived);
   }
   let duplicates = 0;
   const duplicateKeys: string[] = [];
@@ -57,5 +53,5 @@ export function tallyMail(events: readonly SentEvent[], mail: readonly CapturedE
     duplicates += copies - 1;
     if (copies > 1) duplicateKeys.push(key);
   }
-  return { latenciesMs, lost, duplicates, duplicateKeys, lastFirstArrival };
+  return { latenciesMs, lost, duplicates, duplicateKeys };
 }
