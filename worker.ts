@@ -9,6 +9,7 @@ import { temporalConnectionOptions } from './config/temporalConnection';
 import { UnsubscribeTokens } from './consent/unsubscribeToken';
 import { InvalidPolicyError, loadPolicy } from './policy/load';
 import { collections, ensureIndexes } from './store/collections';
+import { runMigrations } from './store/migrations';
 
 export interface JourneyWorkerOptions {
   connection: NativeConnection;
@@ -69,6 +70,7 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
     publisher = await connectJourneyClient(config);
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
+    await runMigrations(db);
     connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     const worker = await createJourneyWorker({
       connection,

@@ -6,6 +6,7 @@ import type { Playbook } from '../playbooks/schema';
 import { loadPolicy } from '../policy/load';
 import { ensurePlaybookIndexes, playbookCollections } from '../store/playbookVersions';
 import { collections, ensureIndexes, type Collections } from '../store/collections';
+import { runMigrations } from '../store/migrations';
 import { StoredHoldoutScheme } from './holdoutSource';
 import { JourneyClient } from './journeyClient';
 import { StoredPlaybooks } from './playbookSource';
@@ -31,6 +32,7 @@ export async function connectJourneyClient(
     const policy = loadPolicy(config.policyFile);
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
+    await runMigrations(db);
     await ensurePlaybookIndexes(db);
     const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     const temporal = new Client({ connection, namespace: config.temporal.namespace });

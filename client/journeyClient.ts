@@ -20,7 +20,7 @@ import { audienceOf } from '../store/audience';
 import type { Collections } from '../store/collections';
 import type { HoldoutSource } from './holdoutSource';
 import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSource';
-import { lastEntry, recentEntries, recordEntry } from '../store/entries';
+import { lastEntry, recentEntries, recordEntry, recordEntryHead } from '../store/entries';
 import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, findProfile } from '../store/profiles';
 import { applyCatalogEvent } from '../store/products';
@@ -206,8 +206,11 @@ export class JourneyClient implements EventPublisher {
     if (reached.includes(triggerRun)) return reached; // a live run handles a repeated trigger itself
     const profile = await findProfile(this.deps.collections.profiles, customerId);
     const now = this.now();
-    const last = await lastEntry(this.deps.collections.entries, playbook.id, customerId, keyValue);
-    const past = last ? { enteredAt: last.enteredAt.getTime() } : undefined;
+    const last = await lastEntry(this.deps.collections.entryHeads, playbook.id, customerId, keyValue);
+    // The entry this very event made, found again when its publish is retried after failing
+    // mid-way (Temporal unreachable, say): entering again is the same run, not a re-entry.
+    const past =
+      last && last.entryEventId !== event.eventId ? { enteredAt: last.enteredAt.getTime() } : undefined;
     const decision = decideEntry(playbook, event, customerId, profile, past, now.getTime(), scheme);
     if (!decision.enter) return reached;
     const entry = { workflowId: triggerRun, keyValue, arm: decision.arm, holdoutEpoch: scheme.epoch };
@@ -246,7 +249,7 @@ export class JourneyClient implements EventPublisher {
     { workflowId, keyValue, arm, holdoutEpoch }: NewEntry,
     now: Date,
   ): Promise<void> {
-    await recordEntry(this.deps.collections.entries, {
+    const entry = {
       journeyId: workflowId,
       playbookId: playbook.id,
       playbookVersion: playbook.version,
@@ -257,7 +260,9 @@ export class JourneyClient implements EventPublisher {
       arm,
       holdoutEpoch,
       enteredAt: now,
-    });
+    };
+    await recordEntry(this.deps.collections.entries, entry);
+    await recordEntryHead(this.deps.collections.entryHeads, entry);
     const input: JourneyInput = {
       schemaVersion: 1,
       playbook,

@@ -44,12 +44,79 @@ function versionId(customerId: string, version: number): string {
   return `${customerId}#${String(version).padStart(12, '0')}`;
 }
 
-/** The customer's current ledger: the newest snapshot. */
+/**
+ * Where the newest version was, the last time a commit said so: `{ _id: '<customer>#head', version }`,
+ * in the same collection (it has no `customerId`, so no query over snapshots meets it). Every read
+ * of a ledger is then point lookups by `_id`: FerretDB 1.24 answers any other filter, and any sort,
+ * by reading the whole collection, once per send.
+ */
+interface LedgerHead {
+  _id: string;
+  version: number;
+}
+
+function heads(ledger: Collection<LedgerDoc>): Collection<LedgerHead> {
+  return ledger as unknown as Collection<LedgerHead>;
+}
+
+function headId(customerId: string): string {
+  return `${customerId}#head`;
+}
+
+/**
+ * Moves the head forward to `version`, never back. A head left behind (its writer died after the
+ * commit) costs readers one more probe, nothing else: they always look past it.
+ */
+async function advanceHead(
+  ledger: Collection<LedgerDoc>,
+  customerId: string,
+  version: number,
+): Promise<void> {
+  const write = () =>
+    heads(ledger).updateOne({ _id: headId(customerId) }, { $max: { version } }, { upsert: true });
+  // Two first commits can race on the upsert's insert; the loser applies as an update.
+  await write().catch((error: unknown) => {
+    if (!isDuplicateKeyError(error)) throw error;
+    return write();
+  });
+}
+
+/**
+ * The customer's current ledger: the newest snapshot. From the head's version, newer versions are
+ * probed one by one until one is missing; versions are consecutive, each one's commit having read
+ * the one before.
+ */
 export async function currentLedger(
   ledger: Collection<LedgerDoc>,
   customerId: string,
 ): Promise<LedgerDoc | null> {
-  return ledger.findOne({ customerId }, { sort: { version: -1 } });
+  const head = await heads(ledger).findOne({ _id: headId(customerId) });
+  let version = head?.version ?? 0;
+  let current = version > 0 ? await ledger.findOne({ _id: versionId(customerId, version) }) : null;
+  // A head far behind can point at a version pruned since: then the query finds the newest.
+  if (version > 0 && current === null) return ledger.findOne({ customerId }, { sort: { version: -1 } });
+  for (;;) {
+    const next = await ledger.findOne({ _id: versionId(customerId, version + 1) });
+    if (next === null) return current;
+    current = next;
+    version += 1;
+  }
+}
+
+/**
+ * Builds the heads of ledgers written before heads existed (run once per database, by
+ * store/migrations.ts): the newest version of each customer.
+ */
+export async function backfillLedgerHeads(ledger: Collection<LedgerDoc>): Promise<number> {
+  const newest = new Map<string, number>();
+  for await (const doc of ledger.find(
+    { customerId: { $exists: true } },
+    { projection: { customerId: 1, version: 1 } },
+  )) {
+    newest.set(doc.customerId, Math.max(newest.get(doc.customerId) ?? 0, doc.version));
+  }
+  for (const [customerId, version] of newest) await advanceHead(ledger, customerId, version);
+  return newest.size;
 }
 
 /**
@@ -84,6 +151,7 @@ async function commit(
     if (isDuplicateKeyError(error)) return false;
     throw error;
   }
+  await advanceHead(ledger, customerId, version);
   // The insert would also succeed if `version` had been pruned already: newer versions would exist
   // and this write would be a fork nobody reads. Only versions written more than PRUNE_AGE_MS ago are
   // pruned, so a commit made within FORK_CHECK_AFTER_MS of its read cannot be one (unless clocks

@@ -1,5 +1,10 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError, type DeliveryAttempt, type DeliveryRecord } from './collections';
+import {
+  isDuplicateKeyError,
+  type DeliveryAttempt,
+  type DeliveryRecord,
+  type DeliveryStatus,
+} from './collections';
 
 export type DeliveryDraft = Omit<DeliveryRecord, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>;
 
@@ -26,6 +31,19 @@ export type Claim =
    */
   | { kind: 'inDoubt'; record: DeliveryRecord };
 
+/**
+ * A key's record. New records live under `_id: idempotencyKey`, so each read and write of one send
+ * is a point access by `_id`: the only filter FerretDB 1.24 answers without reading the whole
+ * collection, and the cheapest one on MongoDB. Records written before that have a generated `_id`
+ * and are found by `idempotencyKey`.
+ */
+export async function findDelivery(
+  deliveries: Collection<DeliveryRecord>,
+  idempotencyKey: string,
+): Promise<DeliveryRecord | null> {
+  return (await deliveries.findOne({ _id: idempotencyKey })) ?? deliveries.findOne({ idempotencyKey });
+}
+
 /** Another worker holds the next attempt of this key right now; retrying later is safe. */
 export class DeliveryBusyError extends Error {
   override readonly name = 'DeliveryBusyError';
@@ -39,6 +57,7 @@ export async function claimDelivery(store: DeliveryStore, draft: DeliveryDraft, 
   try {
     await store.deliveries.insertOne({
       ...draft,
+      _id: draft.idempotencyKey,
       status: 'sending',
       attempts: 1,
       leaseUntil: new Date(now.getTime() + ATTEMPT_LEASE_MS),
@@ -50,7 +69,7 @@ export async function claimDelivery(store: DeliveryStore, draft: DeliveryDraft, 
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }
-  const existing = await store.deliveries.findOne({ idempotencyKey: draft.idempotencyKey });
+  const existing = await findDelivery(store.deliveries, draft.idempotencyKey);
   if (!existing) throw new Error(`delivery ${draft.idempotencyKey} vanished while being claimed`);
   if (existing.status === 'sending' && (existing.leaseUntil?.getTime() ?? 0) > now.getTime()) {
     throw new DeliveryBusyError(
@@ -89,7 +108,7 @@ export async function claimNextAttempt(
     throw error;
   }
   await store.deliveries.updateOne(
-    { idempotencyKey: record.idempotencyKey },
+    { _id: record._id ?? record.idempotencyKey },
     {
       $max: { attempts: next },
       $set: { status: 'sending', leaseUntil: new Date(now.getTime() + ATTEMPT_LEASE_MS), updatedAt: now },
@@ -109,14 +128,24 @@ export type DeliveryOutcome =
   | { status: 'pending'; reason: string }
   | { status: 'unknown'; reason: string; reconciled?: 'not-resent' };
 
+const UNSETTLED: ReadonlySet<DeliveryStatus> = new Set(['pending', 'sending', 'unknown']);
+
+/**
+ * Records an attempt's outcome, unless the key is settled already. Only the holder of the key's
+ * current attempt settles it (the lease and the unique attempt insert see to that), so the check
+ * is read, then a write by `_id`, rather than one update filtered on the status: FerretDB 1.24
+ * answers a filter of more than `_id` by reading the whole collection, once per message sent.
+ */
 export async function settleDelivery(
   store: DeliveryStore,
   idempotencyKey: string,
   outcome: DeliveryOutcome,
   now: Date,
 ): Promise<void> {
+  const record = await findDelivery(store.deliveries, idempotencyKey);
+  if (!record || !UNSETTLED.has(record.status)) return;
   await store.deliveries.updateOne(
-    { idempotencyKey, status: { $in: ['pending', 'sending', 'unknown'] } },
+    { _id: record._id ?? idempotencyKey },
     { $set: { ...outcome, updatedAt: now }, $unset: { leaseUntil: '' } },
   );
 }
@@ -130,6 +159,7 @@ export async function recordSuppression(
   try {
     const record: DeliveryRecord = {
       ...draft,
+      _id: draft.idempotencyKey,
       status: 'suppressed',
       attempts: 0,
       createdAt: now,
@@ -139,7 +169,7 @@ export async function recordSuppression(
     return record;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
-    const existing = await deliveries.findOne({ idempotencyKey: draft.idempotencyKey });
+    const existing = await findDelivery(deliveries, draft.idempotencyKey);
     if (!existing) throw new Error(`delivery ${draft.idempotencyKey} vanished after a duplicate-key error`);
     return existing;
   }

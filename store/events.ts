@@ -9,6 +9,16 @@ export type Acceptance =
   /** Seen and routed: drop it. */
   | { kind: 'duplicate'; routedTo: string[]; routedCount?: number };
 
+/**
+ * The inbox record of an event. New records are stored under `_id: eventId`, so every later read
+ * and write of one event is a point access by `_id` (the only filter FerretDB 1.24 answers without
+ * reading the whole collection); records from before that kept a generated `_id` and are found by
+ * `eventId` instead.
+ */
+async function findEvent(events: Collection<EventRecord>, eventId: string): Promise<EventRecord | null> {
+  return (await events.findOne({ _id: eventId })) ?? events.findOne({ eventId });
+}
+
 /** Inserts the event into the inbox, unique by eventId. */
 export async function acceptEvent(
   events: Collection<EventRecord>,
@@ -17,6 +27,7 @@ export async function acceptEvent(
 ): Promise<Acceptance> {
   try {
     await events.insertOne({
+      _id: event.eventId,
       eventId: event.eventId,
       type: event.type,
       ...('customerId' in event && { customerId: event.customerId }),
@@ -29,7 +40,7 @@ export async function acceptEvent(
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }
-  const existing = await events.findOne({ eventId: event.eventId });
+  const existing = await findEvent(events, event.eventId);
   if (existing?.status === 'routed') {
     const { routedTo = [], routedCount } = existing;
     return { kind: 'duplicate', routedTo, ...(routedCount !== undefined && { routedCount }) };
@@ -43,8 +54,9 @@ export async function markRouted(
   routedTo: string[],
   routedCount?: number,
 ): Promise<void> {
-  await events.updateOne(
-    { eventId },
-    { $set: { status: 'routed', routedTo, ...(routedCount !== undefined && { routedCount }) } },
-  );
+  const routed = {
+    $set: { status: 'routed' as const, routedTo, ...(routedCount !== undefined && { routedCount }) },
+  };
+  const { matchedCount } = await events.updateOne({ _id: eventId }, routed);
+  if (matchedCount === 0) await events.updateOne({ eventId }, routed);
 }

@@ -1,0 +1,41 @@
+import type { Db } from 'mongodb';
+import { collections, isDuplicateKeyError } from './collections';
+import { backfillLedgerHeads } from './contactLedger';
+import { backfillEntryHeads } from './entries';
+
+interface MigrationRecord {
+  _id: string;
+  doneAt: Date;
+  /** What it touched, for whoever reads the record later. */
+  count: number;
+}
+
+/**
+ * One-off data changes, each recorded in `migrations` once done, so a database is migrated once
+ * and a fresh one pays nothing but a point read. Running one twice (two processes starting at once)
+ * is safe: each migration is idempotent.
+ */
+const MIGRATIONS: readonly { id: string; run: (db: Db) => Promise<number> }[] = [
+  {
+    id: 'entry-heads',
+    run: (db) => {
+      const { entries, entryHeads } = collections(db);
+      return backfillEntryHeads(entries, entryHeads);
+    },
+  },
+  { id: 'contact-ledger-heads', run: (db) => backfillLedgerHeads(collections(db).ledger) },
+];
+
+/** Runs the migrations this database has not had yet, in order: the worker and the client do at start-up. */
+export async function runMigrations(db: Db): Promise<void> {
+  const done = db.collection<MigrationRecord>('migrations');
+  for (const migration of MIGRATIONS) {
+    if (await done.findOne({ _id: migration.id })) continue;
+    const count = await migration.run(db);
+    try {
+      await done.insertOne({ _id: migration.id, doneAt: new Date(), count });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error; // another process finished it first
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
+import { freePort } from '../devstack/net';
+import type { CartUpdated } from '../events/schema';
+import { loadPolicy } from '../policy/load';
+import { collections, ensureIndexes, type EntryRecord, type LedgerDoc } from '../store/collections';
+import { currentLedger, reserveContactSlot } from '../store/contactLedger';
+import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
+import { acceptEvent, markRouted } from '../store/events';
+import { runMigrations } from '../store/migrations';
+import { uniqueId } from './support/events';
+import { tempDir } from './support/servers';
+
+/*
+ * The hot path reads and writes single records by `_id` (heads for the latest entry and ledger
+ * version, events and deliveries keyed by their business IDs), on the real MongoDB-wire server.
+ * Records written before that, keyed by generated ObjectIds or without heads, still work.
+ */
+describe('point access by _id, and records from before it', () => {
+  const dir = tempDir('journeys-point-access');
+  let ferret: FerretDb | undefined;
+  let mongo: MongoClient;
+  let db: Db;
+  const { caps } = loadPolicy();
+  const calendar = { timeZone: 'UTC', weekStartsOn: 'mon' as const };
+  const now = Date.parse('2026-11-23T12:00:00Z');
+
+  before(async () => {
+    const uri =
+      process.env.MONGODB_URI ||
+      (ferret = await startFerretDb({ dataDir: dir.path, port: await freePort() })).uri;
+    mongo = await MongoClient.connect(uri);
+    db = mongo.db(`test_point_${Date.now()}`);
+    await ensureIndexes(db);
+  });
+  after(async () => {
+    await mongo?.close();
+    await ferret?.stop();
+    dir.remove();
+  });
+
+  const entry = (customerId: string, entryEventId: string, enteredAt: string): EntryRecord => ({
+    journeyId: `journey:cart:${customerId}`,
+    playbookId: 'cart',
+    playbookVersion: 1,
+    playbookLabel: 'v1@abc',
+    customerId,
+    entryEventId,
+    arm: 'treatment',
+    enteredAt: new Date(enteredAt),
+  });
+
+  it('the latest entry is read from its head, and old entries get heads from the migration, once', async () => {
+    const { entries, entryHeads } = collections(db);
+    const fresh = uniqueId('c');
+    await recordEntry(entries, entry(fresh, 'e1', '2026-11-01T00:00:00Z'));
+    await recordEntryHead(entryHeads, entry(fresh, 'e1', '2026-11-01T00:00:00Z'));
+    await recordEntry(entries, entry(fresh, 'e2', '2026-11-05T00:00:00Z'));
+    await recordEntryHead(entryHeads, entry(fresh, 'e2', '2026-11-05T00:00:00Z'));
+    assert.equal((await lastEntry(entryHeads, 'cart', fresh, undefined))?.entryEventId, 'e2');
+    assert.equal(await lastEntry(entryHeads, 'cart', fresh, 'sku-1'), null, 'another key value has no entry');
+
+    // Entries recorded before heads existed, out of order.
+    const old = uniqueId('c');
+    await recordEntry(entries, entry(old, 'o2', '2026-10-09T00:00:00Z'));
+    await recordEntry(entries, entry(old, 'o1', '2026-10-01T00:00:00Z'));
+    assert.equal(await lastEntry(entryHeads, 'cart', old, undefined), null);
+    await runMigrations(db);
+    const head = await lastEntry(entryHeads, 'cart', old, undefined);
+    assert.equal(head?.entryEventId, 'o2');
+    assert.equal(head?.enteredAt.toISOString(), '2026-10-09T00:00:00.000Z');
+    assert.equal(
+      (await lastEntry(entryHeads, 'cart', fresh, undefined))?.entryEventId,
+      'e2',
+      'not moved back',
+    );
+    const marker = await db.collection('migrations').findOne({ _id: 'entry-heads' } as never);
+    assert.ok(marker, 'the migration is recorded');
+    // Recorded: a second start does not run it again (an entry added without a head stays without).
+    const later = uniqueId('c');
+    await recordEntry(entries, entry(later, 'l1', '2026-10-02T00:00:00Z'));
+    await runMigrations(db);
+    assert.equal(await lastEntry(entryHeads, 'cart', later, undefined), null);
+  });
+
+  it('the current ledger is found past a head left behind, and without one for ledgers from before heads', async () => {
+    const { ledger } = collections(db);
+    const customerId = uniqueId('c');
+    const reserve = (key: string, at: number) =>
+      reserveContactSlot(ledger, {
+        customerId,
+        key,
+        candidate: { channel: 'sms', playbookId: 'p', transactional: false },
+        rules: caps,
+        calendar,
+        now: at,
+      });
+    assert.equal((await reserve('k1', now)).status, 'reserved');
+    assert.equal((await reserve('k2', now + 86_400_000)).status, 'reserved');
+    // A writer that died between its commit and moving the head: the head says version 1.
+    const heads = db.collection<{ _id: string; version: number }>('contact_ledger');
+    await heads.updateOne({ _id: `${customerId}#head` }, { $set: { version: 1 } });
+    const current = await currentLedger(ledger, customerId);
+    assert.equal(current?.version, 2);
+    assert.deepEqual(current?.entries.map((e) => e.key).sort(), ['k1', 'k2']);
+    // The sms cap is 1 a day: the same day as k2 is refused, whatever the head said.
+    assert.equal((await reserve('k3', now + 86_400_000 + 60_000)).status, 'refused');
+
+    // A ledger written before heads: two versions and no head, until the migration.
+    const legacy = uniqueId('c');
+    const snapshot = (version: number, keys: string[]): LedgerDoc => ({
+      _id: `${legacy}#${String(version).padStart(12, '0')}`,
+      customerId: legacy,
+      version,
+      entries: keys.map((key) => ({ key, channel: 'email', playbookId: 'p', transactional: false, at: now })),
+      updatedAt: new Date(now),
+    });
+    await ledger.insertMany([snapshot(4, ['a']), snapshot(5, ['a', 'b'])]);
+    await db.collection('migrations').deleteOne({ _id: 'contact-ledger-heads' } as never);
+    await runMigrations(db);
+    assert.deepEqual(
+      (await currentLedger(ledger, legacy))?.entries.map((e) => e.key),
+      ['a', 'b'],
+    );
+  });
+
+  it('an event is stored under its eventId, and one stored before that is still found and marked routed', async () => {
+    const { events } = collections(db);
+    const event: CartUpdated = {
+      type: 'cart.updated',
+      eventId: uniqueId('evt'),
+      customerId: uniqueId('c'),
+      occurredAt: '2026-11-20T10:00:00Z',
+      data: { cartId: 'cart-1', currency: 'EUR', items: [] },
+    };
+    assert.deepEqual(await acceptEvent(events, event, new Date()), { kind: 'new' });
+    assert.equal((await events.findOne({ _id: event.eventId }))?.eventId, event.eventId);
+    await markRouted(events, event.eventId, ['journey:x']);
+    assert.deepEqual(await acceptEvent(events, event, new Date()), {
+      kind: 'duplicate',
+      routedTo: ['journey:x'],
+    });
+
+    const legacy = { ...event, eventId: uniqueId('evt') };
+    await events.insertOne({
+      _id: new ObjectId(),
+      eventId: legacy.eventId,
+      type: legacy.type,
+      customerId: legacy.customerId,
+      occurredAt: new Date(legacy.occurredAt),
+      receivedAt: new Date(),
+      status: 'received',
+      payload: legacy,
+    });
+    assert.deepEqual(await acceptEvent(events, legacy, new Date()), { kind: 'unrouted' });
+    await markRouted(events, legacy.eventId, ['journey:y']);
+    assert.deepEqual(await acceptEvent(events, legacy, new Date()), {
+      kind: 'duplicate',
+      routedTo: ['journey:y'],
+    });
+  });
+});
