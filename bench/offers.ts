@@ -3,7 +3,8 @@
  * and a learned engagement map held in memory, as the decideOffer activity and the simulator hold
  * them. Requests are demo baskets of 1–4 items, random loyalty tiers and instants within the
  * catalog's validity span. Prints the index build time and per-decision latency percentiles.
- * `npx tsx bench/offers.ts [--decisions 20000] [--partners 5000] [--own 200] [--keys 4000]`
+ * `npx tsx bench/offers.ts [--decisions 20000] [--partners 5000] [--own 200] [--keys 4000]`;
+ * bench/main.ts calls benchOffers() for its decisions section.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { DEMO_CATEGORIES } from '../engine/offerCategories.data';
@@ -14,6 +15,7 @@ import { engagementFromDaily, type DailyOutcomes } from '../engine/offers/learni
 import { mulberry32, type Random } from '../engine/offers/sampling';
 import { demoCatalog, LOYALTY_TIERS } from '../offers/demoCatalog';
 import { OfferSettings } from '../policy/schema';
+import { percentile } from './harness/stats';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-11-01T00:00:00Z'); // demoCatalog's default start
@@ -27,10 +29,6 @@ const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(ran
 const int = (random: Random, low: number, high: number): number =>
   low + Math.floor(random() * (high - low + 1));
 const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 /** A month of daily outcomes for `keys` random (offer, context) pairs, engagement around 1–10%. */
 function dailyRows(random: Random, offerIds: readonly string[], keys: number, asOf: number): DailyOutcomes[] {
@@ -80,44 +78,76 @@ function request(random: Random, i: number, offerIds: readonly string[]): OfferR
 
 const settings = OfferSettings.parse({});
 
-function main(): void {
-  const decisions = arg('decisions', 20_000);
+export interface OfferRunFigures {
+  label: string;
+  decisions: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  meanWallMs: number;
+  meanCpuMs: number;
+  offeredShare: number;
+  exploredShare: number;
+  consideredPerDecision: number;
+  eligiblePerDecision: number;
+  kinds: Record<string, number>;
+}
+
+export interface OfferBenchFigures {
+  ownOffers: number;
+  partnerOffers: number;
+  indexBuildMs: number;
+  engagementKeys: number;
+  learnMs: number;
+  runs: OfferRunFigures[];
+  loadAverage: number;
+}
+
+export interface OfferBenchOptions {
+  decisions: number;
+  own: number;
+  partners: number;
+  keys: number;
+}
+
+/** Builds the catalog and model, warms up, then times decisions over all kinds and partner-only. */
+export function benchOffers(options: OfferBenchOptions): OfferBenchFigures {
   const random = mulberry32(20_261_101);
-  const catalog = demoCatalog({ ownOffers: arg('own', 200), partnerOffers: arg('partners', 5000) });
+  const catalog = demoCatalog({ ownOffers: options.own, partnerOffers: options.partners });
   const offerIds = catalog.map((offer) => offer.offerId);
 
   let started = process.hrtime.bigint();
   const index = buildCatalogIndex(catalog);
-  const indexMs = ms(started, process.hrtime.bigint());
+  const indexBuildMs = ms(started, process.hrtime.bigint());
   const asOf = START + 30 * DAY;
-  const rows = dailyRows(random, offerIds, arg('keys', 4000), asOf);
+  const rows = dailyRows(random, offerIds, options.keys, asOf);
   started = process.hrtime.bigint();
   const engagement = engagementFromDaily(rows, asOf, 30 * DAY);
   const learnMs = ms(started, process.hrtime.bigint());
   const model: OfferModel = { index, engagement, usage: usageOf(random, offerIds), settings };
 
-  console.log(
-    `catalog: ${index.size.own} own + ${index.size.partner} partner offers in ${index.size.categories} partner categories`,
-  );
-  console.log(`index build: ${indexMs.toFixed(1)} ms`);
-  console.log(`engagement: ${rows.length} daily rows → ${engagement.size} keys in ${learnMs.toFixed(1)} ms`);
-
-  const requests = Array.from({ length: decisions }, (_, i) => request(random, i, offerIds));
-  const warmup = Math.min(2000, decisions);
-  started = process.hrtime.bigint();
+  const requests = Array.from({ length: options.decisions }, (_, i) => request(random, i, offerIds));
+  const warmup = Math.min(2000, options.decisions);
   for (let i = 0; i < warmup; i++) decideOffer(model, { ...requests[i]!, decisionKey: `warmup:${i}` });
-  console.log(`warm-up: ${warmup} decisions in ${ms(started, process.hrtime.bigint()).toFixed(0)} ms`);
 
-  run('all kinds', model, requests);
-  // A retail-media step: no own offer sets a high bar, so every eligible partner offer is sampled.
-  run(
-    'partner offers only',
-    model,
-    requests.map((r) => ({ ...r, kinds: ['partner'] })),
-  );
+  return {
+    ownOffers: index.size.own,
+    partnerOffers: index.size.partner,
+    indexBuildMs,
+    engagementKeys: engagement.size,
+    learnMs,
+    runs: [
+      run('all kinds', model, requests),
+      // A retail-media step: no own offer sets a high bar, so every eligible partner offer is sampled.
+      run(
+        'partner offers only',
+        model,
+        requests.map((r) => ({ ...r, kinds: ['partner'] })),
+      ),
+    ],
+    loadAverage: loadavg()[0]!,
+  };
 }
 
-function run(label: string, model: OfferModel, requests: readonly OfferRequest[]): void {
+function run(label: string, model: OfferModel, requests: readonly OfferRequest[]): OfferRunFigures {
   const latencies = new Float64Array(requests.length);
   const cpuBefore = process.cpuUsage();
   const wallBefore = process.hrtime.bigint();
@@ -141,21 +171,61 @@ function run(label: string, model: OfferModel, requests: readonly OfferRequest[]
   const wall = ms(wallBefore, process.hrtime.bigint());
   const sorted = [...latencies].sort((a, b) => a - b);
   const n = requests.length;
-  const share = (count: number, of: number): string => `${((100 * count) / Math.max(1, of)).toFixed(1)}%`;
-  const at = (p: number): string => `${percentile(sorted, p).toFixed(3)} ms`;
-  console.log(`\n${label}: ${n} decisions: p50 ${at(50)}, p90 ${at(90)}, p99 ${at(99)}, max ${at(100)}`);
-  // On a shared machine wall-clock tails include time the process was not running: the CPU time
-  // and the load average tell a slow decision from a busy machine.
-  console.log(
-    `  mean ${(wall / n).toFixed(3)} ms wall, ${((cpu.user + cpu.system) / 1000 / n).toFixed(3)} ms CPU; ` +
-      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs`,
-  );
-  console.log(
-    `  offered ${share(offered, n)}; explored ${share(explored, offered)} of those offered; per decision ` +
-      `${Math.round(considered / Math.max(1, offered))} considered, ${Math.round(eligible / Math.max(1, offered))} eligible`,
-  );
-  const chosen = Object.entries(kinds).map(([kind, count]) => `${kind} ${share(count, offered)}`);
-  console.log(`  kinds chosen: ${chosen.join(', ')}`);
+  return {
+    label,
+    decisions: n,
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: percentile(sorted, 100),
+    },
+    meanWallMs: wall / n,
+    meanCpuMs: (cpu.user + cpu.system) / 1000 / n,
+    offeredShare: offered / Math.max(1, n),
+    exploredShare: explored / Math.max(1, offered),
+    consideredPerDecision: Math.round(considered / Math.max(1, offered)),
+    eligiblePerDecision: Math.round(eligible / Math.max(1, offered)),
+    kinds,
+  };
 }
 
-main();
+function print(figures: OfferBenchFigures): void {
+  console.log(`catalog: ${figures.ownOffers} own + ${figures.partnerOffers} partner offers`);
+  console.log(`index build: ${figures.indexBuildMs.toFixed(1)} ms`);
+  console.log(`engagement: ${figures.engagementKeys} keys in ${figures.learnMs.toFixed(1)} ms`);
+  const pct = (share: number): string => `${(100 * share).toFixed(1)}%`;
+  for (const r of figures.runs) {
+    const at = (v: number): string => `${v.toFixed(3)} ms`;
+    const l = r.latencyMs;
+    console.log(
+      `\n${r.label}: ${r.decisions} decisions: p50 ${at(l.p50)}, p90 ${at(l.p90)}, p99 ${at(l.p99)}, max ${at(l.max)}`,
+    );
+    // On a shared machine wall-clock tails include time the process was not running: the CPU time
+    // and the load average tell a slow decision from a busy machine.
+    console.log(
+      `  mean ${r.meanWallMs.toFixed(3)} ms wall, ${r.meanCpuMs.toFixed(3)} ms CPU; ` +
+        `load average ${figures.loadAverage.toFixed(1)} on ${availableParallelism()} CPUs`,
+    );
+    console.log(
+      `  offered ${pct(r.offeredShare)}; explored ${pct(r.exploredShare)} of those offered; per decision ` +
+        `${r.consideredPerDecision} considered, ${r.eligiblePerDecision} eligible`,
+    );
+    const offered = Object.values(r.kinds).reduce((a, b) => a + b, 0);
+    const chosen = Object.entries(r.kinds).map(
+      ([kind, count]) => `${kind} ${pct(count / Math.max(1, offered))}`,
+    );
+    console.log(`  kinds chosen: ${chosen.join(', ')}`);
+  }
+}
+
+if (require.main === module) {
+  print(
+    benchOffers({
+      decisions: arg('decisions', 20_000),
+      own: arg('own', 200),
+      partners: arg('partners', 5000),
+      keys: arg('keys', 4000),
+    }),
+  );
+}

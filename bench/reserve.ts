@@ -2,6 +2,7 @@
  * Contact-slot reserve on the MongoDB-wire server: 16 concurrent clients for a fixed time, each
  * reserving for random customers under the shipped policy. Prints ops/s and latency percentiles.
  * `npx tsx bench/reserve.ts [--seconds 10] [--customers 5000]`; uses MONGODB_URI or starts FerretDB.
+ * bench/main.ts calls benchReserve() for its decisions section.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -11,6 +12,7 @@ import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
 import { freePort } from '../devstack/net';
 import { loadPolicy } from '../policy/load';
 import { contactLedger, reserveContactSlot } from '../store/contactLedger';
+import { percentiles, type Percentiles } from './harness/stats';
 
 const CLIENTS = 16;
 
@@ -19,17 +21,29 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+export interface ReserveFigures {
+  clients: number;
+  customers: number;
+  seconds: number;
+  /** Where it ran: a fresh FerretDB, or the MONGODB_URI given (credentials removed). */
+  server: string;
+  opsPerSecond: number;
+  reserved: number;
+  refused: number;
+  latencyMs: Percentiles;
 }
 
-async function main(): Promise<void> {
-  const seconds = arg('seconds', 10);
-  const customers = arg('customers', 5000);
+/** CLIENTS concurrent reservers for `seconds`, each on its own connection, random customers. */
+export async function benchReserve(options: {
+  seconds: number;
+  customers: number;
+  mongodbUri?: string;
+}): Promise<ReserveFigures> {
+  const { seconds, customers } = options;
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-reserve-'));
   let ferret: FerretDb | undefined;
   const uri =
-    process.env.MONGODB_URI || (ferret = await startFerretDb({ dataDir: dir, port: await freePort() })).uri;
+    options.mongodbUri || (ferret = await startFerretDb({ dataDir: dir, port: await freePort() })).uri;
   const { caps, weekStartsOn } = loadPolicy();
   const clients = await Promise.all(
     Array.from({ length: CLIENTS }, () => MongoClient.connect(uri, { maxPoolSize: 1 })),
@@ -38,7 +52,8 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   let reserved = 0;
   let refused = 0;
-  const deadline = Date.now() + seconds * 1000;
+  const startedAt = Date.now();
+  const deadline = startedAt + seconds * 1000;
   let seq = 0;
   try {
     await Promise.all(
@@ -66,23 +81,41 @@ async function main(): Promise<void> {
     await ferret?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  latencies.sort((a, b) => a - b);
-  const ops = latencies.length;
+  const elapsedS = (Date.now() - startedAt) / 1000;
+  return {
+    clients: CLIENTS,
+    customers,
+    seconds: elapsedS,
+    server: ferret ? 'FerretDB (SQLite), fresh' : uri.replace(/\/\/[^@]*@/, '//'),
+    opsPerSecond: latencies.length / elapsedS,
+    reserved,
+    refused,
+    latencyMs: percentiles(latencies),
+  };
+}
+
+async function main(): Promise<void> {
+  const seconds = arg('seconds', 10);
+  const customers = arg('customers', 5000);
+  const mongodbUri = process.env.MONGODB_URI || undefined;
+  const r = await benchReserve({ seconds, customers, ...(mongodbUri && { mongodbUri }) });
   console.log(
-    `machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; server: ${ferret ? 'FerretDB 1.24.2 (SQLite)' : uri.replace(/\/\/[^@]*@/, '//')}`,
+    `machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; server: ${r.server}`,
   );
   console.log(
-    `clients: ${CLIENTS}, customers: ${customers}, duration: ${seconds} s, policy: policy/workspace.yaml`,
+    `clients: ${r.clients}, customers: ${r.customers}, duration: ${seconds} s, policy: policy/workspace.yaml`,
   );
   console.log(
-    `reserve ops/s: ${(ops / seconds).toFixed(0)} (${reserved} reserved, ${refused} refused by a cap)`,
+    `reserve ops/s: ${r.opsPerSecond.toFixed(0)} (${r.reserved} reserved, ${r.refused} refused by a cap)`,
   );
   console.log(
-    `latency ms: p50 ${percentile(latencies, 50).toFixed(2)}, p99 ${percentile(latencies, 99).toFixed(2)}, max ${latencies.at(-1)?.toFixed(2)}`,
+    `latency ms: p50 ${r.latencyMs.p50.toFixed(2)}, p99 ${r.latencyMs.p99.toFixed(2)}, max ${r.latencyMs.max.toFixed(2)}`,
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -35,6 +35,11 @@ export interface DeliveryFigures {
   /** Median latency of the first and the last third of events: a rising one means a growing backlog. */
   firstThirdP50: number;
   lastThirdP50: number;
+  /**
+   * Delivered events per second from the first publish to the last message: the throughput of a
+   * saturating batch, where the offered rate is above what the system can do.
+   */
+  throughputPerSecond: number;
   /** How far the client fell behind its schedule (maxInFlight reached): client-side backlog. */
   maxIssueLagMs: number;
   load: LoadResult;
@@ -87,6 +92,9 @@ export async function measureDeliveries(
     return at === undefined ? undefined : at - e.sentAt;
   });
   const measured = latencies.filter((v): v is number => v !== undefined);
+  const arrivalsOfLoad = ids.flatMap((id) => tracker.firstArrival(id) ?? []);
+  const lastArrival = arrivalsOfLoad.reduce((a, b) => Math.max(a, b), load.startedAt);
+  const batchSeconds = Math.max(0.001, (lastArrival - load.startedAt) / 1000);
   const issueSeconds = Math.max(0.001, (load.issuedUntil - load.startedAt) / 1000);
   const arrivalsWhileIssuing = tracker.arrivals.filter(
     (at) => at >= load.startedAt && at <= load.issuedUntil,
@@ -105,6 +113,7 @@ export async function measureDeliveries(
     backlogAtEnd: load.events.length - deliveredWhileIssuing,
     firstThirdP50: third(latencies, 0),
     lastThirdP50: third(latencies, 2),
+    throughputPerSecond: arrivalsOfLoad.length / batchSeconds,
     maxIssueLagMs: load.maxIssueLagMs,
     load,
   };

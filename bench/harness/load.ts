@@ -21,6 +21,8 @@ export interface LoadOptions {
   count?: number;
   /** Publishes in flight at most; past it an event waits, and its wait shows as sentAt − scheduledAt. */
   maxInFlight: number;
+  /** Checked before each event: true stops the load early (a top-up that reached its target). */
+  shouldStop?: () => boolean;
   /** Publishes event `index`; resolves with its id once the system accepted it. */
   publish(index: number): Promise<string | undefined>;
 }
@@ -74,6 +76,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 
   for (let index = 0; index < total; index++) {
+    if (options.shouldStop?.()) break;
     const scheduledAt = startedAt + index * intervalMs;
     const early = scheduledAt - Date.now();
     if (early > 1) await sleep(early);

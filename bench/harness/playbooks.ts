@@ -1,4 +1,4 @@
-import type { CartUpdated } from '../../events/schema';
+import type { CartUpdated, JourneyEventInput } from '../../events/schema';
 import type { Playbook } from '../../playbooks/schema';
 
 export const BENCH_PLAYBOOK_ID = 'bench-cart';
@@ -73,5 +73,42 @@ export function benchCartEvent(customerId: string, index: number): CartUpdated {
       currency: 'EUR',
       items: [{ sku: `SKU-${index % 97}`, name: 'Bench tee', quantity: 1, unitPrice: 19.5 }],
     },
+  };
+}
+
+export const BENCH_HOLD_PLAYBOOK_ID = 'bench-hold';
+
+/**
+ * For topping up open runs when the memory measurement needs more than the loads left: a
+ * checkout.started enters it and the run goes straight into a 30-day wait (then one send), one
+ * workflow task instead of the send path's chain, so 20,000 cached runs take minutes, not an hour.
+ * Its runs wait in a timer as the bench journey's do after their first send.
+ */
+export const benchHoldPlaybook: Playbook = {
+  ...benchPlaybook,
+  id: BENCH_HOLD_PLAYBOOK_ID,
+  name: 'Bench: checkout hold',
+  trigger: { event: 'checkout.started' },
+  steps: [
+    { id: 'hold', type: 'wait', duration: '30d' },
+    {
+      id: 'later',
+      type: 'send',
+      channel: 'email',
+      template: 'later',
+      purpose: 'marketing',
+      onCap: 'skip',
+      onQuietHours: 'defer',
+    },
+  ],
+};
+
+export function benchCheckoutEvent(customerId: string): JourneyEventInput {
+  return {
+    type: 'checkout.started',
+    eventId: `bench-${customerId}-checkout`,
+    customerId,
+    occurredAt: new Date().toISOString(),
+    data: { checkoutId: `co-${customerId}`, currency: 'EUR', total: 19.5 },
   };
 }

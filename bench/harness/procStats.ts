@@ -77,7 +77,7 @@ export function stackPids(dataDir: string): StackPids {
   };
 }
 
-export type ProcessName = 'worker' | 'temporal' | 'ferretdb' | 'bench';
+export type ProcessName = 'worker' | 'temporal' | 'ferretdb' | 'bench' | 'bare';
 
 /** CPU use of several named processes over a stretch of time: which one is saturated. */
 export class CpuMeter {

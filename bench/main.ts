@@ -1,0 +1,183 @@
+/**
+ * `npm run bench [-- --quick] [-- --only <section>]`: the engine benchmarks, one after another in
+ * this process (never two loads at once), on this machine. Prints the machine and server versions,
+ * then one table (figure, measured, target, met or missed), and writes the same to
+ * bench/results.json (a quick or --only run: results.quick.json or results.partial.json). Sections: latency (event to action at 10/s and the step-up to the highest
+ * sustained rate), sustained (10 minutes, memory per cached workflow, worker restart), bare
+ * (engine ÷ a minimal workflow), cron (engine ÷ a naive cron, bench/cron/), decisions (offers,
+ * reserve, simulator). `--quick` shortens every load for a run of a few minutes.
+ */
+import { runBareComparison } from './bareComparison';
+import { runCronSection } from './cronSection';
+import { runDecisions } from './decisions';
+import { runEventToAction, LOW_RATE } from './eventToAction';
+import { startBenchStack, type BenchStack } from './harness/benchStack';
+import { formatMachine, machineInfo, type MachineInfo } from './harness/machine';
+import { benchHoldPlaybook, benchPlaybook } from './harness/playbooks';
+import { runMemory } from './memory';
+import { formatTable, RESULTS_FILE, writeResults, type Figure, type SectionResult } from './report';
+import { judge, runStepUp } from './stepUp';
+import { runSustained } from './sustained';
+
+const SECTIONS = ['latency', 'sustained', 'bare', 'cron', 'decisions'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Plan {
+  lowRateMs: number;
+  /** Rates after the 10/s step (which is the event-to-action run itself). */
+  stepRates: number[];
+  stepMs: number;
+  sustainedMs: number;
+  memoryTargets: number[];
+  topUpBudgetMs: number;
+  bareLowRateMs: number;
+  bareBatch: number;
+}
+
+/** The full run's budget (≤ 20 minutes) and the quick one's (a few minutes). */
+const PLANS: Record<'full' | 'quick', Plan> = {
+  full: {
+    lowRateMs: 60_000,
+    stepRates: [20, 30, 40, 60, 80],
+    stepMs: 30_000,
+    sustainedMs: 600_000,
+    memoryTargets: [5000, 20_000],
+    topUpBudgetMs: 150_000,
+    bareLowRateMs: 30_000,
+    bareBatch: 600,
+  },
+  quick: {
+    lowRateMs: 20_000,
+    stepRates: [20, 40],
+    stepMs: 15_000,
+    sustainedMs: 60_000,
+    memoryTargets: [1000, 5000],
+    topUpBudgetMs: 45_000,
+    bareLowRateMs: 15_000,
+    bareBatch: 150,
+  },
+};
+
+function parseArgs(argv: readonly string[]): {
+  quick: boolean;
+  only: Section | undefined;
+  rate: number | undefined;
+} {
+  const quick = argv.includes('--quick');
+  const at = argv.indexOf('--only');
+  const only = at >= 0 ? argv[at + 1] : undefined;
+  if (only !== undefined && !SECTIONS.includes(only as Section))
+    throw new Error(`--only: expected one of ${SECTIONS.join(', ')}, got "${only}"`);
+  const rateAt = argv.indexOf('--rate');
+  const rate = rateAt >= 0 ? Number(argv[rateAt + 1]) : undefined;
+  return { quick, only: only as Section | undefined, rate };
+}
+
+const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = PLANS[args.quick ? 'quick' : 'full'];
+  const wanted = (section: Section) => args.only === undefined || args.only === section;
+  const startedAt = new Date();
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  const add = (result: SectionResult) => {
+    figures.push(...result.figures);
+    Object.assign(details, result.details);
+  };
+  let machine: MachineInfo | undefined;
+
+  if (wanted('latency') || wanted('sustained')) {
+    log('starting the engine stack (file-backed Temporal dev server, FerretDB, sinks, worker)…');
+    const bench: BenchStack = await startBenchStack({
+      playbooks: [benchPlaybook, benchHoldPlaybook],
+      workerEnv: { WORKER_MAX_CACHED_WORKFLOWS: '25000', WORKER_STATUS_INTERVAL_MS: '2000' },
+    });
+    try {
+      machine = await machineInfo(bench.stack.mongodbUri);
+      console.log(formatMachine(machine));
+      let sustainedRate = args.rate;
+      if (wanted('latency')) {
+        log(`event to action at ${LOW_RATE}/s for ${plan.lowRateMs / 1000} s…`);
+        const low = await runEventToAction(bench, { durationMs: plan.lowRateMs });
+        add(low);
+        const first = judge(low.result);
+        log(`step-up: ${LOW_RATE}/s ${first.sustained ? 'sustained' : 'NOT sustained'} (${first.why})`);
+        const steps = first.sustained
+          ? await runStepUp(bench, { rates: plan.stepRates, stepMs: plan.stepMs, settleTimeoutMs: 60_000 })
+          : undefined;
+        const best = steps?.sustainedRate ?? (first.sustained ? LOW_RATE : undefined);
+        if (steps) add({ ...steps, figures: steps.figures.filter((f) => f.name !== 'rate') });
+        figures.push({
+          section: 'highest sustained rate',
+          name: 'rate',
+          measured: best,
+          unit: 'events/s',
+          note: best
+            ? `steps: ${LOW_RATE}/s (${plan.lowRateMs / 1000} s) then ${plan.stepRates.join(', ')}/s (${plan.stepMs / 1000} s each), up to the first not sustained`
+            : `${LOW_RATE}/s was not sustained: ${first.why}`,
+        });
+        // Not even 10/s: hold the rate the engine did send at, so the long run measures capacity.
+        sustainedRate ??= best ?? Math.max(1, Math.floor(low.result.sendsPerSecond));
+      }
+      if (wanted('sustained')) {
+        const rate = sustainedRate ?? 20;
+        log(`sustained: ${rate}/s for ${plan.sustainedMs / 1000} s…`);
+        add(await runSustained(bench, { rate, durationMs: plan.sustainedMs, sampleEveryMs: 5000 }));
+        log('memory per cached workflow and worker restart…');
+        add(
+          await runMemory(bench, {
+            targets: plan.memoryTargets,
+            topUpBudgetMs: plan.topUpBudgetMs,
+            topUpRate: 100,
+          }),
+        );
+      }
+    } finally {
+      await bench.stop();
+    }
+  }
+  if (wanted('bare')) {
+    log('engine ÷ bare workflow on a fresh stack…');
+    add(await runBareComparison({ lowRateMs: plan.bareLowRateMs, batch: plan.bareBatch }));
+  }
+  if (wanted('cron')) {
+    log('engine vs naive cron (bench/cron)…');
+    add(await runCronSection({ quick: args.quick, seed: 42 }));
+  }
+  if (wanted('decisions')) {
+    log('decisions: offers, contact-slot reserve, simulator…');
+    add(await runDecisions({ quick: args.quick }));
+  }
+  if (machine === undefined) {
+    // No engine stack ran: read the versions from a short-lived one.
+    const bench = await startBenchStack({ playbooks: [benchPlaybook] });
+    try {
+      machine = await machineInfo(bench.stack.mongodbUri);
+    } finally {
+      await bench.stop();
+    }
+  }
+  const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  console.log(`\n${formatMachine(machine)}\nmode: ${args.quick ? 'quick' : 'full'}, ${durationS} s\n`);
+  console.log(formatTable(figures));
+  const run = {
+    mode: args.quick ? ('quick' as const) : ('full' as const),
+    startedAt: startedAt.toISOString(),
+    durationS,
+    machine,
+  };
+  // Only a full run of every section is the result of record; shorter ones go beside it.
+  const file =
+    !args.quick && args.only === undefined
+      ? RESULTS_FILE
+      : RESULTS_FILE.replace(/\.json$/, args.quick ? '.quick.json' : '.partial.json');
+  writeResults(file, run, figures, details);
+  console.log(`\nwrote ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
