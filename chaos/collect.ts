@@ -65,7 +65,7 @@ export async function engineEvidence(
   const reservedKeys = new Set<string>();
   // Every stored version, not only the newest: a reservation released after a bounce was still a check.
   for await (const doc of collections.ledger.find({}, { projection: { entries: 1 } })) {
-    for (const entry of doc.entries) reservedKeys.add(entry.key);
+    for (const entry of doc.entries ?? []) reservedKeys.add(entry.key);
   }
   return { resentAfterCrash: new Set(resent.map((d) => d.idempotencyKey)), reservedKeys };
 }

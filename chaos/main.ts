@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { runScenario, type ScenarioResult } from './run';
 import { SCENARIOS } from './scenarios';
 import { writeWorkflowBundle } from './worker';
@@ -74,6 +75,12 @@ function details(r: ScenarioResult): string[] {
   return lines;
 }
 
+/** Formatted as the repository's prettier config wants, so `npm run check` passes with it present. */
+async function writeResults(content: { seed: number; results: ScenarioResult[] }): Promise<void> {
+  const options = (await resolveConfig(RESULTS_FILE)) ?? {};
+  writeFileSync(RESULTS_FILE, await format(JSON.stringify(content), { ...options, parser: 'json' }));
+}
+
 async function main(): Promise<void> {
   const only = argument('scenario')?.split(',').map(Number);
   const seed = Number(argument('seed') ?? DEFAULT_SEED);
@@ -104,7 +111,7 @@ async function main(): Promise<void> {
       );
       for (const line of details(result)) log(line);
       // Written after each scenario, so an interrupted run still leaves what it measured.
-      writeFileSync(RESULTS_FILE, `${JSON.stringify({ seed, results }, null, 2)}\n`);
+      await writeResults({ seed, results });
     }
   } finally {
     if (!process.argv.includes('--keep')) rmSync(rootDir, { recursive: true, force: true });

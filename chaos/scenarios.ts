@@ -74,7 +74,7 @@ async function killInsideProviderCall(context: FaultContext, channel: 'email' | 
       resolveFired(true);
     });
   });
-  const timedOut = sleep(10_000).then(() => false);
+  const timedOut = sleep(20_000).then(() => false);
   const inside = await Promise.race([fired, timedOut]);
   if (!inside) {
     sink.onAccepted(undefined);
@@ -98,7 +98,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'worker SIGKILLed 20 times',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    events: 150,
+    events: 100,
     plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       // Some of the kills land between the provider's accept and the worker learning of it.
@@ -122,7 +122,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'Temporal dev server kill -9 and restart',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    events: 150,
+    events: 100,
     plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       await sleep(rng.int(8_000, 15_000));
@@ -142,7 +142,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'FerretDB stopped for 30 s',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    events: 150,
+    events: 100,
     plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       await sleep(rng.int(5_000, 10_000));
@@ -160,7 +160,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'SMTP 421/451, 550, drop after DATA',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    events: 150,
+    events: 100,
     plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       const cycle = [
@@ -187,7 +187,7 @@ export const SCENARIOS: readonly Scenario[] = [
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
     workerEnv: { TWILIO_TIMEOUT_MS: '2000' },
-    events: 150,
+    events: 100,
     plan: (_rng, tag, _policy, events) => cartLoad(tag, events, RATE),
     async faults(context, rng) {
       const cycle = [
@@ -213,7 +213,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'every event published 2-5 times',
     arbitrationWindow: '0s',
     playbooks: CART_PLAYBOOKS,
-    events: 150,
+    events: 100,
     plan: (rng, tag, _policy, events) =>
       cartLoad(tag, events, RATE, () =>
         // 1-4 more copies, some at the same moment, some a little later.
@@ -227,7 +227,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: '50 simultaneous events per customer',
     arbitrationWindow: '3s',
     playbooks: CONTENTION_PLAYBOOKS,
-    events: 200,
+    events: 150,
     plan: (rng, tag, policy, events) => contentionPlan(rng, tag, policy, events),
     faults: noFaults,
     settleMaxMs: 90_000,
