@@ -62,6 +62,9 @@ export function formatComparison(run: CronComparisonRun): string {
     ),
     '',
     `CPU ms per event by process: engine: ${cpuBreakdown(engine)}; cron: ${cpuBreakdown(cron)}`,
+    `of which idle: with no load the engine's processes use ${engine.idleCpuMsPerSecond.toFixed(0)} ms/s, ` +
+      `the cron's ${cron.idleCpuMsPerSecond.toFixed(0)} ms/s; clean-load windows ${(engine.cleanWindowMs / 1000).toFixed(1)} s ` +
+      `and ${(cron.cleanWindowMs / 1000).toFixed(1)} s`,
     `engine kills: ${killMoments(engine)}`,
     `cron kills: ${killMoments(cron)}`,
     'Latency: SMTP sink receivedAt − publish (engine) or insert (cron) start; CPU: until the last mail arrived.',

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SmtpSink } from '../../devstack/smtpSink';
 import { percentiles } from '../harness/stats';
 import { awaitMail } from './awaitMail';
@@ -11,6 +12,8 @@ import type { CronSide } from './types';
 /** Warm-up events before the clock starts: first sends pay for connections and cold code paths. */
 const WARMUP_EVENTS = 5;
 const WARMUP_TIMEOUT_MS = 30_000;
+/** How long the idle reading lasts: it says how much of the CPU per event a system spends anyway. */
+const IDLE_READING_MS = 2_000;
 
 /** One system (the engine or the naive cron) as the comparison drives it. */
 export interface SystemUnderTest {
@@ -37,6 +40,10 @@ export interface SideRun {
   side: CronSide;
   /** CPU ms per process during the clean load, before dividing by events. */
   cpuMsByProcess: Record<string, number>;
+  /** CPU ms per second all its processes used with no load, just before it (polls, timers). */
+  idleCpuMsPerSecond: number;
+  /** The clean load's wall time, from its first event to its last mail, in ms. */
+  cleanWindowMs: number;
   kills: KillRecord[];
   /** Sends that failed outright (the event never entered), clean load and kill load. */
   loadErrors: number;
@@ -77,10 +84,15 @@ export async function measureSide(
   if (warm.lost.length > 0) throw new Error(`${system.name}: warm-up mail never arrived`);
 
   await system.prepare(prefix('a'), eventCount(settings.ratePerSecond, settings.latencyLoadMs));
+  const idleMeter = cpuMeter(system.pids());
+  await sleep(IDLE_READING_MS);
+  const idleCpuMsPerSecond = (totalMs(idleMeter()) * 1000) / IDLE_READING_MS;
   const meter = cpuMeter(system.pids());
+  const cleanStartedAt = Date.now();
   const clean = await load('a', settings.latencyLoadMs);
   const cleanTally = await awaitMail(system.sink, clean.events, settings.settleTimeoutMs);
   const cpuMsByProcess = meter();
+  const cleanWindowMs = Date.now() - cleanStartedAt;
   if (cleanTally.lost.length > 0) {
     throw new Error(`${system.name}: ${cleanTally.lost.length} mails never arrived under the clean load`);
   }
@@ -109,6 +121,8 @@ export async function measureSide(
       },
     },
     cpuMsByProcess,
+    idleCpuMsPerSecond,
+    cleanWindowMs,
     kills,
     loadErrors: clean.errors + underKill.errors,
     killSettleMs: Date.now() - loadEndedAt,
