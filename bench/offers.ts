@@ -82,6 +82,11 @@ export interface OfferRunFigures {
   label: string;
   decisions: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /**
+   * The same per decision in process CPU time: on a busy machine a wall-clock tail includes time
+   * the process was not scheduled at all; the CPU tail is the decision's own cost.
+   */
+  cpuMs: { p50: number; p99: number };
   meanWallMs: number;
   meanCpuMs: number;
   offeredShare: number;
@@ -149,6 +154,7 @@ export function benchOffers(options: OfferBenchOptions): OfferBenchFigures {
 
 function run(label: string, model: OfferModel, requests: readonly OfferRequest[]): OfferRunFigures {
   const latencies = new Float64Array(requests.length);
+  const cpuTimes = new Float64Array(requests.length);
   const cpuBefore = process.cpuUsage();
   const wallBefore = process.hrtime.bigint();
   let offered = 0;
@@ -157,9 +163,12 @@ function run(label: string, model: OfferModel, requests: readonly OfferRequest[]
   let eligible = 0;
   const kinds: Record<string, number> = {};
   for (let i = 0; i < requests.length; i++) {
+    const cpuAtStart = process.cpuUsage();
     const before = process.hrtime.bigint();
     const decision = decideOffer(model, requests[i]!);
     latencies[i] = ms(before, process.hrtime.bigint());
+    const cpuUsed = process.cpuUsage(cpuAtStart);
+    cpuTimes[i] = (cpuUsed.user + cpuUsed.system) / 1000;
     if (decision === null) continue;
     offered += 1;
     if (decision.scores.explored) explored += 1;
@@ -171,6 +180,7 @@ function run(label: string, model: OfferModel, requests: readonly OfferRequest[]
   const wall = ms(wallBefore, process.hrtime.bigint());
   const sorted = [...latencies].sort((a, b) => a - b);
   const n = requests.length;
+  const cpuSorted = [...cpuTimes].sort((a, b) => a - b);
   return {
     label,
     decisions: n,
@@ -180,6 +190,7 @@ function run(label: string, model: OfferModel, requests: readonly OfferRequest[]
       p99: percentile(sorted, 99),
       max: percentile(sorted, 100),
     },
+    cpuMs: { p50: percentile(cpuSorted, 50), p99: percentile(cpuSorted, 99) },
     meanWallMs: wall / n,
     meanCpuMs: (cpu.user + cpu.system) / 1000 / n,
     offeredShare: offered / Math.max(1, n),
@@ -203,6 +214,7 @@ function print(figures: OfferBenchFigures): void {
     );
     // On a shared machine wall-clock tails include time the process was not running: the CPU time
     // and the load average tell a slow decision from a busy machine.
+    console.log(`  CPU time per decision: p50 ${at(r.cpuMs.p50)}, p99 ${at(r.cpuMs.p99)}`);
     console.log(
       `  mean ${r.meanWallMs.toFixed(3)} ms wall, ${r.meanCpuMs.toFixed(3)} ms CPU; ` +
         `load average ${figures.loadAverage.toFixed(1)} on ${availableParallelism()} CPUs`,

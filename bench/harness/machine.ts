@@ -27,14 +27,31 @@ function run(command: string, args: string[]): string {
   }
 }
 
-/** FerretDB answers buildInfo as MongoDB does, with its own version under `ferretdb`. */
+/** A module's version as devstack/ferretdb/go.mod pins it (the binary is built from there). */
+function goModVersion(module: string): string | undefined {
+  try {
+    const goMod = readFileSync(resolve(REPO, 'devstack', 'ferretdb', 'go.mod'), 'utf8');
+    return goMod.match(new RegExp(`${module.replace(/\./g, '\\.')} (v[^\\s]+)`))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The server's own answer to buildInfo (the MongoDB version it emulates), and the FerretDB and
+ * SQLite driver versions our embedded build (devstack/ferretdb) pins: the embedded FerretDB does
+ * not report its own version over the wire.
+ */
 async function ferretDbVersion(mongodbUri: string): Promise<string> {
   const client = await MongoClient.connect(mongodbUri);
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
-    const ferret = (info as { ferretdb?: { version?: string } }).ferretdb?.version;
     const wire = typeof info.version === 'string' ? info.version : '?';
-    return ferret === undefined ? `MongoDB-wire ${wire}` : `FerretDB ${ferret} (MongoDB-wire ${wire})`;
+    const ferret = goModVersion('github.com/FerretDB/FerretDB');
+    const sqlite = goModVersion('modernc.org/sqlite');
+    return ferret === undefined
+      ? `MongoDB-wire server ${wire}`
+      : `FerretDB ${ferret} embedded (SQLite: modernc.org/sqlite ${sqlite ?? '?'}; buildInfo ${wire})`;
   } finally {
     await client.close();
   }
