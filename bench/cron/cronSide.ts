@@ -40,6 +40,10 @@ export async function runCronSide(settings: ComparisonSettings, seed: number): P
         },
         // Nothing left `new`: the cron will send nothing more (a copy goes out before its mark).
         settled: async () => (await events.countDocuments({ status: 'new' })) === 0,
+        whereIs: async (eventId) => {
+          const event = await events.findOne({ _id: eventId });
+          return event ? `cron_events status ${event.status}` : 'not in cron_events';
+        },
       },
       settings,
       seed,

@@ -1,3 +1,4 @@
+import { journeyId } from '../../engine/interpreter/entry';
 import { startBenchStack } from '../harness/benchStack';
 import { seedCustomers } from '../harness/customers';
 import { benchCartEvent, benchPlaybook, BENCH_PLAYBOOK_ID } from '../harness/playbooks';
@@ -43,6 +44,24 @@ export async function runEngineSide(settings: ComparisonSettings, seed: number):
             customerId: { $in: events.map((event) => event.eventId) },
             reconciled: 'resent-after-crash',
           }),
+        whereIs: async (customerId) => {
+          const delivery = await deliveries.findOne({
+            playbookId: BENCH_PLAYBOOK_ID,
+            customerId,
+            step: 'now',
+          });
+          const run = await bench.client.temporal.workflow
+            .getHandle(journeyId(BENCH_PLAYBOOK_ID, customerId))
+            .describe()
+            .then(
+              (description) => `run ${description.status.name}, ${description.historyLength} history events`,
+              (error: unknown) => `no run (${error instanceof Error ? error.message : String(error)})`,
+            );
+          const record = delivery
+            ? `delivery ${delivery.status}${delivery.reason ? ` (${delivery.reason})` : ''}, ${delivery.attempts} attempts`
+            : 'no delivery record';
+          return `${run}; ${record}`;
+        },
       },
       settings,
       seed,

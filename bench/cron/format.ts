@@ -65,6 +65,20 @@ export function formatComparison(run: CronComparisonRun): string {
     `of which idle: with no load the engine's processes use ${engine.idleCpuMsPerSecond.toFixed(0)} ms/s, ` +
       `the cron's ${cron.idleCpuMsPerSecond.toFixed(0)} ms/s; clean-load windows ${(engine.cleanWindowMs / 1000).toFixed(1)} s ` +
       `and ${(cron.cleanWindowMs / 1000).toFixed(1)} s`,
+    ...[engine, cron].flatMap((side, i) =>
+      side.cleanUndelivered.length === 0
+        ? []
+        : [
+            `WARNING: ${i === 0 ? 'engine' : 'cron'}: ${side.cleanUndelivered.length} clean-load events had no mail ` +
+              `after ${(side.cleanWindowMs / 1000).toFixed(0)} s; latency and CPU cover the rest. ` +
+              side.cleanUndelivered.join('; '),
+          ],
+    ),
+    ...[engine, cron].flatMap((side, i) =>
+      side.lostUnderKill.length === 0
+        ? []
+        : [`${i === 0 ? 'engine' : 'cron'}: lost under the kills: ${side.lostUnderKill.join('; ')}`],
+    ),
     `engine kills: ${killMoments(engine)}`,
     `cron kills: ${killMoments(cron)}`,
     'Latency: SMTP sink receivedAt − publish (engine) or insert (cron) start; CPU: until the last mail arrived.',
