@@ -79,7 +79,7 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     assert.equal((await result(id)).outcome.status, 'completed');
   });
 
-  it('a goal ends a run in the middle of a three-day wait within a second', async () => {
+  it('a goal ends a run in the middle of a three-day wait at once, not at the timer', async () => {
     const id = treated('it-goal', 'cart-slow');
     await connected.journeys.publishEvent(cartUpdated(id));
     const run = connected.temporal.workflow.getHandle(journeyId('cart-slow', id));
@@ -88,7 +88,9 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
     const { outcome } = (await run.result()) as JourneyResult;
     const elapsed = Date.now() - started;
     assert.equal(outcome.status === 'exited' && outcome.reason, 'goal:order.placed');
-    assert.ok(elapsed < 1_000, `the run ended ${elapsed} ms after the goal was published`);
+    // Seconds against three days: the bound only has to tell "the goal woke it" from "the timer
+    // did", with room for a loaded machine (speed itself is measured by `npm run bench`).
+    assert.ok(elapsed < 10_000, `the run ended ${elapsed} ms after the goal was published`);
   });
 
   it('takes events over HTTP: 202 and a delivered reminder, 400 naming the field, 401 without a token', async () => {
