@@ -17,6 +17,7 @@ import { benchHoldPlaybook, benchPlaybook } from './harness/playbooks';
 import { runMemory } from './memory';
 import { formatTable, RESULTS_FILE, writeResults, type Figure, type SectionResult } from './report';
 import { judge, runStepUp } from './stepUp';
+import { machineContention, type Contention } from './harness/procStats';
 import { runSustained } from './sustained';
 
 const SECTIONS = ['latency', 'sustained', 'bare', 'cron', 'decisions'] as const;
@@ -75,6 +76,22 @@ function parseArgs(argv: readonly string[]): {
 
 const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
 
+/** CPU pressure above this share means other processes competed for the cores during the run. */
+const BUSY_PRESSURE_PERCENT = 10;
+
+function describeContention(readings: Record<string, Contention>): string {
+  const lines = Object.entries(readings).map(
+    ([at, c]) =>
+      `  after ${at}: load average ${c.loadAverage.toFixed(1)}, CPU pressure ${c.cpuPressurePercent ?? '?'}% (60 s)`,
+  );
+  const busiest = Math.max(...Object.values(readings).map((c) => c.cpuPressurePercent ?? 0));
+  const verdict =
+    busiest > BUSY_PRESSURE_PERCENT
+      ? `the machine was busy (CPU pressure up to ${busiest}%): runnable tasks waited for a core, so latencies and rates include other processes' load; rerun on a quiet machine for figures of record`
+      : 'the machine was quiet throughout (CPU pressure ≤ 10%)';
+  return ['machine contention:', ...lines, `  ${verdict}`].join('\n');
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const plan = PLANS[args.quick ? 'quick' : 'full'];
@@ -82,9 +99,12 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
+  const contention: Record<string, Contention> = { start: machineContention() };
   const add = (result: SectionResult) => {
     figures.push(...result.figures);
     Object.assign(details, result.details);
+    const section = result.figures[0]?.section;
+    if (section !== undefined) contention[section] = machineContention();
   };
   let machine: MachineInfo | undefined;
 
@@ -162,6 +182,8 @@ async function main(): Promise<void> {
   const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
   console.log(`\n${formatMachine(machine)}\nmode: ${args.quick ? 'quick' : 'full'}, ${durationS} s\n`);
   console.log(formatTable(figures));
+  console.log(`\n${describeContention(contention)}`);
+  details.contention = contention;
   const run = {
     mode: args.quick ? ('quick' as const) : ('full' as const),
     startedAt: startedAt.toISOString(),

@@ -93,6 +93,19 @@ export async function runMemory(
       unit: 'MB',
     });
   }
+  const last = statuses.at(-1);
+  const base = statuses[0];
+  if (points.length < options.targets.length && last && base && last.cachedWorkflows > base.cachedWorkflows) {
+    // Short of a target (a quick run, a slow machine): the slope at what was reached, said as such.
+    const added = last.cachedWorkflows - base.cachedWorkflows;
+    figures.push({
+      section,
+      name: `RSS per cached workflow at ${last.cachedWorkflows} (most reached)`,
+      measured: (last.rssBytes - base.rssBytes) / added / MB,
+      unit: 'MB',
+      note: `heap ${((last.heapUsedBytes - base.heapUsedBytes) / added / 1024).toFixed(1)} KiB per workflow`,
+    });
+  }
   figures.push(
     {
       section,

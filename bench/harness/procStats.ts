@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 /** Linux's USER_HZ: /proc reports CPU time in these ticks (`getconf CLK_TCK` is 100 on every Linux we run). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -103,4 +104,26 @@ export class CpuMeter {
     }
     return result;
   }
+}
+
+export interface Contention {
+  /** 1-minute load average: above the core count, processes queue for a CPU. */
+  loadAverage: number;
+  /**
+   * Linux pressure stall information: the share of the last 60 s in which at least one runnable
+   * task waited for a CPU. Near 0 on a quiet machine; a high value means every latency measured
+   * includes time spent waiting to be scheduled, whatever our processes do.
+   */
+  cpuPressurePercent: number | undefined;
+}
+
+export function machineContention(): Contention {
+  let cpuPressurePercent: number | undefined;
+  try {
+    const some = readFileSync('/proc/pressure/cpu', 'utf8').match(/^some .*avg60=([\d.]+)/m);
+    if (some) cpuPressurePercent = Number(some[1]);
+  } catch {
+    // No PSI on this kernel: the load average alone has to do.
+  }
+  return { loadAverage: loadavg()[0]!, cpuPressurePercent };
 }
