@@ -45,6 +45,11 @@ export function formatComparison(run: CronComparisonRun): string {
     row('lost', String(engine.side.underKill.lost), String(cron.side.underKill.lost)),
     row('duplicates', String(engine.side.underKill.duplicates), String(cron.side.underKill.duplicates)),
     row(
+      '  of which under the same Message-ID',
+      String(engine.duplicatesUnderSameMessageId),
+      String(cron.duplicatesUnderSameMessageId),
+    ),
+    row(
       'possible duplicates it has on record',
       String(engine.recordedResends ?? 'no record'),
       String(cron.recordedResends ?? 'no record'),

@@ -18,6 +18,11 @@ export interface MailTally {
   duplicates: number;
   /** The idempotency keys the sink accepted more than once. */
   duplicateKeys: string[];
+  /**
+   * Copies that carried the same Message-ID as their first: a receiving server or client can
+   * drop them as the same message. A copy under a new Message-ID reaches the customer twice.
+   */
+  duplicatesUnderSameMessageId: number;
 }
 
 /**
@@ -28,6 +33,8 @@ export function tallyMail(events: readonly SentEvent[], mail: readonly CapturedE
   const byRecipient = new Map(events.map((event) => [event.recipient, event]));
   const firstArrival = new Map<string, number>();
   const copiesByKey = new Map<string, number>();
+  const firstMessageId = new Map<string, string | undefined>();
+  let duplicatesUnderSameMessageId = 0;
   for (const message of mail) {
     const event = message.to.map((address) => byRecipient.get(address)).find((found) => found);
     if (!event) continue;
@@ -36,6 +43,10 @@ export function tallyMail(events: readonly SentEvent[], mail: readonly CapturedE
     // A mail without the key still counts as a copy of its event's message.
     const key = message.idempotencyKey ?? `event:${event.eventId}`;
     copiesByKey.set(key, (copiesByKey.get(key) ?? 0) + 1);
+    if (!firstMessageId.has(key)) firstMessageId.set(key, message.messageId);
+    else if (message.messageId !== undefined && message.messageId === firstMessageId.get(key)) {
+      duplicatesUnderSameMessageId += 1;
+    }
   }
   const latenciesMs: number[] = [];
   const lost: string[] = [];
@@ -53,5 +64,5 @@ export function tallyMail(events: readonly SentEvent[], mail: readonly CapturedE
     duplicates += copies - 1;
     if (copies > 1) duplicateKeys.push(key);
   }
-  return { latenciesMs, lost, duplicates, duplicateKeys };
+  return { latenciesMs, lost, duplicates, duplicateKeys, duplicatesUnderSameMessageId };
 }

@@ -60,6 +60,8 @@ export interface SideRun {
   killSettleMs: number;
   /** Idempotency keys accepted more than once under the kills. */
   duplicateKeys: string[];
+  /** Of the duplicates, those under their first copy's Message-ID (a receiver can drop them). */
+  duplicatesUnderSameMessageId: number;
   /** Mails the system itself recorded as possibly sent twice, or undefined when it keeps no record. */
   recordedResends: number | undefined;
 }
@@ -142,6 +144,7 @@ export async function measureSide(
     loadErrors: clean.errors + underKill.errors,
     killSettleMs: Date.now() - loadEndedAt,
     duplicateKeys: killTally.duplicateKeys,
+    duplicatesUnderSameMessageId: killTally.duplicatesUnderSameMessageId,
     recordedResends: await system.recordedResends?.(underKill.events),
   };
 }
