@@ -9,6 +9,7 @@ import { runLoad } from './load';
 import { writeChaosPolicy } from './policy';
 import type { Scenario } from './scenarios';
 import { settle } from './settle';
+import { describeStuckRuns } from './stuck';
 import { ChaosStack } from './stack';
 import { WorkerSupervisor } from './worker';
 
@@ -108,7 +109,7 @@ export async function runScenario(
       ...result.lostActions.slice(0, RECORDS_SHOWN).map((l) => ({ customerId: l.customerId })),
       ...result.duplicateKeys.slice(0, RECORDS_SHOWN).map((d) => ({ idempotencyKey: d.key })),
     ];
-    const records =
+    const records: Record<string, unknown>[] =
       wanted.length === 0
         ? []
         : await connected.collections.deliveries
@@ -128,6 +129,13 @@ export async function runScenario(
               },
             )
             .toArray();
+    if (!settled.settled) {
+      records.push(
+        ...(await describeStuckRuns(connected.temporal, taskQueue).catch((error: unknown) => [
+          { error: String(error) },
+        ])),
+      );
+    }
     return {
       scenario: scenario.id,
       name: scenario.name,
