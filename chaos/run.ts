@@ -62,7 +62,7 @@ export async function runScenario(
     WORKFLOW_BUNDLE_PATH: options.bundlePath,
     ...scenario.workerEnv,
   };
-  const worker = new WorkerSupervisor(env);
+  const worker = new WorkerSupervisor(env, join(dataDir, 'worker.log'));
   let connected: Awaited<ReturnType<typeof connectJourneyClient>> | undefined;
   try {
     await worker.start();

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -33,7 +33,11 @@ export class WorkerSupervisor {
   kills = 0;
   unexpectedExits = 0;
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    /** Each worker's output is appended here when it exits, for a look after a failed scenario. */
+    private readonly logFile?: string,
+  ) {}
 
   start(): Promise<void> {
     return this.serially(() => this.launch());
@@ -87,7 +91,10 @@ export class WorkerSupervisor {
       try {
         const worker = await startWorkerProcess(this.env, 60_000);
         this.current = worker;
-        worker.child.once('exit', () => {
+        worker.child.once('exit', (code, signal) => {
+          if (this.logFile !== undefined) {
+            appendFileSync(this.logFile, `${worker.output()}\n--- worker exited (${code ?? signal}) ---\n`);
+          }
           if (this.current !== worker || this.stopping) return;
           this.current = undefined;
           this.unexpectedExits++;
