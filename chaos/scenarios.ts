@@ -89,6 +89,8 @@ async function killInsideProviderCall(context: FaultContext, channel: 'email' | 
  * journeys a second, and a backlog would only measure the queue, not the faults.
  */
 const RATE = 5;
+/** A hard bound on settling; settle() stops earlier once nothing progresses for 75 s. */
+const SETTLE_MAX_MS = 300_000;
 const KILLS = 20;
 const AIMED_KILLS = 6;
 
@@ -115,7 +117,7 @@ export const SCENARIOS: readonly Scenario[] = [
       }
       return `${context.worker.kills} SIGKILLs, ${inside} between a provider's accept and its reply`;
     },
-    settleMaxMs: 150_000,
+    settleMaxMs: SETTLE_MAX_MS,
   },
   {
     id: 2,
@@ -135,7 +137,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await context.worker.restartIfDown();
       return `kill -9 Temporal, down ${downMs} ms, restart took ${Date.now() - restarting} ms`;
     },
-    settleMaxMs: 120_000,
+    settleMaxMs: SETTLE_MAX_MS,
   },
   {
     id: 3,
@@ -153,7 +155,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await context.worker.restartIfDown();
       return 'FerretDB down 30 s';
     },
-    settleMaxMs: 150_000,
+    settleMaxMs: SETTLE_MAX_MS,
   },
   {
     id: 4,
@@ -179,7 +181,7 @@ export const SCENARIOS: readonly Scenario[] = [
       }
       return `${injected} SMTP faults (421, 451, 550, drop after DATA in turn)`;
     },
-    settleMaxMs: 120_000,
+    settleMaxMs: SETTLE_MAX_MS,
   },
   {
     id: 5,
@@ -206,7 +208,7 @@ export const SCENARIOS: readonly Scenario[] = [
       }
       return `${injected} Twilio faults (429, 500, timeout after accept in turn)`;
     },
-    settleMaxMs: 120_000,
+    settleMaxMs: SETTLE_MAX_MS,
   },
   {
     id: 6,
@@ -220,7 +222,7 @@ export const SCENARIOS: readonly Scenario[] = [
         Array.from({ length: rng.int(1, 4) }, () => (rng.chance(0.5) ? 0 : rng.int(50, 3_000))),
       ),
     faults: noFaults,
-    settleMaxMs: 90_000,
+    settleMaxMs: SETTLE_MAX_MS,
   },
   {
     id: 7,
@@ -230,7 +232,7 @@ export const SCENARIOS: readonly Scenario[] = [
     events: 150,
     plan: (rng, tag, policy, events) => contentionPlan(rng, tag, policy, events),
     faults: noFaults,
-    settleMaxMs: 90_000,
+    settleMaxMs: SETTLE_MAX_MS,
   },
 ];
 
