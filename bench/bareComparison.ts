@@ -3,7 +3,7 @@ import { runBareLoad } from './bare/load';
 import { startBenchStack } from './harness/benchStack';
 import { runEngineLoad, type DeliveryFigures } from './harness/engineLoad';
 import { benchPlaybook } from './harness/playbooks';
-import { CpuMeter } from './harness/procStats';
+import { CpuMeter, cpuPerUnit, describePerUnit } from './harness/procStats';
 import { LOW_RATE, summary } from './eventToAction';
 import { atLeast, type SectionResult } from './report';
 import { cpuPids, describeCpu } from './sustained';
@@ -49,6 +49,8 @@ export async function runBareComparison(options: {
     meter.start();
     const bareBatch = await runBareLoad(bench, batch('cmp-bare-batch'));
     const bareCpu = meter.stop();
+    const engineCpuPerSend = cpuPerUnit(engineCpu, engineBatch.delivered);
+    const bareCpuPerSend = cpuPerUnit(bareCpu, bareBatch.delivered);
     const section = 'engine ÷ bare';
     const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
     const throughputRatio = ratio(engineBatch.throughputPerSecond, bareBatch.throughputPerSecond);
@@ -72,7 +74,13 @@ export async function runBareComparison(options: {
           unit: '×',
           note: `engine p50 ${engineLow.latencyMs.p50} ms (p99 ${engineLow.latencyMs.p99}), bare p50 ${bareLow.latencyMs.p50} ms (p99 ${bareLow.latencyMs.p99})`,
         },
-        { section, name: 'bare throughput', measured: bareBatch.throughputPerSecond, unit: 'sends/s' },
+        {
+          section,
+          name: 'bare throughput',
+          measured: bareBatch.throughputPerSecond,
+          unit: 'sends/s',
+          note: `CPU ms per send: ${describePerUnit(bareCpuPerSend)}`,
+        },
         {
           section,
           name: 'engine throughput (batch)',
@@ -88,6 +96,8 @@ export async function runBareComparison(options: {
           bareBatch: summary(bareBatch),
           engineCpu,
           bareCpu,
+          engineCpuPerSend,
+          bareCpuPerSend,
         },
       },
     };

@@ -7,7 +7,7 @@ function sideFigures(label: string, side: CronSide): Figure[] {
   return [
     {
       section,
-      name: `${label}: p50 / p99`,
+      name: `${label}: p50`,
       measured: side.latencyMs.p50,
       unit: 'ms (p50)',
       note: `${label}: p95 ${side.latencyMs.p95} ms, p99 ${side.latencyMs.p99} ms over ${side.events} events`,

@@ -3,7 +3,8 @@ import type { BenchStack } from './harness/benchStack';
 import { runEngineLoad, type DeliveryFigures } from './harness/engineLoad';
 import { latencyBreakdown, spacedSample, type LatencyBreakdown } from './harness/latencyBreakdown';
 import { BENCH_PLAYBOOK_ID } from './harness/playbooks';
-import { CpuMeter, sampleProc } from './harness/procStats';
+import { availableParallelism } from 'node:os';
+import { CpuMeter, cpuCeiling, cpuPerUnit, describePerUnit, sampleProc } from './harness/procStats';
 import { latestWorkerStatus, type WorkerStatus } from './harness/workerStatus';
 import { summary } from './eventToAction';
 import { atLeast, type SectionResult } from './report';
@@ -82,6 +83,8 @@ export async function runSustained(
     20,
   );
   const breakdown = await latencyBreakdown(bench.client.temporal, sampled);
+  const perJourney = cpuPerUnit(cpu, result.delivered);
+  const ceiling = cpuCeiling(perJourney, availableParallelism());
   const section = 'sustained throughput';
   const minutes = options.durationMs / 60_000;
   return {
@@ -97,6 +100,13 @@ export async function runSustained(
         met: atLeast(result.sendsPerSecond, 40),
         note: `CPU ${describeCpu(cpu)}; ${describeBreakdown(breakdown)}`,
       },
+      {
+        section,
+        name: `CPU-bound ceiling on ${availableParallelism()} cores`,
+        measured: ceiling,
+        unit: 'journeys/s',
+        note: `CPU ms per journey: ${describePerUnit(perJourney)} (bench = this process: client and sinks)`,
+      },
       { section, name: 'backlog at the end', measured: result.backlogAtEnd, unit: 'events' },
       { section, name: 'p50', measured: result.latencyMs.p50, unit: 'ms' },
       { section, name: 'p95', measured: result.latencyMs.p95, unit: 'ms' },
@@ -108,6 +118,8 @@ export async function runSustained(
         note: `first third p50 ${result.firstThirdP50} ms, last third ${result.lastThirdP50} ms; ${result.delivered}/${result.events} delivered, ${result.duplicates} duplicates`,
       },
     ],
-    details: { sustained: { ...summary(result), cpu, breakdown, timeline } },
+    details: {
+      sustained: { ...summary(result), cpu, cpuMsPerJourney: perJourney, ceiling, breakdown, timeline },
+    },
   };
 }

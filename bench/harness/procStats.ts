@@ -95,8 +95,8 @@ export class CpuMeter {
   }
 
   /** CPU ms and share of one core per process since start(). */
-  stop(): Partial<Record<ProcessName, { cpuMs: number; coreShare: number }>> {
-    const result: Partial<Record<ProcessName, { cpuMs: number; coreShare: number }>> = {};
+  stop(): CpuUse {
+    const result: CpuUse = {};
     for (const [name, pid] of Object.entries(this.pids())) {
       const first = this.before.get(name as ProcessName);
       const last = pid === undefined ? undefined : sampleProc(pid);
@@ -126,4 +126,31 @@ export function machineContention(): Contention {
     // No PSI on this kernel: the load average alone has to do.
   }
   return { loadAverage: loadavg()[0]!, cpuPressurePercent };
+}
+
+export type CpuUse = Partial<Record<ProcessName, { cpuMs: number; coreShare: number }>>;
+
+/** CPU milliseconds each process spent per completed unit of work (a journey, a send). */
+export function cpuPerUnit(cpu: CpuUse, units: number): Partial<Record<ProcessName, number>> {
+  const per: Partial<Record<ProcessName, number>> = {};
+  for (const [name, use] of Object.entries(cpu)) {
+    if (use) per[name as ProcessName] = units > 0 ? use.cpuMs / units : Number.NaN;
+  }
+  return per;
+}
+
+/**
+ * The rate all processes together could reach if CPU were the only limit: cores × 1000 ms over the
+ * CPU milliseconds one unit costs in all of them. Measured per unit, so it holds on a busy machine
+ * too, where rates and latencies do not.
+ */
+export function cpuCeiling(perUnit: Partial<Record<ProcessName, number>>, cores: number): number {
+  const total = Object.values(perUnit).reduce((sum, ms) => sum + (ms ?? 0), 0);
+  return total > 0 ? (cores * 1000) / total : Number.NaN;
+}
+
+export function describePerUnit(perUnit: Partial<Record<ProcessName, number>>): string {
+  return Object.entries(perUnit)
+    .map(([name, ms]) => `${name} ${Math.round(ms ?? 0)}`)
+    .join(', ');
 }
