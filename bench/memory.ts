@@ -15,6 +15,17 @@ export interface MemoryPoint {
   heapPerWorkflowBytes: number;
 }
 
+/** Least-squares slope of y on x: bytes per cached workflow over every sample, not just two. */
+function slope(points: readonly { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  return sxx > 0 ? sxy / sxx : Number.NaN;
+}
+
 /** The first status at or past each target, against the worker's first status (its empty cache). */
 function pointsOf(statuses: readonly WorkerStatus[], targets: readonly number[]): MemoryPoint[] {
   const base = statuses[0];
@@ -68,6 +79,10 @@ export async function runMemory(
   const statuses = workerStatuses(bench.worker().output());
   const points = pointsOf(statuses, options.targets);
   const reached = statuses.at(-1)?.cachedWorkflows ?? 0;
+  // GC makes any two readings noisy (heap can even shrink between them): the fitted slope over
+  // every status line is the steadier per-workflow figure, given beside the two-point ones.
+  const rssSlope = slope(statuses.map((s) => ({ x: s.cachedWorkflows, y: s.rssBytes })));
+  const heapSlope = slope(statuses.map((s) => ({ x: s.cachedWorkflows, y: s.heapUsedBytes })));
   const prebuilt = await bench.restartWorker({ prebuilt: true });
   const unbundled = await bench.restartWorker({ prebuilt: false });
   const section = 'worker';
@@ -109,6 +124,13 @@ export async function runMemory(
   figures.push(
     {
       section,
+      name: `RSS per cached workflow, fitted over 0–${reached}`,
+      measured: rssSlope / MB,
+      unit: 'MB',
+      note: `least squares over ${statuses.length} status lines; heap ${(heapSlope / 1024).toFixed(1)} KiB per workflow`,
+    },
+    {
+      section,
       name: 'restart (SIGKILL → polling), prebuilt bundle',
       measured: prebuilt.readyMs,
       unit: 'ms',
@@ -119,7 +141,14 @@ export async function runMemory(
   return {
     figures,
     details: {
-      memory: { points, toppedUp, reached, statuses: statuses.filter((_, i) => i % 5 === 0) },
+      memory: {
+        points,
+        rssSlope,
+        heapSlope,
+        toppedUp,
+        reached,
+        statuses: statuses.filter((_, i) => i % 5 === 0),
+      },
       restart: { prebuiltMs: prebuilt.readyMs, unbundledMs: unbundled.readyMs },
     },
   };
