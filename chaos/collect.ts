@@ -1,4 +1,5 @@
 import type { Collections } from '../store/collections';
+import { currentLedger } from '../store/contactLedger';
 import type { AcceptedMessage, RefusedMessage } from './check';
 import type { ChaosStack } from './stack';
 
@@ -54,18 +55,21 @@ export function sinkCount(stack: ChaosStack): number {
 
 /**
  * The engine's own records the checker needs as evidence: which keys were re-sent after a crash
- * (the documented ambiguous window), and which keys ever held a reservation in the contact ledger.
+ * (the documented ambiguous window), and which keys hold a reservation in the contact ledger.
+ * Each customer's newest ledger version is enough: a reservation leaves it only when its send
+ * failed for good (so no sink accepted it) or when it ages past the longest cap window.
  */
 export async function engineEvidence(
   collections: Collections,
+  customerIds: readonly string[],
 ): Promise<{ resentAfterCrash: Set<string>; reservedKeys: Set<string> }> {
   const resent = await collections.deliveries
     .find({ reconciled: 'resent-after-crash' }, { projection: { idempotencyKey: 1 } })
     .toArray();
   const reservedKeys = new Set<string>();
-  // Every stored version, not only the newest: a reservation released after a bounce was still a check.
-  for await (const doc of collections.ledger.find({}, { projection: { entries: 1 } })) {
-    for (const entry of doc.entries ?? []) reservedKeys.add(entry.key);
+  for (const customerId of customerIds) {
+    const ledger = await currentLedger(collections.ledger, customerId);
+    for (const entry of ledger?.entries ?? []) reservedKeys.add(entry.key);
   }
   return { resentAfterCrash: new Set(resent.map((d) => d.idempotencyKey)), reservedKeys };
 }

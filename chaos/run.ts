@@ -96,7 +96,10 @@ export async function runScenario(
     log(
       `  ${settled.settled ? 'settled' : 'NOT settled'} after ${(settled.waitedMs / 1000).toFixed(1)} s (running runs ${settled.running}, sending ${settled.sending})`,
     );
-    const evidence = await engineEvidence(connected.collections);
+    const evidence = await engineEvidence(
+      connected.collections,
+      plan.customers.map((c) => c.customerId),
+    );
     const result = checkChaos({
       customers: plan.customers,
       acknowledged: loaded.acknowledged,

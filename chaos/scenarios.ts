@@ -229,7 +229,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: '50 simultaneous events per customer',
     arbitrationWindow: '3s',
     playbooks: CONTENTION_PLAYBOOKS,
-    events: 150,
+    events: 100,
     plan: (rng, tag, policy, events) => contentionPlan(rng, tag, policy, events),
     faults: noFaults,
     settleMaxMs: SETTLE_MAX_MS,
@@ -258,8 +258,8 @@ function contentionPlan(rng: Rng, tag: string, policy: CapPolicy, events: number
       const eventId = `${tag}-c${ci}-e${k}`;
       return rng.pick([cartUpdated, productViewed, checkoutStarted])(c.customerId, eventId);
     });
-    // All of one customer's events at the same moment; customers a few seconds apart.
-    for (const event of events) load.push({ event, at: ci * 4_000, copies: [] });
+    // All of one customer's events at the same moment; customers apart, so each burst is its own.
+    for (const event of events) load.push({ event, at: ci * 10_000, copies: [] });
     const candidates = (channel: 'email' | 'sms') =>
       events.filter((e) =>
         channel === 'email' ? e.type !== 'product.viewed' : e.type !== 'checkout.started',
