@@ -86,6 +86,7 @@ export async function runBareComparison(options: {
           name: 'engine throughput (batch)',
           measured: engineBatch.throughputPerSecond,
           unit: 'journeys/s',
+          note: `CPU ms per journey: ${describePerUnit(engineCpuPerSend)}`,
         },
       ],
       details: {
