@@ -33,7 +33,7 @@ export function describeBreakdown(b: LatencyBreakdown): string {
   return (
     `${b.roundTrips} server round trips, ${b.totalMs} ms start→send over ${b.runs} runs: ` +
     `Temporal queueing ${b.workflowTaskQueueMs + b.activityQueueMs} ms (workflow tasks ${b.workflowTaskQueueMs}, activities ${b.activityQueueMs}), ` +
-    `workflow code ${b.workflowTaskRunMs} ms, activities ${activities} ms`
+    `workflow tasks running ${b.workflowTaskRunMs} ms (workflow code and ${b.localActivities} local activities), activities ${activities || 'none'} ms`
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/harness/diagnose.ts [rate] [seconds]`: one engine load with each process's CPU
+ * `npx tsx bench/harness/diagnose.ts [rate] [seconds] [--cpu-prof] [--histories]`: one engine load with each process's CPU
  * share (worker, Temporal dev server, FerretDB, this process: client and sinks), to see which is
  * saturated when latency or throughput falls short.
  */
@@ -10,9 +10,11 @@ import { startBenchStack } from './benchStack';
 import { cpuProfileEnv, summarizeCpuProfiles } from './cpuProfile';
 import { journeyId } from '../../engine/interpreter/entry';
 import { historyTimeline } from './historyProbe';
+import { latencyBreakdown, spacedSample } from './latencyBreakdown';
+import { describeBreakdown } from '../sustained';
 import { runEngineLoad } from './engineLoad';
 import { benchPlaybook } from './playbooks';
-import { CpuMeter } from './procStats';
+import { CpuMeter, cpuPerUnit, describePerUnit } from './procStats';
 
 async function main(): Promise<void> {
   const rate = Number(process.argv[2] ?? 10);
@@ -38,11 +40,16 @@ async function main(): Promise<void> {
     const cpu = meter.stop();
     const { load: _load, ...shown } = figures;
     console.log(JSON.stringify({ ...shown, cpu }, null, 1));
+    const ids = figures.load.events.flatMap((e) =>
+      e.id === undefined ? [] : [journeyId(benchPlaybook.id, e.id)],
+    );
+    console.log(describeBreakdown(await latencyBreakdown(bench.client.temporal, spacedSample(ids, 20))));
+    console.log(`CPU ms per journey: ${describePerUnit(cpuPerUnit(cpu, figures.delivered))}`);
     // Where a slow run spent its time, from its history: the slowest event's run and the last one's.
     const slowest = [...figures.load.events].sort(
       (a, b) => (b.ackedAt ?? 0) - b.sentAt - ((a.ackedAt ?? 0) - a.sentAt),
     )[0];
-    for (const event of [slowest, figures.load.events.at(-1)]) {
+    for (const event of process.argv.includes('--histories') ? [slowest, figures.load.events.at(-1)] : []) {
       if (event?.id === undefined) continue;
       const id = journeyId(benchPlaybook.id, event.id);
       const timeline = await historyTimeline(bench.client.temporal, id);

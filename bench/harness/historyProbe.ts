@@ -37,6 +37,8 @@ export async function historyTimeline(client: Client, workflowId: string): Promi
     const started = e.activityTaskStartedEventAttributes;
     if (started)
       detail = `${activityTypes.get(String(started.scheduledEventId)) ?? '?'} attempt ${started.attempt}`;
+    const marker = e.markerRecordedEventAttributes;
+    if (marker) detail = marker.markerName ?? undefined;
     const failed = e.activityTaskFailedEventAttributes;
     if (failed) detail = failed.failure?.message ?? undefined;
     return { atMs: Math.round(millis(e.eventTime) - start), event: name, ...(detail && { detail }) };

@@ -8,8 +8,13 @@ export interface LatencyBreakdown {
   roundTrips: number;
   /** Workflow task scheduled → started: Temporal matching the task to a polling worker. */
   workflowTaskQueueMs: number;
-  /** Workflow task started → completed: the worker running workflow code (interpreter, SDK). */
+  /**
+   * Workflow task started → completed: the worker running workflow code (interpreter, SDK) and any
+   * local activities, which run inside the task and so have no server round trip of their own.
+   */
   workflowTaskRunMs: number;
+  /** Local activities recorded (markers) before the send: MongoDB calls made inside workflow tasks. */
+  localActivities: number;
   /** Activity scheduled → started: Temporal matching, as above, for activities. */
   activityQueueMs: number;
   /** Activity started → completed, by activity type: MongoDB, SMTP or Twilio time in our activities. */
@@ -26,11 +31,12 @@ interface RunPhases {
   actQueue: number;
   actRun: Record<string, number>;
   trips: number;
+  local: number;
   total: number;
 }
 
 function phasesOf(timeline: readonly HistoryStep[]): RunPhases | undefined {
-  const phases: RunPhases = { wftQueue: 0, wftRun: 0, actQueue: 0, actRun: {}, trips: 0, total: 0 };
+  const phases: RunPhases = { wftQueue: 0, wftRun: 0, actQueue: 0, actRun: {}, trips: 0, local: 0, total: 0 };
   let wftScheduled: number | undefined;
   let wftStarted: number | undefined;
   const activities = new Map<string, { scheduled: number; started?: number }>();
@@ -47,6 +53,9 @@ function phasesOf(timeline: readonly HistoryStep[]): RunPhases | undefined {
         break;
       case 'WORKFLOW_TASK_COMPLETED':
         if (wftStarted !== undefined) phases.wftRun += step.atMs - wftStarted;
+        break;
+      case 'MARKER_RECORDED':
+        if (step.detail === 'core_local_activity') phases.local += 1;
         break;
       case 'ACTIVITY_TASK_SCHEDULED':
         activities.set(step.detail ?? '?', { scheduled: step.atMs });
@@ -104,6 +113,7 @@ export async function latencyBreakdown(
     roundTrips: mean((p) => p.trips),
     workflowTaskQueueMs: mean((p) => p.wftQueue),
     workflowTaskRunMs: mean((p) => p.wftRun),
+    localActivities: mean((p) => p.local),
     activityQueueMs: mean((p) => p.actQueue),
     activityRunMs,
     totalMs: mean((p) => p.total),
