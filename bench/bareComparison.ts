@@ -25,6 +25,9 @@ export async function runBareComparison(options: {
   const bench = await startBenchStack({ playbooks: [benchPlaybook] });
   const bare = await startBareWorker(bench.stack.env);
   try {
+    // Both warmed up first (cold sandbox, pools, JIT), not reported, so neither pays for starting.
+    await runEngineLoad(bench, { prefix: 'cmp-engine-warmup', rate: 5, count: 30 });
+    await runBareLoad(bench, { prefix: 'cmp-bare-warmup', rate: 5, count: 30 });
     const engineLow = await runEngineLoad(bench, {
       prefix: 'cmp-engine-low',
       rate: LOW_RATE,

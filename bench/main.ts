@@ -12,6 +12,7 @@ import { runCronSection } from './cronSection';
 import { runDecisions } from './decisions';
 import { runEventToAction, LOW_RATE } from './eventToAction';
 import { startBenchStack, type BenchStack } from './harness/benchStack';
+import { runEngineLoad } from './harness/engineLoad';
 import { formatMachine, machineInfo, type MachineInfo } from './harness/machine';
 import { benchHoldPlaybook, benchPlaybook } from './harness/playbooks';
 import { runMemory } from './memory';
@@ -118,6 +119,10 @@ async function main(): Promise<void> {
       machine = await machineInfo(bench.stack.mongodbUri);
       console.log(formatMachine(machine));
       let sustainedRate = args.rate;
+      // The first runs after a start pay for cold caches (workflow sandbox, connection pools, JIT):
+      // a short warm-up, not reported, so the figures are the engine's steady state.
+      log('warm-up: 50 events at 5/s (not reported)…');
+      await runEngineLoad(bench, { prefix: 'warmup', rate: 5, count: 50, settleTimeoutMs: 60_000 });
       if (wanted('latency')) {
         log(`event to action at ${LOW_RATE}/s for ${plan.lowRateMs / 1000} s…`);
         const low = await runEventToAction(bench, { durationMs: plan.lowRateMs });
