@@ -9,13 +9,13 @@ import { benchSimulator } from './simulatorThroughput';
  */
 export async function runDecisions(options: { quick: boolean }): Promise<SectionResult> {
   const offers = benchOffers({
-    decisions: options.quick ? 5000 : 20_000,
+    decisions: options.quick ? 5000 : 10_000,
     own: 200,
     partners: 5000,
     keys: 4000,
   });
   const reserve = await benchReserve({ seconds: options.quick ? 5 : 10, customers: 5000 });
-  const simulator = benchSimulator({ customers: options.quick ? 1000 : 3000, days: 90 });
+  const simulator = benchSimulator({ customers: options.quick ? 1000 : 2000, days: 90 });
   const all = offers.runs[0]!;
   const partner = offers.runs[1]!;
   const section = 'decisions';
