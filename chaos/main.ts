@@ -1,8 +1,9 @@
 /**
  * `npm run chaos`: the fault scenarios, each on a fresh stack, checked against what the providers'
- * sinks received. `--scenario 3` (or `3,5`) runs some; `--seed 7` re-runs a seed; `--events 300` changes the load's size; `--keep` leaves
- * the data directories. Prints the table, writes chaos/results.json, and exits non-zero when a
- * scenario lost an action, broke a cap or duplicated a message outside the ambiguous window.
+ * sinks received. `--scenario 3` (or `3,5`) runs some; `--seed 7` re-runs a seed; `--events 300`
+ * changes the load's size; `--out file` writes the results elsewhere; `--keep` leaves the data
+ * directories. Prints the table, writes chaos/results.json, and exits non-zero when a scenario
+ * lost an action, broke a cap or duplicated a message outside the ambiguous window.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,13 +13,13 @@ import { runScenario, type ScenarioResult } from './run';
 import { SCENARIOS } from './scenarios';
 import { writeWorkflowBundle } from './worker';
 
-const DEFAULT_SEED = 1;
-const RESULTS_FILE = resolve(__dirname, 'results.json');
-
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
   return at === -1 ? undefined : process.argv[at + 1];
 }
+
+const DEFAULT_SEED = 1;
+const RESULTS_FILE = resolve(argument('out') ?? resolve(__dirname, 'results.json'));
 
 function failed(r: ScenarioResult): boolean {
   return r.lost > 0 || r.capViolations > 0 || r.duplicates > 0 || r.unattributed > 0 || !r.settled;
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   const scenarios = SCENARIOS.filter((s) => only === undefined || only.includes(s.id));
   if (scenarios.length === 0 || !Number.isInteger(seed)) {
     throw new Error(
-      `usage: npm run chaos -- [--scenario 1,3] [--seed N] [--events N] [--keep]; scenarios 1-${SCENARIOS.length}`,
+      `usage: npm run chaos -- [--scenario 1,3] [--seed N] [--events N] [--out file] [--keep]; scenarios 1-${SCENARIOS.length}`,
     );
   }
   const rootDir = mkdtempSync(join(tmpdir(), 'journeys-chaos-'));
