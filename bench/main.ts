@@ -161,6 +161,7 @@ async function main(): Promise<void> {
             targets: plan.memoryTargets,
             topUpBudgetMs: plan.topUpBudgetMs,
             topUpRate: 100,
+            catchUpMs: args.quick ? 30_000 : 60_000,
           }),
         );
       }

@@ -53,7 +53,7 @@ function pointsOf(statuses: readonly WorkerStatus[], targets: readonly number[])
  */
 export async function runMemory(
   bench: BenchStack,
-  options: { targets: readonly number[]; topUpBudgetMs: number; topUpRate: number },
+  options: { targets: readonly number[]; topUpBudgetMs: number; topUpRate: number; catchUpMs: number },
 ): Promise<SectionResult> {
   const largest = Math.max(...options.targets);
   const cached = () => latestWorkerStatus(bench.worker().output())?.cachedWorkflows ?? 0;
@@ -73,8 +73,17 @@ export async function runMemory(
       },
     });
     toppedUp = load.events.length;
-    // The last entries' first workflow tasks, then one more status line.
-    for (let i = 0; i < 20 && cached() < Math.min(largest, toppedUp); i++) await sleep(1000);
+    // The entries are accepted faster than the worker runs their first tasks: let it catch up
+    // until the cache stops growing (three status intervals alike) or reaches the largest target.
+    const catchUpUntil = Date.now() + options.catchUpMs;
+    let previous = -1;
+    let still = 0;
+    while (Date.now() < catchUpUntil && cached() < largest && still < 3) {
+      await sleep(2000);
+      const now = cached();
+      still = now === previous ? still + 1 : 0;
+      previous = now;
+    }
   }
   const statuses = workerStatuses(bench.worker().output());
   const points = pointsOf(statuses, options.targets);
