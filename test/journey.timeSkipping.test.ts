@@ -64,8 +64,9 @@ describe('journeys on the time-skipping test server', () => {
     const waited = description.closeTime!.getTime() - description.startTime.getTime();
     assert.ok(waited >= HOUR, `the journey closed after ${waited} ms of workflow time, before the wait`);
     await recordHistory('cart-delivered-email-patched', handle(id));
-    // The same shape since store reads and writes became local activities (LOCAL_ACTIVITIES).
-    await recordHistory('cart-delivered-email-local', handle(id));
+    // The same shape since store calls became local activities and search attributes are
+    // published once per workflow task (BATCHED_TASKS).
+    await recordHistory('cart-delivered-email-batched', handle(id));
     const record = await h.servers.collections.deliveries.findOne({ idempotencyKey: mail.idempotencyKey });
     assert.equal(record?.status, 'sent');
     assert.equal(record?.attempts, 1);

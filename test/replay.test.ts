@@ -18,7 +18,7 @@ describe('replay of recorded journey histories', () => {
       [
         'browse-continued-as-new',
         'cart-delivered-email',
-        'cart-delivered-email-local',
+        'cart-delivered-email-batched',
         'cart-delivered-email-patched',
         'cart-delivered-sms',
         'cart-duplicate-signal',

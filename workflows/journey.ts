@@ -52,11 +52,16 @@ const localActivities = proxyLocalActivities<JourneyActivities>({
   retry: RETRY,
 });
 
-/** Runs from before it scheduled every activity on the task queue; replaying them must again. */
-const LOCAL_ACTIVITIES = 'local-store-activities';
+/**
+ * One patch for both halves of the batched workflow task (store calls as local activities, search
+ * attributes once per task): each patch costs every new run a marker and a TemporalChangeVersion
+ * upsert of its own. Runs from before it scheduled every activity on the task queue and upserted
+ * at every step; replaying them must again.
+ */
+const BATCHED_TASKS = 'batched-workflow-tasks';
 
 function storeActivities(): typeof activities {
-  return patched(LOCAL_ACTIVITIES) ? localActivities : activities;
+  return patched(BATCHED_TASKS) ? localActivities : activities;
 }
 
 export interface JourneyInput {
@@ -85,6 +90,7 @@ const DECISION_LIMIT = 500;
 
 /** Patch IDs of behaviour changes to live runs; remove one only once no run started before it exists. */
 const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
+
 const DECISION_RECORDS = 'decision-records';
 
 /**
@@ -150,7 +156,8 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
       },
     },
   );
-  upsertSearchAttributes([{ key: ArmAttribute, value: state.arm }]);
+  if (patched(BATCHED_TASKS)) searchAttributes.arm = state.arm;
+  else upsertSearchAttributes([{ key: ArmAttribute, value: state.arm }]);
 
   for (;;) {
     state = result.state;
@@ -164,6 +171,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
     // events may never leave the inbox empty, so this cannot wait for an idle moment.
     if (!result.effect && historyIsLarge(input)) {
       await ledger.flush(state);
+      publishSearchAttributes();
       await condition(allHandlersFinished);
       await continueAsNew<typeof journeyWorkflow>({
         ...input,
@@ -178,10 +186,13 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
     }
     if (result.effect) {
       await ledger.flush(state);
+      // A send is an activity on the task queue: the workflow task ends here.
+      if (result.effect.type === 'deliver') publishSearchAttributes();
       result = applyInput(playbook, state, await perform(result.effect, state), Date.now());
       continue;
     }
     await ledger.flush(state);
+    publishSearchAttributes();
     const wakeAt = nextWakeAt(state);
     const arrived =
       wakeAt === undefined
@@ -190,6 +201,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
     if (!arrived) result = applyInput(playbook, state, { kind: 'wake' }, Date.now());
   }
   await ledger.flush(state);
+  publishSearchAttributes();
   await condition(allHandlersFinished);
   return { outcome: state.outcome ?? { status: 'completed' }, decisions };
 }
@@ -342,12 +354,34 @@ async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunS
 
 /** The Step value last written, so it is upserted only when it changes. */
 let shownStep: string | undefined;
+/**
+ * Values waiting for the end of the workflow task (BATCHED_TASKS): published when the run hands
+ * control back to the server (a send, a wait, the end), not at every step it passes, since each
+ * upsert is a history event and a visibility write on the server.
+ */
+const searchAttributes: { arm?: Arm; step?: string } = {};
+
+function publishSearchAttributes(): void {
+  const { arm, step } = searchAttributes;
+  if (arm === undefined && step === undefined) return;
+  upsertSearchAttributes([
+    ...(arm === undefined ? [] : [{ key: ArmAttribute, value: arm }]),
+    ...(step === undefined ? [] : [{ key: Step, value: step }]),
+  ]);
+  if (step !== undefined) shownStep = step;
+  delete searchAttributes.arm;
+  delete searchAttributes.step;
+}
 
 function show(state: RunState): void {
   const { position } = state;
   const step = position.kind === 'done' ? 'done' : position.stepId;
-  // Runs started before this patch upserted Step on every pass; replaying them must do the same.
-  if (!patched(SEARCH_ATTRIBUTES_ON_CHANGE) || step !== shownStep) {
+  if (patched(BATCHED_TASKS)) {
+    // Back to the value last published is no change at all.
+    if (step === shownStep) delete searchAttributes.step;
+    else searchAttributes.step = step;
+    // Runs started before this patch upserted Step on every pass; replaying them must do the same.
+  } else if (!patched(SEARCH_ATTRIBUTES_ON_CHANGE) || step !== shownStep) {
     upsertSearchAttributes([{ key: Step, value: step }]);
     shownStep = step;
   }
