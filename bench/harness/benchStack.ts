@@ -8,6 +8,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../devstack/workerPro
 import type { Playbook } from '../../playbooks/schema';
 import { writeBenchPolicy } from './benchPolicy';
 import { prebuiltBundle } from './bundle';
+import { importBenchOffers } from './offers';
 import { stackPids, type StackPids } from './procStats';
 
 export interface BenchStackOptions {
@@ -92,6 +93,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const config = loadConfig(base);
     client = await connectJourneyClient(config, { playbooks: options.playbooks });
     const connected = client;
+    // Before any load: the bench journey decides an offer, and the worker reads the catalog once.
+    await importBenchOffers(connected.collections);
     return {
       dataDir,
       stack,

@@ -9,7 +9,9 @@ export const BENCH_PLAYBOOK_ID = 'bench-cart';
  * priority reservation, rendering, the send) with no timer in between. Then a 30-day wait and a
  * second send keep every run open and cached, which is what the memory measurement needs and
  * what a real abandonment or nurture journey looks like between its messages.
- * No decideOffer step: offers are measured on their own (bench/decisions.ts).
+ * Before the send, an offer is decided over the bench catalog (bench/harness/offers.ts), so the
+ * path has everything the engine adds over a bare send: entry and holdout assignment, the offer
+ * decision, the caps and priority reservation, rendering, the decision records.
  */
 export const benchPlaybook: Playbook = {
   schemaVersion: 1,
@@ -25,11 +27,14 @@ export const benchPlaybook: Playbook = {
   templates: {
     now: {
       subject: 'Your cart, {{profile.firstName}}',
-      text: 'Hi {{profile.firstName}}, your cart holds {{#each trigger.data.items}}{{this.name}} {{/each}}.',
+      text:
+        'Hi {{profile.firstName}}, your cart holds {{#each trigger.data.items}}{{this.name}} {{/each}}.' +
+        '{{#if offer.title}} For you: {{offer.title}}.{{/if}}',
     },
     later: { subject: 'Still thinking it over?', text: 'Your cart is still here.' },
   },
   steps: [
+    { id: 'offer', type: 'decideOffer', onNoOffer: 'now' },
     {
       id: 'now',
       type: 'send',
@@ -71,7 +76,16 @@ export function benchCartEvent(customerId: string, index: number): CartUpdated {
     data: {
       cartId: `cart-${customerId}`,
       currency: 'EUR',
-      items: [{ sku: `SKU-${index % 97}`, name: 'Bench tee', quantity: 1, unitPrice: 19.5 }],
+      // A category and a basket the bench catalog has offers for, so the decision has work to do.
+      items: [
+        {
+          sku: `SKU-${index % 97}`,
+          name: 'Bench runner',
+          category: 'running-shoes',
+          quantity: 2,
+          unitPrice: 120,
+        },
+      ],
     },
   };
 }
