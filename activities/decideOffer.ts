@@ -5,8 +5,8 @@ import { triggerBasket } from '../engine/offers/basket';
 import { decideOffer as scoreOffers } from '../engine/offers/decide';
 import type { JourneyEvent } from '../events/schema';
 import type { OfferKind } from '../offers/schema';
-import type { OfferGrantRecord } from '../store/collections';
-import { grantsOf, recordGrant } from '../store/offerGrants';
+import type { OfferGrantRecord, OfferGrantTallyRecord } from '../store/collections';
+import { grantsOf, recordGrant, tallyGrant } from '../store/offerGrants';
 import type { OfferModelCache } from './offerModelCache';
 
 export interface DecideOfferInput {
@@ -34,11 +34,15 @@ export interface DecideOfferInput {
 export function createDecideOffer(deps: {
   cache: OfferModelCache;
   grants: Collection<OfferGrantRecord>;
+  tallies: Collection<OfferGrantTallyRecord>;
   now: () => Date;
 }) {
   return async function decideOffer(input: DecideOfferInput): Promise<OfferDecision | null> {
     const earlier = await deps.grants.findOne({ _id: input.decisionKey });
-    if (earlier !== null) return earlier.decision;
+    if (earlier !== null) {
+      await tallyGrant(deps.tallies, earlier);
+      return earlier.decision;
+    }
     const model = await deps.cache.model();
     const basket = triggerBasket(input.trigger, model.settings);
     const decision = scoreOffers(model, {
@@ -46,7 +50,7 @@ export function createDecideOffer(deps: {
       customerId: input.customerId,
       at: input.at,
       basket,
-      customerGrants: await grantsOf(deps.grants, input.customerId),
+      customerGrants: await grantsOf(deps.tallies, input.customerId),
       ...(input.kinds !== undefined && { kinds: input.kinds }),
       ...(input.loyaltyTier !== undefined && { loyaltyTier: input.loyaltyTier }),
       ...(input.value !== undefined && { value: input.value }),
@@ -64,6 +68,7 @@ export function createDecideOffer(deps: {
       decision,
       decidedAt: new Date(input.at),
     });
+    await tallyGrant(deps.tallies, stored);
     return stored.decision;
   };
 }

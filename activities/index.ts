@@ -71,6 +71,7 @@ export function createActivities(deps: ActivityDeps) {
         now,
       }),
       grants: offerGrants,
+      tallies: deps.collections.offerGrantTallies,
       now,
     }),
     loadProducts: createLoadProducts({ products: deps.collections.products }),

@@ -175,6 +175,16 @@ export interface OfferGrantRecord {
 }
 
 /**
+ * Which offers a customer was granted, one record per customer, so the per-customer cap of every
+ * decision is one point read by `_id` (FerretDB 1.24 answers a query on `customerId` by reading the
+ * whole grant collection). Entries are added with `$addToSet`, so a retry adds nothing twice.
+ */
+export interface OfferGrantTallyRecord {
+  _id: string;
+  grants: { offerId: string; decisionKey: string }[];
+}
+
+/**
  * What happened to offers, one insert per business event, under a unique `_id` so a retried
  * activity or a republished event counts once (an insert is idempotent and atomic, where a `$inc`
  * on FerretDB is neither):
@@ -210,6 +220,7 @@ export interface Collections {
   decisions: Collection<DecisionRecord>;
   holdoutSchemes: Collection<HoldoutSchemeRecord>;
   offerGrants: Collection<OfferGrantRecord>;
+  offerGrantTallies: Collection<OfferGrantTallyRecord>;
   offerOutcomes: Collection<OfferOutcomeRecord>;
   /** Buyers' own reorder intervals by product: the population median of replenishment timing. */
   reorderSamples: Collection<ReorderSampleRecord>;
@@ -229,6 +240,7 @@ export function collections(db: Db): Collections {
     decisions: db.collection<DecisionRecord>('decisions'),
     holdoutSchemes: db.collection<HoldoutSchemeRecord>('holdout_schemes'),
     offerGrants: db.collection<OfferGrantRecord>('offer_grants'),
+    offerGrantTallies: db.collection<OfferGrantTallyRecord>('offer_grant_tallies'),
     offerOutcomes: db.collection<OfferOutcomeRecord>('offer_outcomes'),
     reorderSamples: db.collection<ReorderSampleRecord>('reorder_samples'),
   };

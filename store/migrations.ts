@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { collections, isDuplicateKeyError } from './collections';
 import { backfillLedgerHeads } from './contactLedger';
 import { backfillEntryHeads } from './entries';
+import { backfillGrantTallies } from './offerGrants';
 
 interface MigrationRecord {
   _id: string;
@@ -24,6 +25,13 @@ const MIGRATIONS: readonly { id: string; run: (db: Db) => Promise<number> }[] = 
     },
   },
   { id: 'contact-ledger-heads', run: (db) => backfillLedgerHeads(collections(db).ledger) },
+  {
+    id: 'offer-grant-tallies',
+    run: (db) => {
+      const { offerGrants, offerGrantTallies } = collections(db);
+      return backfillGrantTallies(offerGrants, offerGrantTallies);
+    },
+  },
 ];
 
 /** Runs the migrations this database has not had yet, in order: the worker and the client do at start-up. */

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError, type OfferGrantRecord } from './collections';
+import { isDuplicateKeyError, type OfferGrantRecord, type OfferGrantTallyRecord } from './collections';
 
 /**
  * Records a decision's offer under the decision's key. When another attempt of the same decision
@@ -21,15 +21,53 @@ export async function recordGrant(
 }
 
 /** How often the customer was granted each offer: what per-customer caps count. */
+/**
+ * Adds a grant to its customer's tally. Idempotent: the same grant added again (a retried or
+ * replayed decision) is one entry. Called after the grant itself is stored, and again whenever a
+ * stored decision is returned, so a tally missed by a crash in between is made good on the retry.
+ */
+export async function tallyGrant(
+  tallies: Collection<OfferGrantTallyRecord>,
+  grant: Pick<OfferGrantRecord, '_id' | 'customerId' | 'offerId'>,
+): Promise<void> {
+  const write = () =>
+    tallies.updateOne(
+      { _id: grant.customerId },
+      { $addToSet: { grants: { offerId: grant.offerId, decisionKey: grant._id } } },
+      { upsert: true },
+    );
+  // Two first grants for one customer can race on the upsert's insert; the loser applies as an update.
+  await write().catch((error: unknown) => {
+    if (!isDuplicateKeyError(error)) throw error;
+    return write();
+  });
+}
+
+/** How many times each offer was granted to the customer: the per-customer caps' count. */
 export async function grantsOf(
-  grants: Collection<OfferGrantRecord>,
+  tallies: Collection<OfferGrantTallyRecord>,
   customerId: string,
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for await (const grant of grants.find({ customerId }, { projection: { offerId: 1 } })) {
-    counts[grant.offerId] = (counts[grant.offerId] ?? 0) + 1;
-  }
+  const tally = await tallies.findOne({ _id: customerId });
+  for (const { offerId } of tally?.grants ?? []) counts[offerId] = (counts[offerId] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * Builds the tallies of grants stored before tallies existed (run once per database, by
+ * store/migrations.ts).
+ */
+export async function backfillGrantTallies(
+  grants: Collection<OfferGrantRecord>,
+  tallies: Collection<OfferGrantTallyRecord>,
+): Promise<number> {
+  let count = 0;
+  for await (const grant of grants.find({}, { projection: { customerId: 1, offerId: 1 } })) {
+    await tallyGrant(tallies, grant);
+    count += 1;
+  }
+  return count;
 }
 
 /** The customer's latest grant of an offer: the context an engagement with it is learned under. */

@@ -10,6 +10,7 @@ import { currentLedger, reserveContactSlot } from '../store/contactLedger';
 import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
 import { acceptEvent, markRouted } from '../store/events';
 import { runMigrations } from '../store/migrations';
+import { grantsOf, tallyGrant } from '../store/offerGrants';
 import { uniqueId } from './support/events';
 import { tempDir } from './support/servers';
 
@@ -124,6 +125,36 @@ describe('point access by _id, and records from before it', () => {
       (await currentLedger(ledger, legacy))?.entries.map((e) => e.key),
       ['a', 'b'],
     );
+  });
+
+  it('a customer’s grants are counted from their tally, once per decision, and old grants are tallied by the migration', async () => {
+    const { offerGrants, offerGrantTallies } = collections(db);
+    const customerId = uniqueId('c');
+    await tallyGrant(offerGrantTallies, { _id: 'run-1:offer', customerId, offerId: 'own-1' });
+    await tallyGrant(offerGrantTallies, { _id: 'run-1:offer', customerId, offerId: 'own-1' }); // a retry
+    await tallyGrant(offerGrantTallies, { _id: 'run-2:offer', customerId, offerId: 'own-1' });
+    await tallyGrant(offerGrantTallies, { _id: 'run-3:offer', customerId, offerId: 'partner-9' });
+    assert.deepEqual(await grantsOf(offerGrantTallies, customerId), { 'own-1': 2, 'partner-9': 1 });
+    assert.deepEqual(await grantsOf(offerGrantTallies, uniqueId('c')), {});
+
+    // Grants stored before tallies existed.
+    const old = uniqueId('c');
+    const grant = (id: string, offerId: string) => ({
+      _id: id,
+      customerId: old,
+      playbookId: 'p',
+      journeyId: `journey:p:${old}`,
+      arm: 'treatment' as const,
+      offerId,
+      kind: 'discount',
+      contextKey: 'none',
+      decision: {} as never,
+      decidedAt: new Date(now),
+    });
+    await offerGrants.insertMany([grant(`${old}:a`, 'own-2'), grant(`${old}:b`, 'own-2')]);
+    await db.collection('migrations').deleteOne({ _id: 'offer-grant-tallies' } as never);
+    await runMigrations(db);
+    assert.deepEqual(await grantsOf(offerGrantTallies, old), { 'own-2': 2 });
   });
 
   it('an event is stored under its eventId, and one stored before that is still found and marked routed', async () => {
