@@ -17,7 +17,7 @@ import { formatMachine, machineInfo, type MachineInfo } from './harness/machine'
 import { benchHoldPlaybook, benchPlaybook } from './harness/playbooks';
 import { runMemory } from './memory';
 import { formatTable, RESULTS_FILE, writeResults, type Figure, type SectionResult } from './report';
-import { judge, runStepUp } from './stepUp';
+import { judge, runStepDown, runStepUp } from './stepUp';
 import { machineContention, type Contention } from './harness/procStats';
 import { runSustained } from './sustained';
 
@@ -28,6 +28,8 @@ interface Plan {
   lowRateMs: number;
   /** Rates after the 10/s step (which is the event-to-action run itself). */
   stepRates: number[];
+  /** Rates tried, in turn, when 10/s is not sustained, down to the first that is. */
+  stepDownRates: number[];
   stepMs: number;
   sustainedMs: number;
   memoryTargets: number[];
@@ -38,23 +40,25 @@ interface Plan {
 
 /**
  * The full run's budget, ≤ 20 minutes on a quiet 2-core machine: stacks and warm-up ~1 min, 10/s
- * 1 min, step-up ≤ 5 × 20 s, sustained 10 min, memory top-up ≤ 1.5 min, bare ~2 min, cron ~2.5 min
- * (bench/cron's own), decisions ~1 min. The quick one: a few minutes.
+ * 40 s, step-up or step-down ≤ 4 × 20 s, sustained 10 min, memory top-up ≤ 1 min, bare ~2 min,
+ * cron ~2.5 min (bench/cron's own), decisions ~1 min. The quick one: a few minutes.
  */
 const PLANS: Record<'full' | 'quick', Plan> = {
   full: {
-    lowRateMs: 60_000,
+    lowRateMs: 40_000,
     stepRates: [20, 30, 40, 60, 80],
+    stepDownRates: [8, 6, 5, 4],
     stepMs: 20_000,
     sustainedMs: 600_000,
     memoryTargets: [5000, 20_000],
-    topUpBudgetMs: 90_000,
+    topUpBudgetMs: 60_000,
     bareLowRateMs: 20_000,
     bareBatch: 300,
   },
   quick: {
     lowRateMs: 20_000,
     stepRates: [20, 40],
+    stepDownRates: [6, 4],
     stepMs: 15_000,
     sustainedMs: 60_000,
     memoryTargets: [1000, 5000],
@@ -132,23 +136,43 @@ async function main(): Promise<void> {
         const low = await runEventToAction(bench, { durationMs: plan.lowRateMs });
         add(low);
         const first = judge(low.result);
-        log(`step-up: ${LOW_RATE}/s ${first.sustained ? 'sustained' : 'NOT sustained'} (${first.why})`);
-        const steps = first.sustained
-          ? await runStepUp(bench, { rates: plan.stepRates, stepMs: plan.stepMs, settleTimeoutMs: 60_000 })
+        log(
+          `${LOW_RATE}/s ${first.sustained ? 'sustained: stepping up' : 'NOT sustained: stepping down'} (${first.why})`,
+        );
+        const stepOptions = { stepMs: plan.stepMs, settleTimeoutMs: 60_000 };
+        const up = first.sustained
+          ? await runStepUp(bench, { rates: plan.stepRates, ...stepOptions })
           : undefined;
-        const best = steps?.sustainedRate ?? (first.sustained ? LOW_RATE : undefined);
-        if (steps) add({ ...steps, figures: steps.figures.filter((f) => f.name !== 'rate') });
+        if (up) add({ ...up, figures: up.figures.filter((f) => f.name !== 'rate') });
+        const down = first.sustained
+          ? undefined
+          : await runStepDown(bench, { rates: plan.stepDownRates, ...stepOptions });
+        const best = up ? (up.sustainedRate ?? LOW_RATE) : down?.sustainedRate;
+        const steps = [...(up?.steps ?? []), ...(down?.steps ?? [])];
+        const bestStep = steps.find((step) => step.rate === best && step.sustained);
+        const stepsNote = `steps of ${plan.stepMs / 1000} s after ${LOW_RATE}/s: ${
+          steps.map((step) => `${step.rate}/s ${step.sustained ? 'sustained' : 'not'}`).join(', ') || 'none'
+        }`;
+        const section = 'highest sustained rate';
         figures.push({
-          section: 'highest sustained rate',
+          section,
           name: 'rate',
           measured: best,
           unit: 'events/s',
-          note: best
-            ? `steps: ${LOW_RATE}/s (${plan.lowRateMs / 1000} s) then ${plan.stepRates.join(', ')}/s (${plan.stepMs / 1000} s each), up to the first not sustained`
-            : `${LOW_RATE}/s was not sustained: ${first.why}`,
+          note: first.sustained
+            ? `${LOW_RATE}/s sustained, then ${stepsNote}`
+            : `${LOW_RATE}/s was not sustained (${first.why}); ${stepsNote}`,
         });
-        // Not even 10/s: hold the rate the engine got through (delivered ÷ first publish to last
-        // message), so the long run measures capacity rather than a growing backlog.
+        if (down) {
+          // The step-down's latency at the rate it found; the step-up adds its own rows above.
+          const latency = bestStep?.figures.latencyMs;
+          for (const p of ['p50', 'p95', 'p99'] as const) {
+            figures.push({ section, name: `${p} at that rate`, measured: latency?.[p], unit: 'ms' });
+          }
+          details.stepDown = down.steps;
+        }
+        // Nothing sustained at all: hold the rate the engine got through (delivered ÷ first
+        // publish to last message), so the long run measures capacity rather than a growing backlog.
         sustainedRate ??= best ?? Math.max(1, Math.floor(low.result.throughputPerSecond));
       }
       if (wanted('sustained')) {
@@ -161,7 +185,7 @@ async function main(): Promise<void> {
             targets: plan.memoryTargets,
             topUpBudgetMs: plan.topUpBudgetMs,
             topUpRate: 100,
-            catchUpMs: args.quick ? 30_000 : 60_000,
+            catchUpMs: args.quick ? 30_000 : 45_000,
           }),
         );
       }

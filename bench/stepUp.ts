@@ -67,3 +67,27 @@ export async function runStepUp(
     details: { stepUp: steps },
   };
 }
+
+/**
+ * When the first rate was not sustained: steps down until one is. The first rate that keeps up is
+ * the sustained rate; its percentiles are the latency "at the highest sustained rate".
+ */
+export async function runStepDown(
+  bench: BenchStack,
+  options: { rates: readonly number[]; stepMs: number; settleTimeoutMs: number },
+): Promise<{ sustainedRate: number | undefined; steps: Step[] }> {
+  const steps: Step[] = [];
+  for (const rate of options.rates) {
+    const figures = await runEngineLoad(bench, {
+      prefix: `down${rate}`,
+      rate,
+      durationMs: options.stepMs,
+      settleTimeoutMs: options.settleTimeoutMs,
+    });
+    const verdict = judge(figures);
+    steps.push({ rate, ...verdict, figures: summary(figures) });
+    console.log(`  step ${rate}/s: ${verdict.sustained ? 'sustained' : 'NOT sustained'} (${verdict.why})`);
+    if (verdict.sustained) break;
+  }
+  return { sustainedRate: steps.find((s) => s.sustained)?.rate, steps };
+}

@@ -179,8 +179,15 @@ export class SmtpSink {
     });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolveListen();
+      });
     });
+    // smtp-server re-emits a client's socket errors on the server: a sender killed mid-session (a
+    // worker SIGKILLed by the fault tests) resets its connection. That is the sender's loss, as a
+    // real relay sees it, not the sink's: without a listener the error would end this process.
+    server.on('error', () => undefined);
     // smtp-server exposes its net.Server as `server`; its typings do not.
     const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
     return new SmtpSink(server, port, messages, faults, hangs, refusals, hook);

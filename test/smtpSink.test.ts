@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import nodemailer from 'nodemailer';
+import { SmtpSink } from '../devstack/smtpSink';
+
+describe('the SMTP sink', () => {
+  let sink: SmtpSink;
+  before(async () => {
+    sink = await SmtpSink.start();
+  });
+  after(() => sink.stop());
+
+  it('outlives a sender killed mid-session (its connection reset) and takes the next message', async () => {
+    const socket = connect(sink.port, '127.0.0.1');
+    await new Promise<void>((resolveConnected) => socket.once('connect', () => resolveConnected()));
+    socket.write('EHLO killed.test\r\n');
+    await sleep(50);
+    socket.resetAndDestroy(); // what the kernel does for a SIGKILLed process: RST, no QUIT
+    await sleep(100);
+
+    const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, ignoreTLS: true });
+    await mailer.sendMail({ from: 'a@shop.test', to: 'b@shop.test', subject: 'after the reset', text: 'hi' });
+    mailer.close();
+    assert.ok(sink.messages.some((m) => m.subject === 'after the reset'));
+  });
+});
