@@ -13,12 +13,17 @@ describe('the SMTP sink', () => {
   after(() => sink.stop());
 
   it('outlives a sender killed mid-session (its connection reset) and takes the next message', async () => {
-    const socket = connect(sink.port, '127.0.0.1');
-    await new Promise<void>((resolveConnected) => socket.once('connect', () => resolveConnected()));
-    socket.write('EHLO killed.test\r\n');
-    await sleep(50);
-    socket.resetAndDestroy(); // what the kernel does for a SIGKILLed process: RST, no QUIT
-    await sleep(100);
+    for (let kill = 0; kill < 2; kill++) {
+      const socket = connect(sink.port, '127.0.0.1');
+      await new Promise<void>((resolveConnected) => socket.once('connect', () => resolveConnected()));
+      // Inside a transaction: smtp-server drops a reset between transactions quietly, not this one.
+      for (const line of ['EHLO killed.test', 'MAIL FROM:<a@shop.test>', 'RCPT TO:<b@shop.test>', 'DATA']) {
+        socket.write(`${line}\r\n`);
+        await sleep(30);
+      }
+      socket.resetAndDestroy(); // what the kernel does for a SIGKILLed process: RST, no QUIT
+      await sleep(100);
+    }
 
     const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, ignoreTLS: true });
     await mailer.sendMail({ from: 'a@shop.test', to: 'b@shop.test', subject: 'after the reset', text: 'hi' });
