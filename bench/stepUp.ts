@@ -28,6 +28,24 @@ export function judge(figures: DeliveryFigures): { sustained: boolean; why: stri
   return { sustained: keepsUp && flat && complete, why };
 }
 
+/** One step: the load at `rate` for the step's time, judged. */
+async function runStep(
+  bench: BenchStack,
+  prefix: string,
+  rate: number,
+  options: { stepMs: number; settleTimeoutMs: number },
+): Promise<Step> {
+  const figures = await runEngineLoad(bench, {
+    prefix,
+    rate,
+    durationMs: options.stepMs,
+    settleTimeoutMs: options.settleTimeoutMs,
+  });
+  const verdict = judge(figures);
+  console.log(`  step ${rate}/s: ${verdict.sustained ? 'sustained' : 'NOT sustained'} (${verdict.why})`);
+  return { rate, ...verdict, figures: summary(figures) };
+}
+
 /**
  * Steps the offered rate up until the engine stops keeping up (sends lag the rate, or latency
  * climbs within the step). The highest step that kept up is the sustained rate.
@@ -38,16 +56,9 @@ export async function runStepUp(
 ): Promise<SectionResult & { sustainedRate: number | undefined; steps: Step[] }> {
   const steps: Step[] = [];
   for (const rate of options.rates) {
-    const figures = await runEngineLoad(bench, {
-      prefix: `step${rate}`,
-      rate,
-      durationMs: options.stepMs,
-      settleTimeoutMs: options.settleTimeoutMs,
-    });
-    const verdict = judge(figures);
-    steps.push({ rate, ...verdict, figures: summary(figures) });
-    console.log(`  step ${rate}/s: ${verdict.sustained ? 'sustained' : 'NOT sustained'} (${verdict.why})`);
-    if (!verdict.sustained) break;
+    const step = await runStep(bench, `step${rate}`, rate, options);
+    steps.push(step);
+    if (!step.sustained) break;
   }
   const best = steps.filter((s) => s.sustained).at(-1);
   const section = 'highest sustained rate';
@@ -78,16 +89,9 @@ export async function runStepDown(
 ): Promise<{ sustainedRate: number | undefined; steps: Step[] }> {
   const steps: Step[] = [];
   for (const rate of options.rates) {
-    const figures = await runEngineLoad(bench, {
-      prefix: `down${rate}`,
-      rate,
-      durationMs: options.stepMs,
-      settleTimeoutMs: options.settleTimeoutMs,
-    });
-    const verdict = judge(figures);
-    steps.push({ rate, ...verdict, figures: summary(figures) });
-    console.log(`  step ${rate}/s: ${verdict.sustained ? 'sustained' : 'NOT sustained'} (${verdict.why})`);
-    if (verdict.sustained) break;
+    const step = await runStep(bench, `down${rate}`, rate, options);
+    steps.push(step);
+    if (step.sustained) break;
   }
   return { sustainedRate: steps.find((s) => s.sustained)?.rate, steps };
 }

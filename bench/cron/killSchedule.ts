@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SmtpSink } from '../../devstack/smtpSink';
+// The project's seeded generator (mulberry32): the same seed, the same kill moments.
+import { seededRandom } from '../../measure/synthetic';
 
 /** The process a kill plan kills: the engine's worker or the naive cron. */
 export interface Killable {
@@ -14,18 +16,6 @@ export interface KillPlan {
   atMs: number[];
   /** Which kill waits for the sink to accept a mail and lands before the sender hears so. */
   aimed: number;
-}
-
-/** A small seeded generator (mulberry32): the same seed, the same kill moments. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /**
