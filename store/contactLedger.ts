@@ -8,6 +8,7 @@ import {
 } from '../engine/policy/arbitration';
 import { longestWindow, type CalendarContext, type SendCandidate } from '../engine/policy/caps';
 import { isDuplicateKeyError, type LedgerDoc } from './collections';
+import { upsertRacing } from './upsert';
 
 export type { LedgerDoc } from './collections';
 
@@ -74,11 +75,7 @@ async function advanceHead(
 ): Promise<void> {
   const write = () =>
     heads(ledger).updateOne({ _id: headId(customerId) }, { $max: { version } }, { upsert: true });
-  // Two first commits can race on the upsert's insert; the loser applies as an update.
-  await write().catch((error: unknown) => {
-    if (!isDuplicateKeyError(error)) throw error;
-    return write();
-  });
+  await upsertRacing(write);
 }
 
 /**

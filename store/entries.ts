@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
 import { isDuplicateKeyError, type EntryHeadRecord, type EntryRecord } from './collections';
+import { upsertRacing } from './upsert';
 
 /**
  * Records an entry; the same entry event recorded twice for a customer is one entry. (A catalog
@@ -33,11 +34,7 @@ export async function recordEntryHead(heads: Collection<EntryHeadRecord>, entry:
       { $set: head },
       { upsert: true },
     );
-  // Two first entries can race on the upsert's insert; the loser applies as an update.
-  await write().catch((error: unknown) => {
-    if (!isDuplicateKeyError(error)) throw error;
-    return write();
-  });
+  await upsertRacing(write);
 }
 
 /** The latest entry of a customer into a playbook (for one key value, when the playbook has keys). */

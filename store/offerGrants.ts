@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
 import { isDuplicateKeyError, type OfferGrantRecord, type OfferGrantTallyRecord } from './collections';
+import { upsertRacing } from './upsert';
 
 /**
  * Records a decision's offer under the decision's key. When another attempt of the same decision
@@ -36,11 +37,7 @@ export async function tallyGrant(
       { $addToSet: { grants: { offerId: grant.offerId, decisionKey: grant._id } } },
       { upsert: true },
     );
-  // Two first grants for one customer can race on the upsert's insert; the loser applies as an update.
-  await write().catch((error: unknown) => {
-    if (!isDuplicateKeyError(error)) throw error;
-    return write();
-  });
+  await upsertRacing(write);
 }
 
 /** How many times each offer was granted to the customer: the per-customer caps' count. */

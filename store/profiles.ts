@@ -2,8 +2,9 @@ import type { Collection } from 'mongodb';
 import type { JourneyEvent } from '../events/schema';
 import type { HardBounce, Profile } from '../engine/profile';
 import { profileChanges, profileMaxima, profileMinima, stepChanges } from '../engine/profileProjection';
-import { isDuplicateKeyError, type ProfileRecord } from './collections';
+import type { ProfileRecord } from './collections';
 import { setIfNewer } from './setIfNewer';
+import { upsertRacing } from './upsert';
 
 export function toProfile(record: ProfileRecord | null, customerId: string): Profile {
   if (!record) return { customerId };
@@ -36,10 +37,7 @@ export async function applyProfileEvent(
         { $max: maxima, $set: { updatedAt: now } },
         { upsert: true },
       );
-    await write().catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
-      return write();
-    });
+    await upsertRacing(write);
   }
   const first = profileMinima(event);
   if (first !== undefined) {
