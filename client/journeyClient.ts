@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Arm, HoldoutScheme } from '../engine/holdout';
 import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
 import { parseDuration } from '../engine/duration';
@@ -28,6 +28,7 @@ import { recordOfferEvidence } from '../store/offerEvidence';
 import { ComputedTriggers } from './computedTriggers';
 import { forEachConcurrently } from './pool';
 import { ReachedRuns } from './reachedRuns';
+import { signalCurrentRun } from './signalCurrentRun';
 import type { JourneyInput, journeyWorkflow } from '../workflows/journey';
 import { eventSignal } from '../workflows/messages';
 import { CustomerId, PlaybookId, PlaybookVersion } from '../workflows/searchAttributes';
@@ -232,14 +233,8 @@ export class JourneyClient implements EventPublisher {
     return [...new Set(recent.map((entry) => entry.journeyId))];
   }
 
-  private async signal(workflowId: string, event: JourneyEvent): Promise<boolean> {
-    try {
-      await this.deps.temporal.workflow.getHandle(workflowId).signal(eventSignal, event);
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
+  private signal(workflowId: string, event: JourneyEvent): Promise<boolean> {
+    return signalCurrentRun(this.deps.temporal, workflowId, event);
   }
 
   private async enter(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { signalCurrentRun } from '../client/signalCurrentRun';
 import { journeyId } from '../engine/interpreter/entry';
 import { InvalidEventError } from '../events/parse';
 import type { Playbook } from '../playbooks/schema';
@@ -230,6 +231,17 @@ describe('journeys on the time-skipping test server', () => {
     assert.equal(mailTo(email).length, 0);
   });
 
+  it('tells a live run from an ended or unknown one when signalling the current run', async () => {
+    const id = await customer({ email: `${uniqueId('lea')}@example.test` });
+    await h.clientWith().publishEvent(cartUpdated(id));
+    const live = await signalCurrentRun(h.env.client, cartRun(id), cartUpdated(id));
+    assert.equal(live, true);
+    await handle(id).executeUpdate(exitUpdate, { args: [{ reason: 'test over' }] });
+    await result(id);
+    assert.equal(await signalCurrentRun(h.env.client, cartRun(id), cartUpdated(id)), false);
+    assert.equal(await signalCurrentRun(h.env.client, cartRun(uniqueId('nobody')), cartUpdated(id)), false);
+  });
+
   it('continues as new under a long stream of events and loses none of them', async () => {
     // One email per viewed product, for as long as views keep coming: a long-lived run.
     const browse: Playbook = {
@@ -280,11 +292,14 @@ describe('journeys on the time-skipping test server', () => {
     });
     const views = 30;
     for (let i = 0; i < views; i++) {
-      await run.signal(eventSignal, customerEvent('product.viewed', id, { sku: `SKU-${i}` }));
+      const view = customerEvent('product.viewed', id, { sku: `SKU-${i}` });
+      assert.ok(await signalCurrentRun(h.env.client, run.workflowId, view), `view ${i} reached a live run`);
     }
     // The goal ends the run at once, so it is sent only once every view has been handled.
     await h.servers.smtp.waitFor(() => mailTo(email).length >= views, 60_000);
-    await run.signal(eventSignal, orderPlaced(id));
+    // Signalled the way the client does: a signal refused mid-hand-over is sent again
+    // (the test server's continue-as-new is not atomic).
+    assert.ok(await signalCurrentRun(h.env.client, run.workflowId, orderPlaced(id)));
     const { outcome } = (await h.env.client.workflow.getHandle(run.workflowId).result()) as JourneyResult;
     assert.equal(outcome.status, 'exited');
 
