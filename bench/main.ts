@@ -20,6 +20,7 @@ import { formatTable, RESULTS_FILE, writeResults, type Figure, type SectionResul
 import { judge, runStepDown, runStepUp } from './stepUp';
 import { machineContention, type Contention } from './harness/procStats';
 import { runSustained } from './sustained';
+import { exitOnInterrupt } from '../devstack/reapOnExit';
 
 const SECTIONS = ['latency', 'sustained', 'bare', 'cron', 'decisions'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -234,6 +235,8 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${file}`);
 }
 
+// Ctrl-C or a SIGTERM stops the servers this run started (devstack/reapOnExit).
+exitOnInterrupt();
 main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -12,6 +12,7 @@ import { format, resolveConfig } from 'prettier';
 import { runScenario, type ScenarioResult } from './run';
 import { SCENARIOS } from './scenarios';
 import { writeWorkflowBundle } from './worker';
+import { exitOnInterrupt } from '../devstack/reapOnExit';
 
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -125,6 +126,8 @@ async function main(): Promise<void> {
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
 
+// Ctrl-C or a SIGTERM stops the servers this run started (devstack/reapOnExit).
+exitOnInterrupt();
 main()
   .catch((error: unknown) => {
     console.error(error);

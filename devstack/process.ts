@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isPortOpen } from './net';
+import { reapOnExit } from './reapOnExit';
 
 export interface ServiceSpec {
   name: string;
@@ -34,6 +35,7 @@ function tail(file: string, lines = 20): string {
 export async function startService(spec: ServiceSpec): Promise<Service> {
   const log = createWriteStream(spec.logFile, { flags: 'a' });
   const child: ChildProcess = spawn(spec.command, spec.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  reapOnExit(child);
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { reapOnExit } from '../../devstack/reapOnExit';
 
 export const BARE_TASK_QUEUE = 'bench-bare';
 
@@ -17,6 +18,7 @@ export async function startBareWorker(
     env: { ...process.env, ...env, BARE_TASK_QUEUE },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  reapOnExit(child);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
