@@ -22,7 +22,8 @@ import { machineContention, type Contention } from './harness/procStats';
 import { runSustained } from './sustained';
 import { exitOnInterrupt } from '../devstack/reapOnExit';
 
-const SECTIONS = ['latency', 'sustained', 'bare', 'cron', 'decisions'] as const;
+/** `memory` runs only when asked for (--only memory): the full run measures memory after its loads. */
+const SECTIONS = ['latency', 'sustained', 'bare', 'cron', 'decisions', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Plan {
@@ -35,6 +36,8 @@ interface Plan {
   sustainedMs: number;
   memoryTargets: number[];
   topUpBudgetMs: number;
+  /** The fill's budget when memory runs alone (--only memory). */
+  memoryOnlyBudgetMs: number;
   bareLowRateMs: number;
   bareBatch: number;
 }
@@ -53,6 +56,7 @@ const PLANS: Record<'full' | 'quick', Plan> = {
     sustainedMs: 600_000,
     memoryTargets: [5000, 20_000],
     topUpBudgetMs: 60_000,
+    memoryOnlyBudgetMs: 15 * 60_000,
     bareLowRateMs: 20_000,
     bareBatch: 300,
   },
@@ -64,6 +68,7 @@ const PLANS: Record<'full' | 'quick', Plan> = {
     sustainedMs: 60_000,
     memoryTargets: [1000, 5000],
     topUpBudgetMs: 45_000,
+    memoryOnlyBudgetMs: 2 * 60_000,
     bareLowRateMs: 15_000,
     bareBatch: 150,
   },
@@ -185,11 +190,31 @@ async function main(): Promise<void> {
           await runMemory(bench, {
             targets: plan.memoryTargets,
             topUpBudgetMs: plan.topUpBudgetMs,
-            topUpRate: 100,
             catchUpMs: args.quick ? 30_000 : 45_000,
           }),
         );
       }
+    } finally {
+      await bench.stop();
+    }
+  }
+  if (args.only === 'memory') {
+    // The worker memory figures on their own: a fresh stack filled with held runs until the largest
+    // target is cached. The full run cannot fit 20,000 in its 20 minutes after its other loads.
+    log('memory per cached workflow on a fresh stack, filled with held runs…');
+    const bench = await startBenchStack({
+      playbooks: [benchPlaybook, benchHoldPlaybook],
+      workerEnv: { WORKER_MAX_CACHED_WORKFLOWS: '25000', WORKER_STATUS_INTERVAL_MS: '2000' },
+    });
+    try {
+      machine = await machineInfo(bench.stack.mongodbUri);
+      add(
+        await runMemory(bench, {
+          targets: plan.memoryTargets,
+          topUpBudgetMs: plan.memoryOnlyBudgetMs,
+          catchUpMs: 60_000,
+        }),
+      );
     } finally {
       await bench.stop();
     }

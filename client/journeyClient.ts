@@ -29,9 +29,8 @@ import { ComputedTriggers } from './computedTriggers';
 import { forEachConcurrently } from './pool';
 import { ReachedRuns } from './reachedRuns';
 import { signalCurrentRun } from './signalCurrentRun';
-import type { JourneyInput, journeyWorkflow } from '../workflows/journey';
-import { eventSignal } from '../workflows/messages';
-import { CustomerId, PlaybookId, PlaybookVersion } from '../workflows/searchAttributes';
+import { startJourneyRun } from './startRun';
+import type { JourneyInput } from '../workflows/journey';
 
 export interface JourneyClientDeps {
   temporal: Client;
@@ -266,23 +265,6 @@ export class JourneyClient implements EventPublisher {
       trigger: event,
       ...(this.deps.policy !== undefined && { policy: runPolicy(this.deps.policy, playbook.id) }),
     };
-    // If another publisher started this run a moment ago, this only signals it, which is harmless.
-    await this.deps.temporal.workflow.signalWithStart<typeof journeyWorkflow, [JourneyEvent]>(
-      'journeyWorkflow',
-      {
-        workflowId,
-        taskQueue: this.deps.taskQueue,
-        args: [input],
-        signal: eventSignal,
-        signalArgs: [event],
-        typedSearchAttributes: [
-          { key: CustomerId, value: customerId },
-          { key: PlaybookId, value: playbook.id },
-          { key: PlaybookVersion, value: versionLabel(playbook) },
-        ],
-        staticSummary: `${playbook.name} for ${customerId}`,
-        staticDetails: `Playbook ${playbook.id} ${versionLabel(playbook)}; entered by ${event.type} ${event.eventId}`,
-      },
-    );
+    await startJourneyRun(this.deps.temporal, this.deps.taskQueue, { workflowId, input });
   }
 }

@@ -1,0 +1,34 @@
+import type { Client } from '@temporalio/client';
+import type { JourneyEvent } from '../events/schema';
+import type { JourneyInput, journeyWorkflow } from '../workflows/journey';
+import { eventSignal } from '../workflows/messages';
+import { CustomerId, PlaybookId, PlaybookVersion } from '../workflows/searchAttributes';
+import { versionLabel } from './playbookSource';
+
+/**
+ * Starts a journey run with its trigger as the first signal, or only signals it when another
+ * publisher started it a moment ago (which is harmless: the run drops a repeated event). The
+ * search attributes and summary are what Ops filter and read by in the Temporal Web UI.
+ */
+export async function startJourneyRun(
+  temporal: Client,
+  taskQueue: string,
+  run: { workflowId: string; input: JourneyInput },
+): Promise<void> {
+  const { workflowId, input } = run;
+  const { playbook, customerId, trigger } = input;
+  await temporal.workflow.signalWithStart<typeof journeyWorkflow, [JourneyEvent]>('journeyWorkflow', {
+    workflowId,
+    taskQueue,
+    args: [input],
+    signal: eventSignal,
+    signalArgs: [trigger],
+    typedSearchAttributes: [
+      { key: CustomerId, value: customerId },
+      { key: PlaybookId, value: playbook.id },
+      { key: PlaybookVersion, value: versionLabel(playbook) },
+    ],
+    staticSummary: `${playbook.name} for ${customerId}`,
+    staticDetails: `Playbook ${playbook.id} ${versionLabel(playbook)}; entered by ${trigger.type} ${trigger.eventId}`,
+  });
+}
