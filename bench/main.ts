@@ -56,7 +56,7 @@ const PLANS: Record<'full' | 'quick', Plan> = {
     sustainedMs: 600_000,
     memoryTargets: [5000, 20_000],
     topUpBudgetMs: 60_000,
-    memoryOnlyBudgetMs: 15 * 60_000,
+    memoryOnlyBudgetMs: 17 * 60_000,
     bareLowRateMs: 20_000,
     bareBatch: 300,
   },

@@ -28,7 +28,7 @@ export async function signalCurrentRun(
       return true;
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
-      if (!(await betweenRuns(temporal, workflowId))) return false;
+      if (neverStarted(error) || !(await betweenRuns(temporal, workflowId))) return false;
       // Still between runs after every try: fail the publish (it is safe to retry) rather than
       // report no live run.
       if (attempt >= attempts) throw error;
@@ -36,6 +36,15 @@ export async function signalCurrentRun(
     }
   }
 }
+
+/**
+ * A workflow that never existed cannot be between runs, and asking would cost every new
+ * customer's first event a second round trip. The servers say which case it is only in words:
+ * "workflow not found for ID" (server), "Execution not found in mutable state" (Java test server),
+ * against "workflow execution already completed" and "Completed workflow" for a closed run.
+ * Anything else is treated as possibly closed, and checked.
+ */
+const neverStarted = (error: WorkflowNotFoundError): boolean => /not found/i.test(error.message);
 
 async function betweenRuns(temporal: Client, workflowId: string): Promise<boolean> {
   try {
