@@ -56,7 +56,13 @@ export const RESULTS_FILE = resolve(__dirname, 'results.json');
 
 export function writeResults(
   file: string,
-  run: { mode: 'full' | 'quick'; startedAt: string; durationS: number; machine: MachineInfo },
+  run: {
+    mode: 'full' | 'quick';
+    only?: string;
+    startedAt: string;
+    durationS: number;
+    machine: MachineInfo;
+  },
   figures: readonly Figure[],
   details: Record<string, unknown>,
 ): void {
