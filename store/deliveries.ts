@@ -85,27 +85,45 @@ export async function claimDelivery(store: DeliveryStore, draft: DeliveryDraft, 
   return { kind: 'claimed', attempts: await claimNextAttempt(store, existing, now) };
 }
 
+/** A key not yet sent, suppressed or failed for good. */
+const UNSETTLED: ReadonlySet<DeliveryStatus> = new Set(['pending', 'sending', 'unknown']);
+
+/**
+ * A claim must be recorded on the key this soon after it is taken, or its holder gives it up
+ * without calling the provider. Half the lease: another caller skips a claim only once the lease
+ * has passed since it was taken (`abandonedClaim`), so the two can never both act.
+ */
+const CLAIM_DEADLINE_MS = ATTEMPT_LEASE_MS / 2;
+
 /**
  * Takes the next attempt of a key whose earlier attempts are known not to have reached the
  * provider (or were reconciled as missing). The compare-and-set is the insert of `key#n` under a
  * unique `_id`: exactly one caller wins on MongoDB and on FerretDB, where a filtered update is not
- * atomic under concurrency.
+ * atomic under concurrency. A claim whose holder died between that insert and recording it on
+ * the key is skipped once its lease has lapsed; without that, every retry of the key would find
+ * `key#n` taken and the run would wait forever.
  */
 export async function claimNextAttempt(
   store: DeliveryStore,
   record: DeliveryRecord,
   now: Date,
 ): Promise<number> {
-  const next = record.attempts + 1;
-  try {
-    await store.attempts.insertOne(attemptDoc(record.idempotencyKey, next, now));
-  } catch (error) {
-    if (isDuplicateKeyError(error)) {
-      throw new DeliveryBusyError(
-        `delivery ${record.idempotencyKey}: attempt ${next} is claimed by another worker`,
-      );
+  // Real time, not the injected clock: what matters is how long passed between the two writes.
+  const claimedAt = new Date();
+  let next = record.attempts + 1;
+  for (;;) {
+    try {
+      await store.attempts.insertOne(attemptDoc(record.idempotencyKey, next, claimedAt));
+      break;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      if (!(await abandonedClaim(store, record.idempotencyKey, next))) {
+        throw new DeliveryBusyError(
+          `delivery ${record.idempotencyKey}: attempt ${next} is claimed by another worker`,
+        );
+      }
+      next += 1;
     }
-    throw error;
   }
   await store.deliveries.updateOne(
     { _id: record._id ?? record.idempotencyKey },
@@ -114,7 +132,39 @@ export async function claimNextAttempt(
       $set: { status: 'sending', leaseUntil: new Date(now.getTime() + ATTEMPT_LEASE_MS), updatedAt: now },
     },
   );
+  const took = Date.now() - claimedAt.getTime();
+  if (took > CLAIM_DEADLINE_MS) {
+    // Another caller may already count this claim as abandoned. The lease now on the key keeps
+    // others off until it lapses; after that the key is in doubt and reconciled as usual.
+    throw new DeliveryBusyError(
+      `delivery ${record.idempotencyKey}: attempt ${next} took ${took} ms to claim and is given up`,
+    );
+  }
   return next;
+}
+
+/**
+ * Attempt `attempt` was claimed (its `key#n` exists) but never recorded on the key, and its lease
+ * has passed since: its holder died between the two writes, before any provider call, which only
+ * follows both. A live holder records its claim within CLAIM_DEADLINE_MS or gives it up.
+ */
+async function abandonedClaim(
+  store: DeliveryStore,
+  idempotencyKey: string,
+  attempt: number,
+): Promise<boolean> {
+  // Taken before the reads, so the key is read at least a lease after the claim was taken.
+  const checkedAt = Date.now();
+  const [claim, record] = await Promise.all([
+    store.attempts.findOne({ _id: `${idempotencyKey}#${attempt}` }),
+    findDelivery(store.deliveries, idempotencyKey),
+  ]);
+  if (!claim || !record) return false;
+  return (
+    record.attempts < attempt &&
+    UNSETTLED.has(record.status) &&
+    claim.claimedAt.getTime() + ATTEMPT_LEASE_MS <= checkedAt
+  );
 }
 
 function attemptDoc(idempotencyKey: string, attempt: number, now: Date): DeliveryAttempt {
@@ -127,8 +177,6 @@ export type DeliveryOutcome =
   /** The provider refused outright (429, 4xx, connection refused): the next attempt may call again. */
   | { status: 'pending'; reason: string }
   | { status: 'unknown'; reason: string; reconciled?: 'not-resent' };
-
-const UNSETTLED: ReadonlySet<DeliveryStatus> = new Set(['pending', 'sending', 'unknown']);
 
 /**
  * Records an attempt's outcome, unless the key is settled already. Only the holder of the key's

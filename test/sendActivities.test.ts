@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createActivities, type DeliveryContext } from '../activities';
 import { ErrorType } from '../activities/errors';
 import { messageIdFor } from '../activities/sendEmail';
+import { ATTEMPT_LEASE_MS } from '../store/deliveries';
 import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
 import { freePort } from '../devstack/net';
 import { uniqueId } from './support/events';
@@ -264,6 +265,48 @@ describe('send activities', () => {
     );
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled' && o.value.status === 'sent').length, 1);
     assert.equal(servers.smtp.messages.filter((m) => m.idempotencyKey === ctx.idempotencyKey).length, 1);
+  });
+
+  /** The `key#2` claim a worker took before it was killed, `ageMs` ago, never recorded on the key. */
+  const claimTakenBy = async (ctx: DeliveryContext, ageMs: number) => {
+    await servers.collections.deliveryAttempts.insertOne({
+      _id: `${ctx.idempotencyKey}#2`,
+      idempotencyKey: ctx.idempotencyKey,
+      attempt: 2,
+      claimedAt: new Date(Date.now() - ageMs),
+    });
+  };
+
+  it('a claim whose worker died before recording it is skipped once its lease has lapsed, and the email goes once', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    await leftBehind(ctx, 'email', to, 'sending');
+    await claimTakenBy(ctx, ATTEMPT_LEASE_MS + 1_000);
+    const result = await activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' });
+    assert.deepEqual(
+      { status: result.status, attempts: result.status === 'sent' ? result.attempts : undefined },
+      { status: 'sent', attempts: 3 },
+    );
+    assert.equal(servers.smtp.messages.filter((m) => m.idempotencyKey === ctx.idempotencyKey).length, 1);
+    const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.deepEqual({ status: record?.status, attempts: record?.attempts }, { status: 'sent', attempts: 3 });
+  });
+
+  it('a claim still inside its lease is left to its holder: the retry sends nothing and says why', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    await leftBehind(ctx, 'email', to, 'sending');
+    await claimTakenBy(ctx, 1_000);
+    await assert.rejects(
+      activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' }),
+      /attempt 2 is claimed by another worker/,
+    );
+    assert.equal(servers.smtp.messages.filter((m) => m.idempotencyKey === ctx.idempotencyKey).length, 0);
+    const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
+    assert.deepEqual(
+      { status: record?.status, attempts: record?.attempts },
+      { status: 'sending', attempts: 1 },
+    );
   });
 
   it('a Twilio 429 is transient: the activity throws for Temporal to retry, and the retry sends once', async () => {
