@@ -5,8 +5,6 @@ import { forEachConcurrently } from '../client/pool';
 import { benchCheckoutEvent, benchHoldPlaybook } from './harness/playbooks';
 import { journeyId } from '../engine/interpreter/entry';
 import { startJourneyRun } from '../client/startRun';
-import type { JourneyInput } from '../workflows/journey';
-import { runPolicy } from '../engine/policy/effective';
 import { parseEvent } from '../events/parse';
 import { loadPolicy } from '../policy/load';
 import { latestWorkerStatus, workerStatuses, type WorkerStatus } from './harness/workerStatus';
@@ -64,15 +62,17 @@ const FILL_IN_FLIGHT = 16;
  */
 function heldRunStarter(bench: BenchStack): (index: number) => Promise<void> {
   const playbook = benchHoldPlaybook;
-  const policy = runPolicy(loadPolicy(bench.config.policyFile), playbook.id);
+  const policy = loadPolicy(bench.config.policyFile);
   const taskQueue = bench.config.temporal.taskQueue;
   return async (index) => {
     const customerId = benchCustomerId('hold', index);
-    const trigger = parseEvent(benchCheckoutEvent(customerId));
-    const input: JourneyInput = { schemaVersion: 1, playbook, customerId, arm: 'treatment', trigger, policy };
     await startJourneyRun(bench.client.temporal, taskQueue, {
       workflowId: journeyId(playbook.id, customerId),
-      input,
+      playbook,
+      customerId,
+      arm: 'treatment',
+      trigger: parseEvent(benchCheckoutEvent(customerId)),
+      policy,
     });
   };
 }

@@ -15,7 +15,6 @@ import type { EventPublisher, PublishOutcome } from '../ingest/publisher';
 import { fanOutIssues } from '../playbooks/rules/fanOut';
 import type { Playbook } from '../playbooks/schema';
 import type { ContactPolicy } from '../policy/schema';
-import { runPolicy } from '../engine/policy/effective';
 import { audienceOf } from '../store/audience';
 import type { Collections } from '../store/collections';
 import type { HoldoutSource } from './holdoutSource';
@@ -30,7 +29,6 @@ import { forEachConcurrently } from './pool';
 import { ReachedRuns } from './reachedRuns';
 import { signalCurrentRun } from './signalCurrentRun';
 import { startJourneyRun } from './startRun';
-import type { JourneyInput } from '../workflows/journey';
 
 export interface JourneyClientDeps {
   temporal: Client;
@@ -257,14 +255,13 @@ export class JourneyClient implements EventPublisher {
     };
     await recordEntry(this.deps.collections.entries, entry);
     await recordEntryHead(this.deps.collections.entryHeads, entry);
-    const input: JourneyInput = {
-      schemaVersion: 1,
+    await startJourneyRun(this.deps.temporal, this.deps.taskQueue, {
+      workflowId,
       playbook,
       customerId,
       arm,
       trigger: event,
-      ...(this.deps.policy !== undefined && { policy: runPolicy(this.deps.policy, playbook.id) }),
-    };
-    await startJourneyRun(this.deps.temporal, this.deps.taskQueue, { workflowId, input });
+      ...(this.deps.policy !== undefined && { policy: this.deps.policy }),
+    });
   }
 }
