@@ -3,6 +3,7 @@ import type { Arm, HoldoutScheme } from '../engine/holdout';
 import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
 import { parseDuration } from '../engine/duration';
 import { fanOutPlan } from '../engine/fanOut';
+import { DEFAULT_OCCURRED_AT_WINDOW, type OccurredAtWindow } from '../events/occurredAtWindow';
 import { InvalidEventError, parseEvent } from '../events/parse';
 import {
   isCatalogEvent,
@@ -41,6 +42,11 @@ export interface JourneyClientDeps {
   /** The workspace contact policy new runs apply to their sends; omitted, sends are not capped. */
   policy?: ContactPolicy;
   now?: () => Date;
+  /**
+   * How far from `now` an event's occurredAt may lie (default: 5 minutes ahead, 10 years back);
+   * `unchecked` accepts any date, for harnesses whose runs' clock is not `now` (time skipping).
+   */
+  occurredAtWindow?: OccurredAtWindow | 'unchecked';
 }
 
 export interface PublishResult {
@@ -99,8 +105,10 @@ export class JourneyClient implements EventPublisher {
   }
 
   async publishEvent(input: JourneyEventInput): Promise<PublishResult> {
-    const event = parseEvent(input);
-    const acceptance = await acceptEvent(this.deps.collections.events, event, this.now());
+    const receivedAt = this.now();
+    const window = this.deps.occurredAtWindow ?? DEFAULT_OCCURRED_AT_WINDOW;
+    const event = parseEvent(input, window === 'unchecked' ? undefined : { receivedAt, window });
+    const acceptance = await acceptEvent(this.deps.collections.events, event, receivedAt);
     if (acceptance.kind === 'duplicate') {
       const { routedTo, routedCount } = acceptance;
       return {

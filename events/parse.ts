@@ -1,3 +1,4 @@
+import { occurredAtIssue, type OccurredAtWindow } from './occurredAtWindow';
 import { JourneyEvent } from './schema';
 import { toInputIssues, type InputIssue } from '../validation/issues';
 
@@ -12,10 +13,22 @@ export class InvalidEventError extends Error {
   }
 }
 
-export function parseEvent(input: unknown): JourneyEvent {
+/** Where an event is received: its clock and the `occurredAt` window it enforces (events/occurredAtWindow.ts). */
+export interface Arrival {
+  receivedAt: Date;
+  window: OccurredAtWindow;
+}
+
+/**
+ * Validates an event. With an arrival, its `occurredAt` must also lie inside the window around the
+ * time it was received; without one (a file replayed offline), any valid date goes.
+ */
+export function parseEvent(input: unknown, arrival?: Arrival): JourneyEvent {
   const result = JourneyEvent.safeParse(input);
-  if (result.success) return result.data;
-  throw new InvalidEventError(describeEvent(input), toInputIssues(result.error));
+  if (!result.success) throw new InvalidEventError(describeEvent(input), toInputIssues(result.error));
+  const issue = arrival && occurredAtIssue(result.data.occurredAt, arrival.receivedAt, arrival.window);
+  if (issue !== undefined) throw new InvalidEventError(describeEvent(input), [issue]);
+  return result.data;
 }
 
 /** The best handle a reader has on a malformed event: its ID and type when those are readable. */

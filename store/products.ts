@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import { catalogChange, toProduct, type ProductState } from '../engine/catalogProjection';
 import type { Product } from '../engine/product';
+import { orderingTime } from '../events/occurredAtWindow';
 import type { CatalogEvent } from '../events/schema';
 import { setIfNewer } from './setIfNewer';
 
@@ -23,9 +24,16 @@ export async function applyCatalogEvent(
   now: Date,
 ): Promise<void> {
   const change = catalogChange(event);
+  // Never later than now: an event dated ahead by a fast clock must not outrank the updates after it.
   const parts = [
-    change.stock && { field: 'stock' as const, value: { ...change.stock, at: new Date(change.stock.at) } },
-    change.price && { field: 'price' as const, value: { ...change.price, at: new Date(change.price.at) } },
+    change.stock && {
+      field: 'stock' as const,
+      value: { ...change.stock, at: orderingTime(change.stock.at, now) },
+    },
+    change.price && {
+      field: 'price' as const,
+      value: { ...change.price, at: orderingTime(change.price.at, now) },
+    },
   ];
   for (const part of parts) {
     if (part)

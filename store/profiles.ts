@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import { orderingTime } from '../events/occurredAtWindow';
 import type { JourneyEvent } from '../events/schema';
 import type { HardBounce, Profile } from '../engine/profile';
 import { profileChanges, profileMaxima, profileMinima, stepChanges } from '../engine/profileProjection';
@@ -58,7 +59,8 @@ export async function applyProfileEvent(
   }
   const changes = profileChanges(event);
   if (changes === undefined) return;
-  const at = new Date(event.occurredAt);
+  // Never later than now: an event dated ahead by a fast clock must not outrank the updates after it.
+  const at = orderingTime(event.occurredAt, now);
   // Consents are judged path by path, each against the time of its own latest change: an opt-out
   // that arrives late is still newer than everything said about that consent, whatever other
   // profile events came in between, and must not be dropped.

@@ -102,6 +102,9 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
           holdout: 'current' in holdout ? holdout : fixedHoldout(holdout),
           ...(policy !== undefined && { policy }),
           ...(now !== undefined && { now }),
+          // Skipping moves the runs' clock (and the events they compute) ahead of the wall clock the
+          // client reads by default; test/occurredAtWindow.test.ts covers the window on its own.
+          occurredAtWindow: 'unchecked',
         })),
       async serverClock() {
         // The server's clock runs at wall-clock speed between skips: one reading gives the offset.
