@@ -1,11 +1,10 @@
-import { MongoClient } from 'mongodb';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { createMailer } from './activities/providers/mailer';
 import { connectJourneyClient, type ConnectedJourneyClient } from './client/connect';
 import { createTwilioClient } from './activities/providers/twilioClient';
 import { ConfigError, loadConfig, type Config } from './config/env';
-import { temporalConnectionOptions } from './config/temporalConnection';
+import { connectMongoDb, connectTemporal, UnreachableServiceError } from './config/connectServices';
 import { UnsubscribeTokens } from './consent/unsubscribeToken';
 import { InvalidPolicyError, loadPolicy } from './policy/load';
 import { collections, ensureIndexes } from './store/collections';
@@ -61,7 +60,7 @@ export function statusLine(worker: Worker): string {
 export async function runWorker(config: Config, onReady?: (worker: Worker) => void): Promise<void> {
   // Read before connecting to anything: a bad policy file stops the worker with its own message.
   const offerSettings = loadPolicy(config.policyFile).offers;
-  const mongo = await MongoClient.connect(config.mongo.uri);
+  const mongo = await connectMongoDb(config.mongo);
   const mailer = createMailer(config.smtpUrl);
   let connection: NativeConnection | undefined;
   let publisher: ConnectedJourneyClient | undefined;
@@ -71,7 +70,7 @@ export async function runWorker(config: Config, onReady?: (worker: Worker) => vo
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
     await runMigrations(db);
-    connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+    connection = await connectTemporal(config.temporal, (options) => NativeConnection.connect(options));
     const worker = await createJourneyWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -136,9 +135,14 @@ if (require.main === module) {
   ).then(
     () => console.log('worker: stopped cleanly'),
     (error: unknown) => {
-      if (error instanceof InvalidPolicyError) {
+      if (error instanceof InvalidPolicyError || error instanceof ConfigError) {
         console.error(error.message);
         process.exit(2);
+      }
+      // A server it cannot reach: the message names the variable and what to check; a stack adds nothing.
+      if (error instanceof UnreachableServiceError) {
+        console.error(`worker: ${error.message}`);
+        process.exit(1);
       }
       console.error('worker: failed:', error);
       process.exit(1);

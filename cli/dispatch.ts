@@ -1,3 +1,4 @@
+import { UnreachableServiceError } from '../config/connectServices';
 import { UsageError, usageLine, type CliCommand, type CliIo } from './command';
 import { playbooksValidate } from './playbooksCommand';
 import { eventsPublish, ingestServe } from './liveCommands';
@@ -79,6 +80,11 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
   try {
     return await command.run(args, io);
   } catch (error) {
+    // A server the command cannot reach: the message names the variable and what to check.
+    if (error instanceof UnreachableServiceError) {
+      io.err(error.message);
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     io.err(error.message);
     io.err(usage([command]));

@@ -1,4 +1,5 @@
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { connectMongoDb } from '../config/connectServices';
 import { loadMongoConfig } from '../config/env';
 import type { CliIo } from './command';
 import { settingsOrReport } from './settings';
@@ -10,7 +11,7 @@ import { settingsOrReport } from './settings';
 export async function withMongoDb(io: CliIo, run: (db: Db) => Promise<number>): Promise<number> {
   const mongo = settingsOrReport(io, loadMongoConfig);
   if (mongo === undefined) return 2;
-  const client = await MongoClient.connect(mongo.uri);
+  const client = await connectMongoDb(mongo);
   try {
     return await run(client.db(mongo.db));
   } finally {

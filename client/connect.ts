@@ -1,7 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { MongoClient } from 'mongodb';
 import type { Config } from '../config/env';
-import { temporalConnectionOptions } from '../config/temporalConnection';
+import { connectMongoDb, connectTemporal } from '../config/connectServices';
 import type { Playbook } from '../playbooks/schema';
 import { loadPolicy } from '../policy/load';
 import { ensurePlaybookIndexes, playbookCollections } from '../store/playbookVersions';
@@ -27,14 +26,14 @@ export async function connectJourneyClient(
   config: Config,
   options: { playbooks?: readonly Playbook[] } = {},
 ): Promise<ConnectedJourneyClient> {
-  const mongo = await MongoClient.connect(config.mongo.uri);
+  const mongo = await connectMongoDb(config.mongo);
   try {
     const policy = loadPolicy(config.policyFile);
     const db = mongo.db(config.mongo.db);
     await ensureIndexes(db);
     await runMigrations(db);
     await ensurePlaybookIndexes(db);
-    const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+    const connection = await connectTemporal(config.temporal, (options) => Connection.connect(options));
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const cols = collections(db);
     const journeys = new JourneyClient({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { MIN_SECRET_LENGTH } from '../consent/unsubscribeToken';
+import { describeValue } from './masking';
 
 /*
  * All runtime configuration comes from environment variables, checked once at start-up. A bad value
@@ -77,7 +78,10 @@ const integer = (min: number, max: number) =>
   nonEmpty.regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
 
 const EnvSchema = z.object({
-  TEMPORAL_ADDRESS: nonEmpty.regex(HOST_PORT).default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: nonEmpty
+    .regex(HOST_PORT)
+    .refine((value) => validPort(value.slice(value.lastIndexOf(':') + 1)), 'the port must be from 1 to 65535')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: nonEmpty.default('default'),
   TEMPORAL_TASK_QUEUE: nonEmpty.default('journeys'),
   TEMPORAL_API_KEY: nonEmpty.optional(),
@@ -87,7 +91,12 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_CA: nonEmpty.optional(),
   MONGODB_URI: nonEmpty.regex(/^mongodb(\+srv)?:\/\/\S+$/),
   MONGODB_DB: nonEmpty.regex(/^[^/\\. "$]+$/).default('journeys'),
-  SMTP_URL: nonEmpty.regex(/^smtps?:\/\/\S+$/),
+  SMTP_URL: nonEmpty
+    .regex(/^smtps?:\/\/\S+$/)
+    .refine(
+      decodableUserinfo,
+      'the user name or password holds a % that is not a %-escape: write a % in them as %25',
+    ),
   MAIL_FROM: nonEmpty.default('Journeys <journeys@localhost>'),
   TWILIO_ACCOUNT_SID: nonEmpty.regex(/^AC[0-9a-fA-F]{32}$/),
   TWILIO_AUTH_TOKEN: nonEmpty,
@@ -194,13 +203,31 @@ function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.i
     const problems = result.error.issues.map((issue) => {
       const variable = String(issue.path[0]) as Variable;
       const value = input[variable];
-      const shown =
-        value === undefined ? 'is not set' : SECRET.has(variable) ? 'is invalid' : `is "${value}"`;
-      return { variable, problem: `${shown}; expected ${EXPECTED[variable]}` };
+      const shown = value === undefined ? 'is not set' : describeValue(value, SECRET.has(variable));
+      // A refinement's own words say what exactly is wrong, after what is expected in general.
+      const detail = issue.code === 'custom' ? ` (${issue.message})` : '';
+      return { variable, problem: `${shown}; expected ${EXPECTED[variable]}${detail}` };
     });
     throw new ConfigError(problems);
   }
   return result.data;
+}
+
+function validPort(text: string): boolean {
+  const port = Number(text);
+  return Number.isInteger(port) && port >= 1 && port <= 65535;
+}
+
+/** Whether a URL's user name and password decode, as the mailer decodes them (decodeURIComponent). */
+function decodableUserinfo(value: string): boolean {
+  try {
+    const url = new URL(value);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function splitList(value: string): string[] {
