@@ -54,6 +54,7 @@ export const ingestServe: CliCommand = {
         tokens: config.ingest.tokens,
         port: config.ingest.port,
         maxBodyBytes: config.ingest.maxBodyBytes,
+        maxEventsPerRequest: config.ingest.maxEventsPerRequest,
         ...(config.unsubscribe && { unsubscribe: new UnsubscribeTokens(config.unsubscribe.secrets) }),
       });
       io.err(`ingest: listening on ${server.url}/v1/events`);

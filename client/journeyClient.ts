@@ -27,6 +27,7 @@ import { applyCatalogEvent } from '../store/products';
 import { recordOfferEvidence } from '../store/offerEvidence';
 import { ComputedTriggers } from './computedTriggers';
 import { forEachConcurrently } from './pool';
+import { publishStages } from './publishStages';
 import { ReachedRuns } from './reachedRuns';
 import { signalCurrentRun } from './signalCurrentRun';
 import { startJourneyRun } from './startRun';
@@ -47,6 +48,8 @@ export interface JourneyClientDeps {
    * `unchecked` accepts any date, for harnesses whose runs' clock is not `now` (time skipping).
    */
   occurredAtWindow?: OccurredAtWindow | 'unchecked';
+  /** Customers whose events one publishEvents call publishes at once (default 16). */
+  publishConcurrency?: number;
 }
 
 export interface PublishResult {
@@ -61,6 +64,8 @@ export interface PublishResult {
 
 /** Entries a catalog event's fan-out starts at once: bounds the load on Temporal and MongoDB. */
 const FAN_OUT_CONCURRENCY = 32;
+/** Customers whose events one publishEvents call publishes at once, unless the deps say otherwise. */
+const PUBLISH_CONCURRENCY = 16;
 /** Workflow IDs a fan-out returns (and the inbox keeps); the rest are only counted. */
 const DELIVERED_TO_LIMIT = 100;
 
@@ -129,25 +134,35 @@ export class JourneyClient implements EventPublisher {
     };
   }
 
-  /** Publishes each event on its own, in order: a bad one is reported and the rest go on. */
+  /**
+   * Publishes each event on its own: a bad one is reported and the rest go on. Each customer's
+   * events are published in the order given; different customers' go side by side, at most
+   * `publishConcurrency` at a time (client/publishStages.ts), which is what keeps a large HTTP batch
+   * within an ordinary client timeout.
+   */
   async publishEvents(inputs: readonly unknown[]): Promise<PublishOutcome[]> {
     const outcomes: PublishOutcome[] = [];
-    for (const [index, input] of inputs.entries()) {
-      try {
-        const result = await this.publishEvent(input as JourneyEventInput);
-        outcomes.push({ index, ...result });
-      } catch (error) {
-        if (!(error instanceof InvalidEventError)) throw error;
-        const eventId = (input as { eventId?: unknown } | null)?.eventId;
-        outcomes.push({
-          index,
-          status: 'rejected',
-          issues: error.issues,
-          ...(typeof eventId === 'string' && { eventId }),
-        });
-      }
+    for (const lanes of publishStages(inputs)) {
+      await forEachConcurrently(lanes, this.deps.publishConcurrency ?? PUBLISH_CONCURRENCY, async (lane) => {
+        for (const index of lane) outcomes[index] = await this.publishOutcome(index, inputs[index]);
+      });
     }
     return outcomes;
+  }
+
+  private async publishOutcome(index: number, input: unknown): Promise<PublishOutcome> {
+    try {
+      return { index, ...(await this.publishEvent(input as JourneyEventInput)) };
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      const eventId = (input as { eventId?: unknown } | null)?.eventId;
+      return {
+        index,
+        status: 'rejected',
+        issues: error.issues,
+        ...(typeof eventId === 'string' && { eventId }),
+      };
+    }
   }
 
   private async route(event: JourneyEvent): Promise<Routed> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { MIN_SECRET_LENGTH } from '../consent/unsubscribeToken';
+import { DEFAULT_MAX_EVENTS_PER_REQUEST } from '../ingest/limits';
 import { describeValue } from './masking';
 
 /*
@@ -54,6 +55,8 @@ const EXPECTED = {
   INGEST_PORT: 'the port of the HTTP ingestion endpoint, an integer from 1 to 65535',
   INGEST_MAX_BODY_BYTES:
     'the largest request body the HTTP ingestion endpoint reads, in bytes (a positive integer)',
+  INGEST_MAX_EVENTS_PER_REQUEST:
+    'the most events one request to the HTTP ingestion endpoint may hold (an integer from 1 to 10000)',
   UNSUBSCRIBE_SECRETS:
     `comma-separated secrets that sign unsubscribe links, each at least ${MIN_SECRET_LENGTH} characters ` +
     'without spaces (e.g. from `openssl rand -base64 32`); the first signs, all verify',
@@ -124,6 +127,7 @@ const EnvSchema = z.object({
   INGEST_TOKENS: nonEmpty.regex(TOKEN_LIST).optional(),
   INGEST_PORT: integer(1, 65535).default(8080),
   INGEST_MAX_BODY_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024),
+  INGEST_MAX_EVENTS_PER_REQUEST: integer(1, 10_000).default(DEFAULT_MAX_EVENTS_PER_REQUEST),
   // No default, as for the other secrets: a default would be public, and anyone could sign an
   // opt-out for any customer. Unset, marketing mail carries no unsubscribe link and the ingest
   // server has no /unsubscribe; the dev stack sets a development secret (devstack/stack.ts).
@@ -177,7 +181,7 @@ export interface Config {
   /** The worker's workflow cache and status line; both unset by default. */
   worker: { maxCachedWorkflows?: number; statusIntervalMs?: number };
   /** The HTTP ingestion endpoint; `tokens` is empty when INGEST_TOKENS is unset. */
-  ingest: { tokens: string[]; port: number; maxBodyBytes: number };
+  ingest: { tokens: string[]; port: number; maxBodyBytes: number; maxEventsPerRequest: number };
   /** One-click unsubscribe links in marketing email; absent when UNSUBSCRIBE_SECRETS is unset. */
   unsubscribe?: { secrets: string[]; baseUrl: string };
 }
@@ -279,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tokens: e.INGEST_TOKENS === undefined ? [] : splitList(e.INGEST_TOKENS),
       port: e.INGEST_PORT,
       maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+      maxEventsPerRequest: e.INGEST_MAX_EVENTS_PER_REQUEST,
     },
   };
   if (e.TEMPORAL_API_KEY !== undefined) config.temporal.apiKey = e.TEMPORAL_API_KEY;

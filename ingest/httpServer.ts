@@ -4,6 +4,7 @@ import { UNSUBSCRIBE_PATH } from '../consent/unsubscribeHeaders';
 import type { UnsubscribeVerifier } from '../consent/unsubscribeToken';
 import { AUTH_FAILURES, BearerTokens } from './bearerTokens';
 import { parseEventsBody } from './eventsBody';
+import { DEFAULT_MAX_EVENTS_PER_REQUEST, MAX_EVENTS_PER_REQUEST_VARIABLE } from './limits';
 import { mergeResults, publishableValues, rejectionMessage } from './ingestResults';
 import type { EventPublisher, PublishOutcome } from './publisher';
 import { ConnectionCloser, sendJson, sendText } from './jsonResponse';
@@ -21,7 +22,7 @@ export interface IngestServerOptions {
   port?: number;
   /** Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Default 1000. */
+  /** Default DEFAULT_MAX_EVENTS_PER_REQUEST (ingest/limits.ts). */
   maxEventsPerRequest?: number;
   /** Where failures are logged (never with a token). Default console.error. */
   log?: (line: string) => void;
@@ -84,7 +85,10 @@ class IngestHandler {
   constructor(private readonly options: IngestServerOptions) {
     this.tokens = new BearerTokens(options.tokens);
     this.maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes ?? 1024 * 1024);
-    this.maxEvents = positiveInteger('maxEventsPerRequest', options.maxEventsPerRequest ?? 1000);
+    this.maxEvents = positiveInteger(
+      'maxEventsPerRequest',
+      options.maxEventsPerRequest ?? DEFAULT_MAX_EVENTS_PER_REQUEST,
+    );
     this.log = options.log ?? ((line) => console.error(line));
     this.unsubscribe =
       options.unsubscribe === undefined
@@ -169,7 +173,11 @@ class IngestHandler {
     if (body.entries.length > this.maxEvents) {
       return this.reply(req, res, 413, {
         error: 'too_many_events',
-        message: `the request holds ${body.entries.length} events; at most ${this.maxEvents} are accepted per request`,
+        message:
+          `the request holds ${body.entries.length} events; at most ${this.maxEvents} are accepted per ` +
+          `request (${MAX_EVENTS_PER_REQUEST_VARIABLE}); split the events over several requests`,
+        maxEventsPerRequest: this.maxEvents,
+        count: body.entries.length,
       });
     }
 

@@ -82,6 +82,18 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the events-per-request limit of the HTTP endpoint (default 100), naming a bad one', () => {
+    assert.equal(loadConfig(validEnv).ingest.maxEventsPerRequest, 100);
+    const config = loadConfig({ ...validEnv, INGEST_MAX_EVENTS_PER_REQUEST: '250' });
+    assert.equal(config.ingest.maxEventsPerRequest, 250);
+    for (const bad of ['0', '20000', '1e3']) {
+      assert.throws(
+        () => loadConfig({ ...validEnv, INGEST_MAX_EVENTS_PER_REQUEST: bad }),
+        new RegExp(`INGEST_MAX_EVENTS_PER_REQUEST: is "${bad}"; expected the most events one request`),
+      );
+    }
+  });
+
   it('names each missing or invalid variable and what it expects, without echoing secrets', () => {
     try {
       loadConfig({ ...validEnv, MONGODB_URI: undefined, TWILIO_FROM: '0701234567', TWILIO_AUTH_TOKEN: '' });

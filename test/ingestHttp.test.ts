@@ -202,6 +202,37 @@ describe('HTTP ingestion endpoint', () => {
     assert.equal(publisher.calls.length, 0);
   });
 
+  it('takes at most 100 events per request by default: 101 is refused naming both, 100 go through', async () => {
+    const defaults = await IngestServer.start({ publisher, tokens: [TOKEN], log: () => {} });
+    try {
+      const post = (count: number) =>
+        fetch(`${defaults.url}/v1/events`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify(Array.from({ length: count }, (_, i) => cartEvent(`c-limit-${count}-${i}`))),
+        });
+      const over = await post(101);
+      assert.equal(over.status, 413);
+      assert.deepEqual(await over.json(), {
+        error: 'too_many_events',
+        message:
+          'the request holds 101 events; at most 100 are accepted per request ' +
+          '(INGEST_MAX_EVENTS_PER_REQUEST); split the events over several requests',
+        maxEventsPerRequest: 100,
+        count: 101,
+      });
+      assert.equal(publisher.calls.length, 0, 'nothing of the refused request was published');
+
+      const atLimit = await post(100);
+      assert.equal(atLimit.status, 202);
+      const { results } = (await atLimit.json()) as { results: { status: string }[] };
+      assert.equal(results.filter((r) => r.status === 'accepted').length, 100);
+      assert.equal(publisher.accepted.length, 100);
+    } finally {
+      await defaults.stop();
+    }
+  });
+
   it('answers 503 when the publisher fails, without leaking its error', async () => {
     publisher.failWith = new Error('MongoServerSelectionError: connect ECONNREFUSED 10.0.0.5:27017');
     const reply = await send(JSON.stringify(cartEvent('c-13')));
