@@ -58,7 +58,7 @@ export interface TimeSkippingHarness {
 /**
  * The Java test server, started by the SDK, which gives it a fixed 5 s to accept connections and
  * then kills it. A JVM on a loaded machine (or under libfaketime, scripts/clockMatrix.sh) can take
- * longer: a start that timed out is tried again, up to three times; any other failure is thrown.
+ * longer: a start that timed out is tried again, up to five times; any other failure is thrown.
  */
 async function startTestServer(): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
@@ -67,7 +67,7 @@ async function startTestServer(): Promise<TestWorkflowEnvironment> {
         server: { executable: { type: 'existing-path', path: BINARIES.temporalTestServer } },
       });
     } catch (error) {
-      if (attempt >= 3 || !/did not start within/.test(String(error))) throw error;
+      if (attempt >= 5 || !/did not start within/.test(String(error))) throw error;
     }
   }
 }
