@@ -41,10 +41,20 @@ export function customerInGlobalControl(prefix: string, scheme: HoldoutScheme): 
 }
 
 /**
+ * A fixed-offset IANA zone (no daylight saving) where the local time at `now` is `hour`:mm, mm being
+ * the UTC minutes: a demo or a test puts a customer's clock at the hour its scenario needs, whatever
+ * time it runs at. Offsets run from UTC−9 to UTC+14, all of which exist (Etc/GMT-N means UTC+N).
+ */
+export function zoneWhereHourIs(hour: number, now: number): string {
+  let offset = (((hour - new Date(now).getUTCHours()) % 24) + 24) % 24;
+  if (offset > 14) offset -= 24;
+  return offset === 0 ? 'Etc/UTC' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+/**
  * An IANA zone where it is around noon at `now`, for sample customers whose SMS must not fall in
- * quiet hours whenever the demo or a test happens to run (Etc/GMT-N means UTC+N).
+ * quiet hours whenever the demo or a test happens to run.
  */
 export function daytimeZone(now: number = Date.now()): string {
-  const offset = Math.max(-12, Math.min(14, 12 - new Date(now).getUTCHours()));
-  return offset === 0 ? 'Etc/UTC' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+  return zoneWhereHourIs(12, now);
 }

@@ -94,7 +94,12 @@ describe('chaos checker', () => {
 
   it('splits duplicates by the delivery record’s evidence of a resend after a crash', () => {
     const input = cleanRun();
-    const copy = (key: string) => ({ ...input.accepted.find((m) => m.key === key)!, acceptedAt: new Date() });
+    // A copy accepted a minute after the original, on the same calendar day: counted against the
+    // cap, it would be a violation, so `capViolations` below proves copies are not counted.
+    const copy = (key: string) => {
+      const original = input.accepted.find((m) => m.key === key)!;
+      return { ...original, acceptedAt: new Date(original.acceptedAt.getTime() + 60_000) };
+    };
     const result = checkChaos({
       ...input,
       accepted: [...input.accepted, copy('mail:c1'), copy('sms:c2'), copy('sms:c2')],
@@ -162,8 +167,8 @@ describe('chaos checker', () => {
       ...input,
       accepted: [
         ...input.accepted,
-        { channel: 'sms', to: '+46709999999', key: 'x', acceptedAt: new Date() },
-        { channel: 'email', to: 'c1@example.test', key: undefined, acceptedAt: new Date() },
+        { channel: 'sms', to: '+46709999999', key: 'x', acceptedAt: at('2026-11-21T11:00:00Z') },
+        { channel: 'email', to: 'c1@example.test', key: undefined, acceptedAt: at('2026-11-21T11:00:00Z') },
       ],
     });
     assert.equal(result.unattributed, 2);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { JourneyEvent } from '../events/schema';
+import { zoneWhereHourIs } from '../devstack/sampleCustomers';
 import { upsertProfile } from '../store/profiles';
 import { customerEvent, orderPlaced, uniqueId } from './support/events';
 import {
@@ -88,10 +89,7 @@ describe('the shipped catalog playbooks on the time-skipping server', () => {
    * 02:00, so the invitation waits for 09:00 there.
    */
   async function nightTimezone(): Promise<string> {
-    const hour = new Date(await h.env.currentTimeMs()).getUTCHours();
-    const offset = (((2 - hour) % 24) + 24) % 24;
-    const east = offset > 12 ? offset - 24 : offset;
-    return east === 0 ? 'Etc/UTC' : `Etc/GMT${east > 0 ? '-' : '+'}${Math.abs(east)}`;
+    return zoneWhereHourIs(2, await h.env.currentTimeMs());
   }
   const localHour = (iso: string, timeZone: string) =>
     Number(

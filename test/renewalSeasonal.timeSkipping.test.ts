@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { customerInArm } from '../devstack/sampleCustomers';
+import { customerInArm, zoneWhereHourIs } from '../devstack/sampleCustomers';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Decision } from '../engine/interpreter/types';
 import type { JourneyEvent } from '../events/schema';
@@ -30,11 +30,7 @@ const shipped = (id: string): Playbook => {
   return found;
 };
 /** A local timezone where it is about 02:00 at `now`, so a 09:00–20:00 wait is still hours long. */
-function nightZone(now: number): string {
-  let offset = (((2 - new Date(now).getUTCHours()) % 24) + 24) % 24;
-  if (offset > 14) offset -= 24;
-  return offset === 0 ? 'Etc/UTC' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
+const nightZone = (now: number) => zoneWhereHourIs(2, now);
 const sends = (decisions: Decision[]) =>
   decisions
     .filter((d) => d.action === 'send')

@@ -55,6 +55,23 @@ export interface TimeSkippingHarness {
   close(): Promise<void>;
 }
 
+/**
+ * The Java test server, started by the SDK, which gives it a fixed 5 s to accept connections and
+ * then kills it. A JVM on a loaded machine (or under libfaketime, scripts/clockMatrix.sh) can take
+ * longer: a start that timed out is tried again, up to five times; any other failure is thrown.
+ */
+async function startTestServer(): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: BINARIES.temporalTestServer } },
+      });
+    } catch (error) {
+      if (attempt >= 5 || !/did not start within/.test(String(error))) throw error;
+    }
+  }
+}
+
 export async function startTimeSkippingHarness(name: string): Promise<TimeSkippingHarness> {
   const dir = tempDir(`journeys-${name}`);
   let ferret: FerretDb | undefined;
@@ -65,9 +82,7 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
       process.env.MONGODB_URI ||
       (ferret = await startFerretDb({ dataDir: dir.path, port: await freePort() })).uri;
     servers = await startChannelServers(mongodbUri, `test_${name}_${Date.now()}`);
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: BINARIES.temporalTestServer } },
-    });
+    env = await startTestServer();
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
     const taskQueue = `journeys-${name}`;
     // Events the engine computes are published through the client the test made last, so they
