@@ -17,16 +17,19 @@ export function journeyId(playbookId: string, customerId: string, keyValue?: str
 
 /**
  * What a run's message keys start with: `<playbookId>:<customerId>:<entry eventId>`, so a retried
- * activity or a replayed workflow finds the same idempotency key and never sends twice.
+ * activity or a replayed workflow finds the same idempotency key and never sends twice. The event ID
+ * is left as it is: it runs up to the `:<stepId>` that stepKey appends (a step ID has no `:`), so
+ * escaping the customer alone keeps keys apart, and keys of runs entered by computed events (whose
+ * IDs hold `:`) stay as they were.
  */
 export function runKey(playbookId: string, customerId: string, entryEventId: string): string {
-  return composeId([playbookId, customerId, entryEventId]);
+  return `${composeId([playbookId, customerId])}:${entryEventId}`;
 }
 
 /**
  * The run key of runs started before parts were escaped, which their replays must keep computing
- * (see the `injective-run-key` patch in workflows/journey.ts): the same as runKey whenever no
- * part holds a `:`, `%`, `~` or control character.
+ * (see the `injective-run-key` patch in workflows/journey.ts): the same as runKey whenever the
+ * customer ID holds no `:`, `%`, `~` or control character.
  */
 export function legacyRunKey(playbookId: string, customerId: string, entryEventId: string): string {
   return `${playbookId}:${customerId}:${entryEventId}`;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { decisionRecordId } from '../store/decisions';
+import { outcomeId } from '../store/offerEvidence';
 import { composeId, idPart, MAX_WORKFLOW_ID_BYTES } from '../engine/idParts';
 import { journeyId, legacyRunKey, runKey } from '../engine/ids';
 import {
@@ -11,6 +12,7 @@ import {
   timerWorkflowId,
 } from '../engine/triggers/timerCommands';
 import { sha256Hex } from '../engine/sha256';
+import { stepKey } from '../engine/interpreter/stepKey';
 
 const long = (char: string) => char.repeat(200);
 /** Parts that break a naive join: separators, the escape, the shortening mark, controls, surrogates, unicode, empty, long. */
@@ -61,7 +63,8 @@ describe('composed IDs (issue 14, item 1)', () => {
     const composers: [string, (p: string[]) => string][] = [
       ['journey, keyed', ([c, k]) => journeyId('care-tips', c!, k)],
       ['journey, any shape', (p) => (p.length === 1 ? journeyId('pb', p[0]!) : journeyId('pb', p[0]!, p[1]))],
-      ['run key', ([c, e]) => runKey('care-tips', c!, e!)],
+      ['message key', ([c, e]) => stepKey({ runKey: runKey('care-tips', c!, e!), visits: {} }, 'care')],
+      ['offer outcome', ([o, offer]) => outcomeId('redeemed', o!, offer!)],
       ['replenishment timer', ([c, s]) => timerWorkflowId(replenishmentTimerId(c!, s!))],
       ['decision record', ([c, e]) => decisionRecordId(journeyId('pb', c!), e!, 1)],
       ['computed event', ([c, s]) => computedEventId(replenishmentTimerId(c!, s!), 0)],
@@ -95,6 +98,8 @@ describe('composed IDs (issue 14, item 1)', () => {
     );
     assert.equal(journeyId('pb', 'Åsa Nyström 顧客'), 'journey:pb:Åsa Nyström 顧客');
     assert.equal(runKey('pb', 'c-1', 'evt-1'), legacyRunKey('pb', 'c-1', 'evt-1'));
+    const computed = 'lapse:c-1@2026-12-01T00:00:00.000Z';
+    assert.equal(runKey('pb', 'c-1', computed), legacyRunKey('pb', 'c-1', computed));
     assert.equal(timerWorkflowId(replenishmentTimerId('c-42', 'SKU-1')), 'trigger:replenishment:c-42:SKU-1');
     assert.equal(idPart('a:b%c~d\ne'), 'a%3Ab%25c%7Ed%0Ae');
   });

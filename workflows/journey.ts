@@ -96,7 +96,7 @@ const DECISION_RECORDS = 'decision-records';
 
 /**
  * Message keys with escaped parts (engine/idParts). Asked only when the escaped key differs from the
- * old one (a `:`, `%`, `~` or control character in the customer or entry event ID), so other runs
+ * old one (a `:`, `%`, `~` or control character in the customer ID), so other runs
  * carry no marker: a run started before it keeps the key its sends were recorded under.
  */
 const INJECTIVE_RUN_KEY = 'injective-run-key';
