@@ -1,6 +1,7 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DAY_MS } from '../engine/cadence';
 import {
+  legacyTimerId,
   orderFact,
   ownReorderSamples,
   timersAfterOrder,
@@ -53,8 +54,30 @@ export class ComputedTriggers {
     });
     const horizon = this.deps.now().getTime() - STALE_AFTER_MS;
     const armed = commands.filter((command) => command.dueAt >= horizon);
-    for (const command of armed) await this.arm(command);
+    for (const command of armed) {
+      await this.arm(command);
+      await this.retireLegacyTimer(command);
+    }
     return armed;
+  }
+
+  /**
+   * A timer armed before ID parts were escaped (a customer ID or SKU with `:`, `%`, `~` or a control
+   * character) runs under its old ID; the command just armed under the new one replaces it, so it
+   * is ended rather than left to fire as well. Only the customer's own: the old IDs were ambiguous.
+   */
+  private async retireLegacyTimer(command: TimerCommand): Promise<void> {
+    const legacy = timerWorkflowId(legacyTimerId(command));
+    if (legacy === timerWorkflowId(command.timerId)) return;
+    const handle = this.deps.temporal.workflow.getHandle(legacy);
+    try {
+      const description = await handle.describe();
+      if (description.status.name !== 'RUNNING') return;
+      if (description.typedSearchAttributes.get(CustomerId) !== command.customerId) return;
+      await handle.terminate(`replaced by ${timerWorkflowId(command.timerId)} (escaped timer ID)`);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
   }
 
   private async arm(command: TimerCommand): Promise<void> {

@@ -219,15 +219,22 @@ export class JourneyClient implements EventPublisher {
     const reached: string[] = [];
     const keyValue = entryKeyValue(playbook, event);
     const triggerRun = journeyId(playbook.id, customerId, keyValue);
+    const last = await lastEntry(this.deps.collections.entryHeads, playbook.id, customerId, keyValue);
+    // A run entered before ID parts were escaped (a `:` or `%` in the customer ID or key) runs under
+    // the unescaped ID its entry recorded: it is signalled there, and counts as this trigger's run.
+    const legacyRun = last !== null && last.journeyId !== triggerRun ? last.journeyId : undefined;
     if (eventsOfInterest(playbook).has(event.type)) {
-      for (const id of await this.liveCandidates(playbook, customerId, keyValue)) {
+      const candidates = await this.liveCandidates(playbook, customerId, keyValue);
+      if (legacyRun !== undefined && !candidates.includes(legacyRun)) candidates.push(legacyRun);
+      for (const id of candidates) {
         if (await this.signal(id, event)) reached.push(id);
       }
     }
-    if (reached.includes(triggerRun)) return reached; // a live run handles a repeated trigger itself
+    // A live run handles a repeated trigger itself.
+    if (reached.includes(triggerRun) || (legacyRun !== undefined && reached.includes(legacyRun)))
+      return reached;
     const profile = await findProfile(this.deps.collections.profiles, customerId);
     const now = this.now();
-    const last = await lastEntry(this.deps.collections.entryHeads, playbook.id, customerId, keyValue);
     // The entry this very event made, found again when its publish is retried after failing
     // mid-way (Temporal unreachable, say): entering again is the same run, not a re-entry.
     const past =

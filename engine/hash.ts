@@ -43,7 +43,7 @@ export function murmur3(text: string, seed = 0): number {
 }
 
 /** UTF-8 encoding without TextEncoder, which the workflow sandbox is not guaranteed to provide. */
-function utf8(text: string): number[] {
+export function utf8(text: string): number[] {
   const out: number[] = [];
   for (const char of text) {
     const cp = char.codePointAt(0)!;

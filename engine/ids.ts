@@ -1,21 +1,36 @@
-/**
- * Workflow IDs are business keys, so a second event for the same customer and playbook reaches
- * the running journey instead of starting another: `journey:<playbookId>:<customerId>`.
+import { composeId, MAX_WORKFLOW_ID_BYTES } from './idParts';
+
+/*
+ * The engine's business keys, each composed by ./idParts so that different parts never share one.
+ * A part without `:`, `%`, `~` or control characters appears as it is.
  */
-export function journeyWorkflowId(playbookId: string, customerId: string): string {
-  return `journey:${playbookId}:${customerId}`;
+
+/**
+ * A journey run's workflow ID: `journey:<playbookId>:<customerId>`, or `…:<key value>` when the
+ * playbook declares an entry key. A second event for the same customer (and key) reaches the
+ * running journey instead of starting another.
+ */
+export function journeyId(playbookId: string, customerId: string, keyValue?: string): string {
+  const parts = keyValue === undefined ? [playbookId, customerId] : [playbookId, customerId, keyValue];
+  return composeId(['journey', ...parts], MAX_WORKFLOW_ID_BYTES);
 }
 
 /**
- * The idempotency key of one message: the journey run (identified by the event that entered it),
- * and the step. It is independent of Temporal's activity attempts, so a retried activity or a
- * replayed workflow finds the same key and never sends twice.
+ * What a run's message keys start with: `<playbookId>:<customerId>:<entry eventId>`, so a retried
+ * activity or a replayed workflow finds the same idempotency key and never sends twice. The event ID
+ * is left as it is: it runs up to the `:<stepId>` that stepKey appends (a step ID has no `:`), so
+ * escaping the customer alone keeps keys apart, and keys of runs entered by computed events (whose
+ * IDs hold `:`) stay as they were.
  */
-export function deliveryKey(
-  playbookId: string,
-  customerId: string,
-  entryEventId: string,
-  step: string,
-): string {
-  return `${playbookId}:${customerId}:${entryEventId}:${step}`;
+export function runKey(playbookId: string, customerId: string, entryEventId: string): string {
+  return `${composeId([playbookId, customerId])}:${entryEventId}`;
+}
+
+/**
+ * The run key of runs started before parts were escaped, which their replays must keep computing
+ * (see the `injective-run-key` patch in workflows/journey.ts): the same as runKey whenever the
+ * customer ID holds no `:`, `%`, `~` or control character.
+ */
+export function legacyRunKey(playbookId: string, customerId: string, entryEventId: string): string {
+  return `${playbookId}:${customerId}:${entryEventId}`;
 }

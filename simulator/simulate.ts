@@ -1,5 +1,6 @@
 import { parseDuration } from '../engine/duration';
 import { fanOutAudience } from '../engine/fanOut';
+import { composeId } from '../engine/idParts';
 import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
@@ -227,7 +228,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
       }
     }
     if (reachedTriggerRun || runs.has(triggerRun)) return;
-    const entryKey = `${playbook.id}|${customerId}|${keyValue ?? ''}`;
+    const entryKey = composeId([playbook.id, customerId, ...(keyValue === undefined ? [] : [keyValue])]);
     const last = lastEntries.get(entryKey);
     const past = last === undefined ? undefined : { enteredAt: last };
     const decision = decideEntry(

@@ -1,5 +1,6 @@
 import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { Decision } from '../engine/interpreter/types';
+import { idPart } from '../engine/idParts';
 import { isDuplicateKeyError } from './collections';
 
 /**
@@ -9,7 +10,7 @@ import { isDuplicateKeyError } from './collections';
  * give the same `_id`: a retried activity or a replayed workflow writes nothing new.
  */
 export type DecisionRecord = Decision & {
-  /** `${journeyId}:${entryEventId}:${seq}`, see decisionRecordId. */
+  /** `${journeyId}:${entryEventId}:${seq}`, the event ID escaped: see decisionRecordId. */
   _id: string;
   journeyId: string;
   entryEventId: string;
@@ -20,7 +21,9 @@ export type DecisionRecord = Decision & {
 };
 
 export function decisionRecordId(journeyId: string, entryEventId: string, seq: number): string {
-  return `${journeyId}:${entryEventId}:${seq}`;
+  // The workflow ID is already composed (engine/idParts); the event ID is escaped as one more part,
+  // so an entry event ID with a `:` cannot pass for a longer workflow ID.
+  return `${journeyId}:${idPart(entryEventId)}:${seq}`;
 }
 
 /**

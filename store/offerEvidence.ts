@@ -1,3 +1,4 @@
+import { composeId } from '../engine/idParts';
 import type { JourneyEvent } from '../events/schema';
 import type { Collections } from './collections';
 import { latestGrant } from './offerGrants';
@@ -22,7 +23,7 @@ export async function recordOfferEvidence(stores: OfferEvidenceStores, event: Jo
     // Only an offer this engine granted has the impressions to weigh a click against.
     if (grant !== null)
       await recordOutcome(stores.offerOutcomes, {
-        _id: `engaged:${messageId}:${offerId}`,
+        _id: outcomeId('engaged', messageId, offerId),
         offerId,
         contextKey: grant.contextKey,
         type: 'engaged',
@@ -34,7 +35,7 @@ export async function recordOfferEvidence(stores: OfferEvidenceStores, event: Jo
     const earns = offer.payoutModel === 'cpc' ? kind === 'clicked' : kind === 'converted';
     if (earns)
       await recordOutcome(stores.offerOutcomes, {
-        _id: `paid:${messageId}:${offerId}`,
+        _id: outcomeId('paid', messageId, offerId),
         offerId,
         contextKey: grant?.contextKey ?? 'none',
         type: 'paid',
@@ -50,7 +51,7 @@ export async function recordOfferEvidence(stores: OfferEvidenceStores, event: Jo
     for (const offerId of new Set(offerIds)) {
       const grant = await latestGrant(stores.offerGrants, event.customerId, offerId);
       await recordOutcome(stores.offerOutcomes, {
-        _id: `redeemed:${orderId}:${offerId}`,
+        _id: outcomeId('redeemed', orderId, offerId),
         offerId,
         contextKey: grant?.contextKey ?? 'none',
         type: 'redeemed',
@@ -60,4 +61,14 @@ export async function recordOfferEvidence(stores: OfferEvidenceStores, event: Jo
       });
     }
   }
+}
+
+/**
+ * `<type>:<messageId or orderId>:<offerId>`. The offer ID comes last and is left as it is (it may
+ * hold `:`): everything after the escaped message or order ID is the offer ID, so no two outcomes
+ * share an `_id`, and outcomes whose message or order ID holds no `:`, `%` or `~` keep the `_id`
+ * they were recorded under.
+ */
+export function outcomeId(type: 'engaged' | 'paid' | 'redeemed', sourceId: string, offerId: string): string {
+  return `${composeId([type, sourceId])}:${offerId}`;
 }

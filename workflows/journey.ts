@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
 import type { Arm } from '../engine/holdout';
+import { legacyRunKey, runKey } from '../engine/ids';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import { stepKey } from '../engine/interpreter/stepKey';
 import type {
@@ -94,6 +95,19 @@ const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
 const DECISION_RECORDS = 'decision-records';
 
 /**
+ * Message keys with escaped parts (engine/idParts). Asked only when the escaped key differs from the
+ * old one (a `:`, `%`, `~` or control character in the customer ID), so other runs
+ * carry no marker: a run started before it keeps the key its sends were recorded under.
+ */
+const INJECTIVE_RUN_KEY = 'injective-run-key';
+
+function usesLegacyRunKey(input: JourneyInput): boolean {
+  const { playbook, customerId, trigger } = input;
+  const legacy = legacyRunKey(playbook.id, customerId, trigger.eventId);
+  return legacy !== runKey(playbook.id, customerId, trigger.eventId) && !patched(INJECTIVE_RUN_KEY);
+}
+
+/**
  * Every playbook runs on this one workflow: it feeds the pure interpreter events, time and the
  * results of effects, and carries out the effects through activities. It decides nothing itself.
  */
@@ -112,6 +126,7 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
           trigger: input.trigger,
           arm: input.arm,
           ...(input.policy !== undefined && { policy: input.policy }),
+          ...(usesLegacyRunKey(input) && { legacyRunKey: true }),
         },
         Date.now(),
       );

@@ -36,12 +36,8 @@ export function entryKeyValue(playbook: Playbook, event: JourneyEvent): string |
     : undefined;
 }
 
-/** `journey:<playbookId>:<customerId>`, or `…:<keyValue>` when the playbook declares an entry key. */
-export function journeyId(playbookId: string, customerId: string, keyValue?: string): string {
-  return keyValue === undefined
-    ? `journey:${playbookId}:${customerId}`
-    : `journey:${playbookId}:${customerId}:${keyValue}`;
-}
+/** The run's workflow ID, from ../ids (kept here too: callers find it beside the entry rules). */
+export { journeyId } from '../ids';
 
 export interface PastEntry {
   enteredAt: number;

@@ -1,6 +1,7 @@
 import type { JourneyEvent } from '../../events/schema';
 import type { Playbook, Step } from '../../playbooks/schema';
 import { parseDuration } from '../duration';
+import { legacyRunKey, runKey } from '../ids';
 import type { Arm } from '../holdout';
 import { evaluate } from './context';
 import { matches } from './entry';
@@ -26,6 +27,8 @@ export interface RunStart {
   arm: Arm;
   /** The contact policy for this run's sends; omitted, sends are not capped (as before policies). */
   policy?: RunPolicy;
+  /** Keys messages as runs did before ID parts were escaped: only for the replay of such runs. */
+  legacyRunKey?: boolean;
 }
 
 const SEEN_EVENT_LIMIT = 1_000;
@@ -44,7 +47,7 @@ export function startRun(start: RunStart, now: number): StepResult {
   if (!first) throw new Error(`playbook ${playbook.id} has no steps`);
   const state: RunState = {
     journeyId: start.journeyId,
-    runKey: `${playbook.id}:${start.customerId}:${trigger.eventId}`,
+    runKey: (start.legacyRunKey ? legacyRunKey : runKey)(playbook.id, start.customerId, trigger.eventId),
     playbookId: playbook.id,
     playbookVersion: playbook.version,
     customerId: start.customerId,

@@ -1,6 +1,7 @@
 import type { CustomerLapsed, OrderPlaced, ReplenishmentDue } from '../../events/schema';
 import { DAY_MS, lapseThreshold, ownIntervalDays, reorderInterval, replenishmentTiming } from '../cadence';
-import { murmur3 } from '../hash';
+import { composeId, MAX_WORKFLOW_ID_BYTES } from '../idParts';
+import { sha256Hex } from '../sha256';
 
 /*
  * Computed triggers as timer commands: after an order, which timers to (re)arm and which event each
@@ -43,6 +44,26 @@ export function timerWorkflowId(timerId: string): string {
   return `trigger:${timerId}`;
 }
 
+/** Timer IDs leave room for `trigger:` within Temporal's workflow ID limit. */
+const MAX_TIMER_ID_BYTES = MAX_WORKFLOW_ID_BYTES - 'trigger:'.length;
+
+/** `replenishment:<customer>:<sku>`, parts escaped (engine/idParts) so no two timers share one. */
+export function replenishmentTimerId(customerId: string, sku: string): string {
+  return composeId(['replenishment', customerId, sku], MAX_TIMER_ID_BYTES);
+}
+
+export function lapseTimerId(customerId: string): string {
+  return composeId(['lapse', customerId], MAX_TIMER_ID_BYTES);
+}
+
+/** The ID this command's timer had before parts were escaped (see client/computedTriggers.ts). */
+export function legacyTimerId(command: TimerCommand): string {
+  const { event } = command;
+  return event.type === 'customer.lapsed'
+    ? `lapse:${event.customerId}`
+    : `replenishment:${event.customerId}:${event.data.sku}`;
+}
+
 /**
  * Whether a newly computed command replaces the pending one. Equal bases replace too: an event
  * routed again computes the same command, and a newer product median may move the same purchase's
@@ -55,12 +76,19 @@ export function supersedes(next: TimerCommand, current: TimerCommand | undefined
 /** Event IDs are at most 200 characters; a very long customer ID or SKU is shortened by a hash. */
 const MAX_EVENT_ID = 200;
 
+/**
+ * `<timerId>@<due time>`. A long one keeps the start of the timer ID and adds `~` and 128 bits of
+ * its SHA-256 (the `~` of a timer ID is always escaped, so a shortened ID is never a plain one).
+ */
 export function computedEventId(timerId: string, dueAt: number): string {
   const at = new Date(dueAt).toISOString();
   const plain = `${timerId}@${at}`;
   if (plain.length <= MAX_EVENT_ID) return plain;
-  const hash = murmur3(timerId).toString(16).padStart(8, '0');
-  return `${timerId.slice(0, MAX_EVENT_ID - at.length - hash.length - 2)}~${hash}@${at}`;
+  const hash = sha256Hex(timerId).slice(0, 32);
+  // Not inside an escape or a surrogate pair: the kept start stays valid text.
+  let start = timerId.slice(0, MAX_EVENT_ID - at.length - hash.length - 2);
+  start = start.replace(/%[0-9A-F]?$|[\ud800-\udbff]$/, '');
+  return `${start}~${hash}@${at}`;
 }
 
 export interface TriggerKnowledge {
@@ -95,7 +123,7 @@ function replenishment(customerId: string, sku: string, known: TriggerKnowledge)
   const estimate = reorderInterval(times, known.populationDays(sku), last.item.category);
   if (estimate === undefined) return [];
   const { runOutAt, remindAt } = replenishmentTiming(last.at, estimate.days);
-  const timerId = `replenishment:${customerId}:${sku}`;
+  const timerId = replenishmentTimerId(customerId, sku);
   const event: ReplenishmentDue = {
     eventId: computedEventId(timerId, remindAt),
     type: 'replenishment.due',
@@ -119,7 +147,7 @@ function lapse(customerId: string, orders: readonly OrderFact[]): TimerCommand {
   const lastOrderAt = Math.max(...times);
   const threshold = lapseThreshold(times);
   const dueAt = lastOrderAt + Math.round(threshold.lapseDays * DAY_MS);
-  const timerId = `lapse:${customerId}`;
+  const timerId = lapseTimerId(customerId);
   const event: CustomerLapsed = {
     eventId: computedEventId(timerId, dueAt),
     type: 'customer.lapsed',

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { versionLabel } from '../client/playbookSource';
+import { startJourneyRun } from '../client/startRun';
+import { journeyId } from '../engine/interpreter/entry';
+import { recordEntry, recordEntryHead } from '../store/entries';
+import { upsertProfile } from '../store/profiles';
+import type { JourneyResult } from '../workflows/journey';
+import { runCli } from './support/cli';
+import { customerEvent, uniqueId } from './support/events';
+import { shippedPlaybook } from './support/shippedPlaybooks';
+import { startTimeSkippingHarness, type TimeSkippingHarness } from './support/timeSkipping';
+
+/*
+ * Issue 14, item 1: run IDs compose the customer and the entry key, and an unescaped `:` made
+ * customer `ops-col` with order `1:x` and customer `ops-col:1` with order `x` share one run, so one
+ * customer's order reached the other's email. On the real servers, with the shipped care-tips
+ * playbook (one run per delivered order).
+ */
+
+const delivered = (customerId: string, orderId: string) =>
+  customerEvent('order.delivered', customerId, { orderId, categories: ['knitwear'] });
+
+/** A `:` is not for an email's local part: `ops-col:1` receives mail as `ops-col.1@…`. */
+const emailOf = (customerId: string) => `${customerId.replace(/:/g, '.')}@example.test`;
+
+describe('run IDs of customers and keys holding a ":" on the time-skipping server', () => {
+  let h: TimeSkippingHarness;
+  const careTips = shippedPlaybook('care-tips', 0);
+  before(async () => {
+    h = await startTimeSkippingHarness('ids');
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  const result = (run: string) => h.env.client.workflow.getHandle(run).result() as Promise<JourneyResult>;
+  const mailTo = (customerId: string) =>
+    h.servers.smtp.messages.filter((m) => m.to.includes(emailOf(customerId)));
+  async function customer(id: string): Promise<void> {
+    await upsertProfile(
+      h.servers.collections.profiles,
+      id,
+      { email: emailOf(id), firstName: 'Ada' },
+      new Date(),
+    );
+  }
+
+  it('gives customer ops-col with order 1:x and customer ops-col:1 with order x a run and an email each', async () => {
+    const client = h.clientWith(careTips);
+    const alice = uniqueId('ops-col');
+    const bob = `${alice}:1`;
+    await customer(alice);
+    await customer(bob);
+    const aliceRun = (await client.publishEvent(delivered(alice, '1:x'))).deliveredTo;
+    const bobRun = (await client.publishEvent(delivered(bob, 'x'))).deliveredTo;
+    assert.equal(aliceRun.length, 1);
+    assert.equal(bobRun.length, 1);
+    assert.notEqual(aliceRun[0], bobRun[0], `both answered ${String(aliceRun[0])}`);
+    // Readable in the Temporal UI: only the `:` inside a part is escaped.
+    assert.deepEqual(
+      [aliceRun[0], bobRun[0]],
+      [`journey:care-tips:${alice}:1%3Ax`, `journey:care-tips:${alice}%3A1:x`],
+    );
+
+    for (const run of [aliceRun[0]!, bobRun[0]!])
+      assert.equal((await result(run)).outcome.status, 'completed');
+    const [aliceMail, ...moreForAlice] = mailTo(alice);
+    const [bobMail, ...moreForBob] = mailTo(bob);
+    assert.deepEqual([moreForAlice.length, moreForBob.length], [0, 0]);
+    assert.match(aliceMail?.text ?? '', /Your order 1:x has arrived/);
+    assert.match(bobMail?.text ?? '', /Your order x has arrived/);
+    assert.doesNotMatch(bobMail?.text ?? '', /1:x/);
+
+    // The CLI user names the customer as it is; explain shows that customer's own run.
+    const explain = await runCli(['explain', '--customer', bob, '--json'], {
+      uri: h.servers.mongodbUri,
+      db: h.servers.db.databaseName,
+    });
+    assert.equal(explain.code, 0, explain.stderr);
+    const items = JSON.parse(explain.stdout) as { kind: string; journeyId?: string }[];
+    assert.ok(
+      items.some((item) => item.kind === 'entry'),
+      explain.stdout,
+    );
+    const runs = new Set(items.map((item) => item.journeyId));
+    assert.deepEqual([...runs], [bobRun[0]]);
+  });
+
+  it('still reaches a run started under its old unescaped ID, which its entry recorded', async () => {
+    const client = h.clientWith(careTips);
+    const carol = uniqueId('ops-old');
+    await customer(carol);
+    // What the client did before IDs were escaped: the entry, its head and the run, all under
+    // `journey:care-tips:<customer>:2:y`.
+    const trigger = delivered(carol, '2:y');
+    const legacy = `journey:care-tips:${carol}:2:y`;
+    assert.notEqual(journeyId(careTips.id, carol, '2:y'), legacy);
+    const entry = {
+      journeyId: legacy,
+      playbookId: careTips.id,
+      playbookVersion: careTips.version,
+      playbookLabel: versionLabel(careTips),
+      customerId: carol,
+      keyValue: '2:y',
+      entryEventId: trigger.eventId,
+      arm: 'treatment' as const,
+      holdoutEpoch: 1,
+      enteredAt: new Date(),
+    };
+    await recordEntry(h.servers.collections.entries, entry);
+    await recordEntryHead(h.servers.collections.entryHeads, entry);
+    await startJourneyRun(h.env.client, h.taskQueue, {
+      workflowId: legacy,
+      playbook: careTips,
+      customerId: carol,
+      arm: 'treatment',
+      trigger,
+    });
+
+    // The same delivery again is the live run's repeat, not a second run under the new ID.
+    assert.deepEqual(
+      (await client.publishEvent({ ...trigger, eventId: uniqueId('evt-again') })).deliveredTo,
+      [legacy],
+    );
+    const returned = customerEvent('order.returned', carol, { orderId: '2:y' });
+    assert.deepEqual((await client.publishEvent(returned)).deliveredTo, [legacy]);
+    const { outcome } = await result(legacy);
+    assert.deepEqual(outcome, { status: 'exited', reason: 'goal:order.returned', eventId: returned.eventId });
+    assert.equal(mailTo(carol).length, 0);
+  });
+});
