@@ -7,6 +7,7 @@ import { sendTemplateIssues } from './rules/sendTemplates';
 import { stepIssues } from './rules/steps';
 import { templateContentIssues } from './rules/templateContent';
 import { timingIssues } from './rules/timing';
+import { waitPathIssues } from './rules/waitPaths';
 import { Playbook } from './schema';
 import { playbookSchemaIssues } from './schemaIssues';
 
@@ -28,6 +29,7 @@ export function playbookRuleIssues(playbook: Playbook): InputIssue[] {
   return [
     ...stepIssues(playbook),
     ...timingIssues(playbook),
+    ...waitPathIssues(playbook),
     ...sendTemplateIssues(playbook),
     ...templateContentIssues(playbook),
     ...conditionPathIssues(playbook),
