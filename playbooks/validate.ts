@@ -3,6 +3,7 @@ import type { InputIssue } from '../validation/issues';
 import { conditionPathIssues } from './rules/conditions';
 import { dateWaitIssues } from './rules/dateWaits';
 import { fanOutIssues } from './rules/fanOut';
+import { offerOrderIssues } from './rules/offerOrder';
 import { sendTemplateIssues } from './rules/sendTemplates';
 import { stepIssues } from './rules/steps';
 import { templateContentIssues } from './rules/templateContent';
@@ -32,6 +33,7 @@ export function playbookRuleIssues(playbook: Playbook): InputIssue[] {
     ...waitPathIssues(playbook),
     ...sendTemplateIssues(playbook),
     ...templateContentIssues(playbook),
+    ...offerOrderIssues(playbook),
     ...conditionPathIssues(playbook),
     ...fanOutIssues(playbook),
     ...dateWaitIssues(playbook),

@@ -358,6 +358,78 @@ describe('cross-field rules', () => {
     );
   });
 
+  it('finds offer variables read where no decideOffer step has chosen an offer yet', () => {
+    const readsOffer = (steps: PlaybookInput['steps']) =>
+      issuesAfter((p) => {
+        Object.assign(p.templates?.reminder ?? {}, { text: 'Your code: {{offer.code}}' });
+        p.steps = steps;
+      });
+    const send = { id: 'reminder', type: 'send', channel: 'email', template: 'reminder' } as const;
+    assertOneIssue(
+      readsOffer([{ id: 'wait', type: 'wait', duration: '1h' }, send, { id: 'choose', type: 'decideOffer' }]),
+      'steps[1].template',
+      /^step "reminder" sends template "reminder", which reads \{\{offer.code\}\}, but the run can reach it through wait → reminder without passing a decideOffer step, so there is no offer yet and it would be empty \(put a decideOffer step before it on every path\)$/,
+    );
+    // A branch around the decideOffer is a path without one.
+    assertOneIssue(
+      readsOffer([
+        {
+          id: 'split',
+          type: 'branch',
+          cases: [{ when: { field: 'profile.loyaltyTier', op: 'eq', value: 'gold' }, next: 'choose' }],
+          otherwise: 'reminder',
+        },
+        { id: 'choose', type: 'decideOffer', next: 'reminder' },
+        send,
+      ]),
+      'steps[2].template',
+      /through split → reminder without passing a decideOffer step/,
+    );
+    // So is a waitForEvent whose onEvent skips it.
+    assertOneIssue(
+      readsOffer([
+        {
+          id: 'await',
+          type: 'waitForEvent',
+          event: 'checkout.started',
+          timeout: '1d',
+          onEvent: 'reminder',
+          onTimeout: 'choose',
+        },
+        { id: 'choose', type: 'decideOffer' },
+        send,
+      ]),
+      'steps[2].template',
+      /through await → reminder/,
+    );
+    // Conditions read the offer too.
+    assertOneIssue(
+      issuesAfter((p) =>
+        p.steps.unshift(
+          {
+            id: 'split',
+            type: 'branch',
+            cases: [{ when: { field: 'offer.kind', op: 'eq', value: 'gift' }, next: 'choose' }],
+            otherwise: 'choose',
+          },
+          { id: 'choose', type: 'decideOffer' },
+        ),
+      ),
+      'steps[0].cases[0].when',
+      /^step "split" reads offer.kind, but the run can reach it through split without passing a decideOffer step/,
+    );
+    // After the decision, on every path, the offer is there (or the run took onNoOffer).
+    assert.deepEqual(
+      readsOffer([
+        { id: 'choose', type: 'decideOffer', onNoOffer: 'done' },
+        { id: 'wait', type: 'wait', duration: '1h' },
+        send,
+        { id: 'done', type: 'exit' },
+      ]),
+      [],
+    );
+  });
+
   it('checks that entry cooldown and reentry agree', () => {
     assertOneIssue(
       issuesAfter((p) => (p.entry = { reentry: 'cooldown' })),
