@@ -3,10 +3,12 @@ import type { InputIssue } from '../validation/issues';
 import { conditionPathIssues } from './rules/conditions';
 import { dateWaitIssues } from './rules/dateWaits';
 import { fanOutIssues } from './rules/fanOut';
+import { offerOrderIssues } from './rules/offerOrder';
 import { sendTemplateIssues } from './rules/sendTemplates';
 import { stepIssues } from './rules/steps';
 import { templateContentIssues } from './rules/templateContent';
 import { timingIssues } from './rules/timing';
+import { waitPathIssues } from './rules/waitPaths';
 import { Playbook } from './schema';
 import { playbookSchemaIssues } from './schemaIssues';
 
@@ -28,8 +30,10 @@ export function playbookRuleIssues(playbook: Playbook): InputIssue[] {
   return [
     ...stepIssues(playbook),
     ...timingIssues(playbook),
+    ...waitPathIssues(playbook),
     ...sendTemplateIssues(playbook),
     ...templateContentIssues(playbook),
+    ...offerOrderIssues(playbook),
     ...conditionPathIssues(playbook),
     ...fanOutIssues(playbook),
     ...dateWaitIssues(playbook),

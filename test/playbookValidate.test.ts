@@ -274,6 +274,162 @@ describe('cross-field rules', () => {
     );
   });
 
+  it('finds waits that together reach maxDuration before a send, on any path', () => {
+    const sendAfter = (steps: PlaybookInput['steps'], maxDuration = '7d') =>
+      issuesAfter((p) => {
+        p.maxDuration = maxDuration;
+        p.steps = [...steps, { id: 'reminder', type: 'send', channel: 'email', template: 'reminder' }];
+      });
+    assertOneIssue(
+      sendAfter([
+        { id: 'wait', type: 'wait', duration: '3d' },
+        { id: 'pause', type: 'wait', duration: '5d' },
+      ]),
+      'steps[2]',
+      /^step "reminder" is reached only after at least 8d of waiting on the path wait → pause → reminder \(wait 3d \+ pause 5d\), and maxDuration is 7d: the run ends before this step sends \(shorten the waits on this path, or raise maxDuration above 8d\)$/,
+    );
+    // A run ends at its deadline: a send due exactly then is too late.
+    assertOneIssue(
+      sendAfter([
+        { id: 'wait', type: 'wait', duration: '3d' },
+        { id: 'pause', type: 'wait', duration: '4d' },
+      ]),
+      'steps[2]',
+      /at least 1w of waiting/,
+    );
+    assert.deepEqual(
+      sendAfter([
+        { id: 'wait', type: 'wait', duration: '3d' },
+        { id: 'pause', type: 'wait', duration: '95h' },
+      ]),
+      [],
+    );
+    // The longest path counts: one branch that waits too long is one whose customers never get it.
+    assertOneIssue(
+      sendAfter([
+        {
+          id: 'split',
+          type: 'branch',
+          cases: [{ when: { field: 'profile.email', op: 'exists' }, next: 'soon' }],
+          otherwise: 'later',
+        },
+        { id: 'soon', type: 'wait', duration: '1d', next: 'reminder' },
+        { id: 'later', type: 'wait', duration: '4d' },
+        { id: 'again', type: 'wait', duration: '4d' },
+      ]),
+      'steps[4]',
+      /on the path split → later → again → reminder \(later 4d \+ again 4d\)/,
+    );
+    // A waitForEvent's timeout counts on the way to onTimeout only: the event may come at once.
+    const awaitOrder = (onEvent: string, onTimeout: string): PlaybookInput['steps'] => [
+      { id: 'wait', type: 'wait', duration: '4d' },
+      {
+        id: 'await',
+        type: 'waitForEvent',
+        event: 'checkout.started',
+        timeout: '4d',
+        onEvent,
+        onTimeout,
+      },
+      { id: 'done', type: 'exit' },
+    ];
+    assert.deepEqual(sendAfter(awaitOrder('reminder', 'done')), []);
+    assertOneIssue(sendAfter(awaitOrder('done', 'reminder')), 'steps[3]', /wait 4d \+ await 4d/);
+    // waitUntil and waitUntilDate may continue at once, so they add nothing certain.
+    assert.deepEqual(
+      sendAfter([
+        { id: 'wait', type: 'wait', duration: '6d' },
+        { id: 'daytime', type: 'waitUntil', from: '09:00', to: '20:00' },
+      ]),
+      [],
+    );
+    // A loop back to an earlier step is not followed round again.
+    assert.deepEqual(
+      sendAfter([
+        { id: 'wait', type: 'wait', duration: '1d' },
+        {
+          id: 'again',
+          type: 'branch',
+          cases: [{ when: { field: 'profile.email', op: 'missing' }, next: 'wait' }],
+          otherwise: 'reminder',
+        },
+      ]),
+      [],
+    );
+  });
+
+  it('finds offer variables read where no decideOffer step has chosen an offer yet', () => {
+    const readsOffer = (steps: PlaybookInput['steps']) =>
+      issuesAfter((p) => {
+        Object.assign(p.templates?.reminder ?? {}, { text: 'Your code: {{offer.code}}' });
+        p.steps = steps;
+      });
+    const send = { id: 'reminder', type: 'send', channel: 'email', template: 'reminder' } as const;
+    assertOneIssue(
+      readsOffer([{ id: 'wait', type: 'wait', duration: '1h' }, send, { id: 'choose', type: 'decideOffer' }]),
+      'steps[1].template',
+      /^step "reminder" sends template "reminder", which reads \{\{offer.code\}\}, but the run can reach it through wait → reminder without passing a decideOffer step, so there is no offer yet and it would be empty \(put a decideOffer step before it on every path\)$/,
+    );
+    // A branch around the decideOffer is a path without one.
+    assertOneIssue(
+      readsOffer([
+        {
+          id: 'split',
+          type: 'branch',
+          cases: [{ when: { field: 'profile.loyaltyTier', op: 'eq', value: 'gold' }, next: 'choose' }],
+          otherwise: 'reminder',
+        },
+        { id: 'choose', type: 'decideOffer', next: 'reminder' },
+        send,
+      ]),
+      'steps[2].template',
+      /through split → reminder without passing a decideOffer step/,
+    );
+    // So is a waitForEvent whose onEvent skips it.
+    assertOneIssue(
+      readsOffer([
+        {
+          id: 'await',
+          type: 'waitForEvent',
+          event: 'checkout.started',
+          timeout: '1d',
+          onEvent: 'reminder',
+          onTimeout: 'choose',
+        },
+        { id: 'choose', type: 'decideOffer' },
+        send,
+      ]),
+      'steps[2].template',
+      /through await → reminder/,
+    );
+    // Conditions read the offer too.
+    assertOneIssue(
+      issuesAfter((p) =>
+        p.steps.unshift(
+          {
+            id: 'split',
+            type: 'branch',
+            cases: [{ when: { field: 'offer.kind', op: 'eq', value: 'gift' }, next: 'choose' }],
+            otherwise: 'choose',
+          },
+          { id: 'choose', type: 'decideOffer' },
+        ),
+      ),
+      'steps[0].cases[0].when',
+      /^step "split" reads offer.kind, but the run can reach it through split without passing a decideOffer step/,
+    );
+    // After the decision, on every path, the offer is there (or the run took onNoOffer).
+    assert.deepEqual(
+      readsOffer([
+        { id: 'choose', type: 'decideOffer', onNoOffer: 'done' },
+        { id: 'wait', type: 'wait', duration: '1h' },
+        send,
+        { id: 'done', type: 'exit' },
+      ]),
+      [],
+    );
+  });
+
   it('checks that entry cooldown and reentry agree', () => {
     assertOneIssue(
       issuesAfter((p) => (p.entry = { reentry: 'cooldown' })),

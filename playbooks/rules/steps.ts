@@ -8,13 +8,13 @@ import { closest } from '../suggest';
  * waitForEvent, which always say where to go (or end the run).
  */
 
-interface StepRef {
+export interface StepRef {
   /** The field holding the reference, relative to the step, e.g. `cases[1].next`. */
   field: string;
   id: string;
 }
 
-function referencesOf(step: Step): StepRef[] {
+export function referencesOf(step: Step): StepRef[] {
   switch (step.type) {
     case 'branch':
       return [
@@ -38,7 +38,7 @@ function referencesOf(step: Step): StepRef[] {
   }
 }
 
-function fallsThrough(step: Step): boolean {
+export function fallsThrough(step: Step): boolean {
   return step.type !== 'exit' && step.type !== 'branch' && step.type !== 'waitForEvent' && !step.next;
 }
 
