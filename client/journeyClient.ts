@@ -220,7 +220,7 @@ export class JourneyClient implements EventPublisher {
     const keyValue = entryKeyValue(playbook, event);
     const triggerRun = journeyId(playbook.id, customerId, keyValue);
     const last = await lastEntry(this.deps.collections.entryHeads, playbook.id, customerId, keyValue);
-    // A run entered before ID parts were escaped (a `:` or `%` in the customer ID or key) runs under
+    // A run entered before ID parts were escaped (a `:`, `%` or `~` in the customer ID or key) runs under
     // the unescaped ID its entry recorded: it is signalled there, and counts as this trigger's run.
     const legacyRun = last !== null && last.journeyId !== triggerRun ? last.journeyId : undefined;
     if (eventsOfInterest(playbook).has(event.type)) {

@@ -7,7 +7,16 @@ import { recordEntry, recordEntryHead } from '../store/entries';
 import { upsertProfile } from '../store/profiles';
 import type { JourneyResult } from '../workflows/journey';
 import { runCli } from './support/cli';
-import { customerEvent, uniqueId } from './support/events';
+import {
+  orderFact,
+  timersAfterOrder,
+  timerWorkflowId,
+  type TimerCommand,
+} from '../engine/triggers/timerCommands';
+import type { computedTriggerWorkflow } from '../workflows/computedTrigger';
+import { CustomerId } from '../workflows/searchAttributes';
+import { rearmSignal } from '../workflows/triggerMessages';
+import { customerEvent, orderPlaced, uniqueId } from './support/events';
 import { shippedPlaybook } from './support/shippedPlaybooks';
 import { startTimeSkippingHarness, type TimeSkippingHarness } from './support/timeSkipping';
 
@@ -71,6 +80,12 @@ describe('run IDs of customers and keys holding a ":" on the time-skipping serve
     assert.match(aliceMail?.text ?? '', /Your order 1:x has arrived/);
     assert.match(bobMail?.text ?? '', /Your order x has arrived/);
     assert.doesNotMatch(bobMail?.text ?? '', /1:x/);
+    // The message's idempotency key keeps the two apart as well.
+    const bobDelivery = await h.servers.collections.deliveries.findOne({ customerId: bob });
+    assert.match(
+      bobDelivery?.idempotencyKey ?? '',
+      new RegExp(`^care-tips:${alice}%3A1:evt-order\\.delivered-[^:]+:care$`),
+    );
 
     // The CLI user names the customer as it is; explain shows that customer's own run.
     const explain = await runCli(['explain', '--customer', bob, '--json'], {
@@ -128,5 +143,38 @@ describe('run IDs of customers and keys holding a ":" on the time-skipping serve
     const { outcome } = await result(legacy);
     assert.deepEqual(outcome, { status: 'exited', reason: 'goal:order.returned', eventId: returned.eventId });
     assert.equal(mailTo(carol).length, 0);
+  });
+
+  it('ends the customer’s timer armed under its old unescaped ID when an order re-arms it', async () => {
+    // Earlier tests moved the server's clock ahead: the order and the client go by it.
+    const clock = await h.serverClock();
+    const client = h.clientWith(careTips, undefined, undefined, clock);
+    const dave = `${uniqueId('ops-old')}:1`;
+    await customer(dave);
+    const order = { ...orderPlaced(dave), occurredAt: clock().toISOString() };
+    const [lapse] = timersAfterOrder(dave, orderFact(order), {
+      orders: [orderFact(order)],
+      populationDays: () => [],
+    }).filter((command) => command.event.type === 'customer.lapsed');
+    assert.ok(lapse);
+    // What the client did before IDs were escaped: the lapse timer under `trigger:lapse:<customer>`.
+    const legacy = timerWorkflowId(`lapse:${dave}`);
+    assert.notEqual(legacy, timerWorkflowId(lapse.timerId));
+    await h.env.client.workflow.signalWithStart<typeof computedTriggerWorkflow, [TimerCommand]>(
+      'computedTriggerWorkflow',
+      {
+        workflowId: legacy,
+        taskQueue: h.taskQueue,
+        args: [{}],
+        signal: rearmSignal,
+        signalArgs: [{ ...lapse, timerId: `lapse:${dave}` }],
+        typedSearchAttributes: [{ key: CustomerId, value: dave }],
+      },
+    );
+
+    await client.publishEvent(order);
+    const status = async (id: string) => (await h.env.client.workflow.getHandle(id).describe()).status.name;
+    assert.equal(await status(legacy), 'TERMINATED');
+    assert.equal(await status(timerWorkflowId(lapse.timerId)), 'RUNNING');
   });
 });
