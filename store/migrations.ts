@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { collections, isDuplicateKeyError } from './collections';
 import { backfillLedgerHeads } from './contactLedger';
 import { backfillEntryHeads } from './entries';
+import { clampFutureStamps } from './futureStamps';
 import { backfillGrantTallies } from './offerGrants';
 
 interface MigrationRecord {
@@ -16,7 +17,7 @@ interface MigrationRecord {
  * and a fresh one pays nothing but a point read. Running one twice (two processes starting at once)
  * is safe: each migration is idempotent.
  */
-const MIGRATIONS: readonly { id: string; run: (db: Db) => Promise<number> }[] = [
+const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<number> }[] = [
   {
     id: 'entry-heads',
     run: (db) => {
@@ -32,16 +33,17 @@ const MIGRATIONS: readonly { id: string; run: (db: Db) => Promise<number> }[] = 
       return backfillGrantTallies(offerGrants, offerGrantTallies);
     },
   },
+  { id: 'future-stamps', run: (db, now) => clampFutureStamps(db, now) },
 ];
 
 /** Runs the migrations this database has not had yet, in order: the worker and the client do at start-up. */
-export async function runMigrations(db: Db): Promise<void> {
+export async function runMigrations(db: Db, now: () => Date = () => new Date()): Promise<void> {
   const done = db.collection<MigrationRecord>('migrations');
   for (const migration of MIGRATIONS) {
     if (await done.findOne({ _id: migration.id })) continue;
-    const count = await migration.run(db);
+    const count = await migration.run(db, now());
     try {
-      await done.insertOne({ _id: migration.id, doneAt: new Date(), count });
+      await done.insertOne({ _id: migration.id, doneAt: now(), count });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error; // another process finished it first
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
+import { MongoClient } from 'mongodb';
 import { after, before, describe, it } from 'node:test';
 import { runEventsCommand } from '../cli/eventsCommand';
 import { fixedHoldout } from '../client/holdoutSource';
@@ -7,7 +8,9 @@ import { JourneyClient } from '../client/journeyClient';
 import { DEFAULT_OCCURRED_AT_WINDOW, occurredAtIssue } from '../events/occurredAtWindow';
 import type { JourneyEventInput } from '../events/schema';
 import { IngestServer } from '../ingest/httpServer';
-import { findProfile } from '../store/profiles';
+import { collections } from '../store/collections';
+import { runMigrations } from '../store/migrations';
+import { findProfile, upsertProfile } from '../store/profiles';
 import { uniqueId } from './support/events';
 import { startTimeSkippingHarness, TEST_HOLDOUT, type TimeSkippingHarness } from './support/timeSkipping';
 
@@ -130,6 +133,42 @@ describe('occurredAt window', () => {
       /^<stdin>:2: occurredAt: 9999-12-31T00:00:00Z is more than 5 minutes after/,
     );
     assert.equal(await emailOf(id), 'three@example.test');
+  });
+
+  it('a profile frozen before the window existed (stamp 9999-12-31) takes updates again after start-up', async (t) => {
+    // A database of its own, so the migration has not run on it yet, as on a deployed one.
+    const mongo = await MongoClient.connect(harness.servers.mongodbUri);
+    t.after(() => mongo.close());
+    const db = mongo.db(`occurred_at_migration_${Date.now()}`);
+    const cols = collections(db);
+    const id = uniqueId('frozen');
+    const frozenAt = new Date('9999-12-31T00:00:00Z');
+    await upsertProfile(cols.profiles, id, { email: 'frozen@example.test' }, new Date(nowMs));
+    await cols.profiles.updateOne({ _id: id }, { $set: { lastEventAt: frozenAt } });
+    await cols.products.insertOne({
+      _id: 'SKU-FROZEN',
+      stock: { inStock: false, at: frozenAt },
+      updatedAt: new Date(nowMs),
+    });
+    await runMigrations(db, () => new Date(nowMs));
+
+    const migrated = new JourneyClient({
+      temporal: harness.env.client,
+      collections: cols,
+      taskQueue: harness.taskQueue,
+      playbooks: [],
+      holdout: fixedHoldout(TEST_HOLDOUT),
+      now: () => new Date(nowMs + MINUTE),
+    });
+    await migrated.publishEvent(upserted(id, new Date(nowMs + MINUTE).toISOString(), 'thawed@example.test'));
+    assert.equal((await findProfile(cols.profiles, id)).email, 'thawed@example.test');
+    await migrated.publishEvent({
+      type: 'product.stock_changed',
+      eventId: uniqueId('stock'),
+      occurredAt: new Date(nowMs + MINUTE).toISOString(),
+      data: { sku: 'SKU-FROZEN', inStock: true },
+    });
+    assert.equal((await cols.products.findOne({ _id: 'SKU-FROZEN' }))?.stock?.inStock, true);
   });
 
   it('the window includes its edges', () => {
