@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import { withUnsubscribeFooter } from '../consent/unsubscribeFooter';
 import { unsubscribeLink, type UnsubscribeLinks } from '../consent/unsubscribeHeaders';
 import { claimDelivery, claimNextAttempt, settleDelivery } from '../store/deliveries';
 import { describe, failForNow, failPermanently, recordInDoubt, type FailureDeps } from './deliveryFailures';
+import { fromDomain, listIdFor, messageIdFor } from './mailIdentity';
 import { settledResult } from './settledResult';
 import type { DeliveryContext, EmailMessage, SendResult } from './types';
 
@@ -25,11 +25,6 @@ export interface SendEmailInput {
   purpose?: 'marketing' | 'transactional';
 }
 
-/** Same key, same Message-ID: a resend inside the ambiguous window is recognisable downstream. */
-export function messageIdFor(idempotencyKey: string): string {
-  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}@journeys.local>`;
-}
-
 /** Errors raised before the relay took anything: nothing can have been sent. */
 function notConnected(error: unknown): boolean {
   const { code } = error as { code?: unknown };
@@ -37,6 +32,8 @@ function notConnected(error: unknown): boolean {
 }
 
 export function createSendEmail(deps: SendEmailDeps) {
+  // Read once, so a MAIL_FROM without a domain stops the worker at start-up, not at the first send.
+  const domain = fromDomain(deps.from);
   return async function sendEmail({ context, to, message, purpose }: SendEmailInput): Promise<SendResult> {
     const { store, now } = deps;
     const key = context.idempotencyKey;
@@ -81,10 +78,14 @@ export function createSendEmail(deps: SendEmailDeps) {
         subject: message.subject,
         text: body.text,
         html: body.html,
-        messageId: messageIdFor(key),
-        headers: { 'X-Journey-Idempotency-Key': key, ...link?.headers },
+        messageId: messageIdFor(key, domain),
+        headers: {
+          'X-Journey-Idempotency-Key': key,
+          'List-Id': listIdFor(context.playbookId, domain),
+          ...link?.headers,
+        },
       })) as { messageId?: string };
-      providerMessageId = info.messageId ?? messageIdFor(key);
+      providerMessageId = info.messageId ?? messageIdFor(key, domain);
     } catch (error) {
       const code = (error as { responseCode?: unknown }).responseCode;
       const reason =

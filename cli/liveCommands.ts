@@ -55,7 +55,12 @@ export const ingestServe: CliCommand = {
         port: config.ingest.port,
         maxBodyBytes: config.ingest.maxBodyBytes,
         maxEventsPerRequest: config.ingest.maxEventsPerRequest,
-        ...(config.unsubscribe && { unsubscribe: new UnsubscribeTokens(config.unsubscribe.secrets) }),
+        ...(config.unsubscribe && {
+          unsubscribe: {
+            verifier: new UnsubscribeTokens(config.unsubscribe.secrets),
+            consents: client.journeys,
+          },
+        }),
       });
       io.err(`ingest: listening on ${server.url}/v1/events`);
       if (config.unsubscribe) {

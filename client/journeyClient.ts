@@ -13,6 +13,7 @@ import {
   type JourneyEventInput,
 } from '../events/schema';
 import type { EventPublisher, PublishOutcome } from '../ingest/publisher';
+import type { ConsentReader } from '../ingest/unsubscribe';
 import { fanOutIssues } from '../playbooks/rules/fanOut';
 import type { Playbook } from '../playbooks/schema';
 import type { ContactPolicy } from '../policy/schema';
@@ -22,7 +23,7 @@ import type { HoldoutSource } from './holdoutSource';
 import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSource';
 import { lastEntry, recentEntries, recordEntry, recordEntryHead } from '../store/entries';
 import { acceptEvent, markRouted } from '../store/events';
-import { applyProfileEvent, findProfile } from '../store/profiles';
+import { applyProfileEvent, consentState, findProfile, type ConsentState } from '../store/profiles';
 import { applyCatalogEvent } from '../store/products';
 import { recordOfferEvidence } from '../store/offerEvidence';
 import { ComputedTriggers } from './computedTriggers';
@@ -90,7 +91,7 @@ interface Routed {
  * allow, into a new run. Publishing an event again is safe: a routed event is dropped, and one
  * whose earlier publish died mid-way is routed again (runs drop a repeated eventId).
  */
-export class JourneyClient implements EventPublisher {
+export class JourneyClient implements EventPublisher, ConsentReader {
   private readonly now: () => Date;
   private readonly playbooks: PlaybookSource;
   private readonly triggers: ComputedTriggers;
@@ -132,6 +133,11 @@ export class JourneyClient implements EventPublisher {
       deliveredTo,
       ...(deliveredCount !== undefined && { deliveredCount }),
     };
+  }
+
+  /** One consent of a customer as the profile holds it now: the unsubscribe endpoint acts on it. */
+  consentOf(customerId: string, channel: string, purpose: string): Promise<ConsentState> {
+    return consentState(this.deps.collections.profiles, customerId, channel, purpose);
   }
 
   /**

@@ -61,8 +61,9 @@ const EXPECTED = {
     `comma-separated secrets that sign unsubscribe links, each at least ${MIN_SECRET_LENGTH} characters ` +
     'without spaces (e.g. from `openssl rand -base64 32`); the first signs, all verify',
   UNSUBSCRIBE_BASE_URL:
-    'the public http(s) URL of the ingest server, where unsubscribe links point, e.g. https://mail.example.com ' +
-    '(no query or fragment)',
+    'the public https URL of the ingest server, where unsubscribe links point, e.g. https://mail.example.com ' +
+    '(no query or fragment; RFC 8058 one-click unsubscribe requires https, and plain http is allowed only ' +
+    'on a loopback host such as 127.0.0.1 or localhost, as the dev stack uses)',
 } as const;
 type Variable = keyof typeof EXPECTED;
 
@@ -133,11 +134,25 @@ const EnvSchema = z.object({
   // server has no /unsubscribe; the dev stack sets a development secret (devstack/stack.ts).
   UNSUBSCRIBE_SECRETS: nonEmpty.regex(SECRET_LIST).optional(),
   // Its default depends on INGEST_PORT, so it is filled in by loadConfig.
+  // https, as RFC 8058 requires of List-Unsubscribe. A loopback link only ever works on the
+  // sender's own machine, so http there is the dev stack (and its default below), never production.
   UNSUBSCRIBE_BASE_URL: z
     .url({ protocol: /^https?$/ })
     .regex(/^[^?#]*$/)
+    .refine((url) => url.toLowerCase().startsWith('https:') || isLoopbackHost(new URL(url).hostname))
     .optional(),
 });
+
+/** 127.0.0.0/8, ::1 and localhost (RFC 6761: `*.localhost` too): names that never leave the machine. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return (
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    host === '[::1]' ||
+    host === 'localhost' ||
+    host.endsWith('.localhost')
+  );
+}
 
 export interface TemporalTls {
   /** mTLS client certificate and key (PEM file paths). */

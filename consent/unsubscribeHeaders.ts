@@ -16,7 +16,8 @@ export interface UnsubscribeLinks {
 export interface UnsubscribeLink {
   url: string;
   /**
-   * RFC 2369 List-Unsubscribe with an HTTPS (or, in development, HTTP) URI, plus RFC 8058's
+   * RFC 2369 List-Unsubscribe with an HTTPS URI (HTTP only on a loopback host, in development:
+   * config/env.ts refuses anything else for UNSUBSCRIBE_BASE_URL), plus RFC 8058's
    * List-Unsubscribe-Post, which tells mailbox providers that a POST unsubscribes at once; without
    * it they may only open the URL, and a GET deliberately does nothing (link scanners prefetch).
    */

@@ -18,6 +18,8 @@ export interface CapturedEmail {
   /** The raw List-Unsubscribe and List-Unsubscribe-Post values, as a mailbox provider reads them. */
   listUnsubscribe?: string;
   listUnsubscribePost?: string;
+  /** The raw List-Id (RFC 2919). */
+  listId?: string;
   receivedAt: Date;
 }
 
@@ -146,6 +148,7 @@ export class SmtpSink {
               }
               const listUnsubscribe = rawHeader(mail.headerLines, 'list-unsubscribe');
               const listUnsubscribePost = rawHeader(mail.headerLines, 'list-unsubscribe-post');
+              const listId = rawHeader(mail.headerLines, 'list-id');
               const captured: CapturedEmail = {
                 envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
                 envelopeTo: session.envelope.rcptTo.map((r) => r.address),
@@ -158,6 +161,7 @@ export class SmtpSink {
                 ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
                 ...(listUnsubscribe === undefined ? {} : { listUnsubscribe }),
                 ...(listUnsubscribePost === undefined ? {} : { listUnsubscribePost }),
+                ...(listId === undefined ? {} : { listId }),
               };
               messages.push(captured);
               if (options.dir) writeFileSync(join(options.dir, `${Date.now()}-${messages.length}.eml`), raw);

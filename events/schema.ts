@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Cohort } from './cohort';
+import { HttpUrl } from './httpUrl';
 
 /*
  * The event envelope services publish: { eventId, type, customerId, occurredAt, data }.
@@ -27,7 +28,7 @@ export const CartItem = z.strictObject({
   category: z.string().min(1).optional(),
   quantity: z.number().int().positive(),
   unitPrice: Money,
-  imageUrl: z.url().optional(),
+  imageUrl: HttpUrl.optional(),
 });
 export type CartItem = z.infer<typeof CartItem>;
 
@@ -47,7 +48,7 @@ export const LookItem = z.strictObject({
   sku: Sku,
   name: z.string().min(1),
   price: Money.optional(),
-  url: z.url().optional(),
+  url: HttpUrl.optional(),
 });
 export type LookItem = z.infer<typeof LookItem>;
 
@@ -80,7 +81,7 @@ export const customerEventData = {
     sku: Sku,
     /** The product's name and page, for a message about what was viewed (browse abandonment). */
     name: z.string().min(1).optional(),
-    url: z.url().optional(),
+    url: HttpUrl.optional(),
     category: z.string().min(1).optional(),
     price: Money.optional(),
     currency: Currency.optional(),
@@ -89,7 +90,7 @@ export const customerEventData = {
     cartId: Id,
     currency: Currency,
     items: z.array(CartItem).max(200),
-    cartUrl: z.url().optional(),
+    cartUrl: HttpUrl.optional(),
   }),
   'checkout.started': z.strictObject({
     checkoutId: Id,
@@ -97,7 +98,7 @@ export const customerEventData = {
     currency: Currency,
     total: Money,
     items: z.array(CartItem).max(200).optional(),
-    checkoutUrl: z.url().optional(),
+    checkoutUrl: HttpUrl.optional(),
   }),
   'order.placed': z.strictObject({
     orderId: Id,

@@ -9,7 +9,7 @@ import { mergeResults, publishableValues, rejectionMessage } from './ingestResul
 import type { EventPublisher, PublishOutcome } from './publisher';
 import { ConnectionCloser, sendJson, sendText } from './jsonResponse';
 import { bodyFormat, declaresLargeBody, readBody } from './requestBody';
-import { UnsubscribeHandler } from './unsubscribe';
+import { UnsubscribeHandler, type ConsentReader } from './unsubscribe';
 import type { PageReply } from './unsubscribePage';
 
 export interface IngestServerOptions {
@@ -27,10 +27,11 @@ export interface IngestServerOptions {
   /** Where failures are logged (never with a token). Default console.error. */
   log?: (line: string) => void;
   /**
-   * Verifies unsubscribe tokens (UNSUBSCRIBE_SECRETS). Given, the server also answers the one-click
-   * unsubscribe links of marketing email at `/unsubscribe`; absent, that path is a 404.
+   * Verifies unsubscribe tokens (UNSUBSCRIBE_SECRETS) and reads the consent a click acts on (the
+   * JourneyClient). Given, the server also answers the one-click unsubscribe links of marketing
+   * email at `/unsubscribe`; absent, that path is a 404.
    */
-  unsubscribe?: UnsubscribeVerifier;
+  unsubscribe?: { verifier: UnsubscribeVerifier; consents: ConsentReader };
 }
 
 const EVENTS_PATH = '/v1/events';
@@ -94,7 +95,7 @@ class IngestHandler {
       options.unsubscribe === undefined
         ? undefined
         : new UnsubscribeHandler({
-            verifier: options.unsubscribe,
+            ...options.unsubscribe,
             publisher: options.publisher,
             log: this.log,
           });

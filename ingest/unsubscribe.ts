@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { UnsubscribeClaims, UnsubscribeVerifier } from '../consent/unsubscribeToken';
 import type { JourneyEvent } from '../events/schema';
+import type { ConsentState } from '../store/profiles';
 import type { EventPublisher, PublishOutcome } from './publisher';
 import { unsubscribeReply, type PageReply, type UnsubscribeOutcome } from './unsubscribePage';
+
+/** Reads a customer's consent as the profile holds it now (JourneyClient implements it). */
+export interface ConsentReader {
+  consentOf(customerId: string, channel: string, purpose: string): Promise<ConsentState>;
+}
 
 export interface UnsubscribeDeps {
   verifier: UnsubscribeVerifier;
   /** The opt-out enters as a `consent.updated` event, the way every profile change does. */
   publisher: EventPublisher;
+  /** What the click acts on, and how the page learns what it achieved. */
+  consents: ConsentReader;
   log: (line: string) => void;
   now?: () => Date;
 }
@@ -54,31 +62,75 @@ export class UnsubscribeHandler {
     return reply(await this.optOut(token, verdict.claims));
   }
 
+  /**
+   * Leaves the customer opted out, or says truthfully that they are not. A link stays valid after
+   * the customer opts in again, so one token can act more than once: the event's ID is the token
+   * plus the consent state the click acts on. A double POST (a mail scanner, a provider's retry)
+   * finds the customer already opted out and adds nothing; a click after a new opt-in acts on
+   * that opt-in, under a new ID, instead of being dropped as the first click's duplicate. The
+   * answer comes from the profile read back after publishing, not from the publish outcome.
+   */
   private async optOut(token: string, claims: UnsubscribeClaims): Promise<UnsubscribeOutcome> {
-    const event = {
-      // One token, one event: a second click, or a provider retrying its POST, is a duplicate.
-      eventId: `unsubscribe-${createHash('sha256').update(token).digest('hex').slice(0, 40)}`,
-      type: 'consent.updated',
-      customerId: claims.customerId,
-      // The click's time, not the mail's: the profile keeps the newest change, and this is it.
-      occurredAt: this.now().toISOString(),
-      data: { channel: claims.channel, purpose: claims.purpose, granted: false },
-    } satisfies Extract<JourneyEvent, { type: 'consent.updated' }>;
-    let outcome: PublishOutcome | undefined;
-    try {
-      [outcome] = await this.deps.publisher.publishEvents([event]);
-    } catch (error) {
-      this.deps.log(`unsubscribe: recording the opt-out of ${claims.customerId} failed: ${describe(error)}`);
-      return { kind: 'unavailable' };
+    const { customerId, channel, purpose } = claims;
+    // Each round acts on the state it read. A second round is needed only when another change
+    // landed in between (an opt-in at the same moment); past a few, the page says so.
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      let state: ConsentState;
+      try {
+        state = await this.deps.consents.consentOf(customerId, channel, purpose);
+      } catch (error) {
+        this.deps.log(`unsubscribe: reading the consent of ${customerId} failed: ${describe(error)}`);
+        return { kind: 'unavailable' };
+      }
+      if (state.granted === false) return { kind: 'unsubscribed' };
+      const event = {
+        eventId: optOutEventId(token, state.changedAt),
+        type: 'consent.updated',
+        customerId,
+        occurredAt: this.clickTime(state.changedAt).toISOString(),
+        data: { channel, purpose, granted: false },
+      } satisfies Extract<JourneyEvent, { type: 'consent.updated' }>;
+      let outcome: PublishOutcome | undefined;
+      try {
+        [outcome] = await this.deps.publisher.publishEvents([event]);
+      } catch (error) {
+        this.deps.log(`unsubscribe: recording the opt-out of ${customerId} failed: ${describe(error)}`);
+        return { kind: 'unavailable' };
+      }
+      if (outcome?.status !== 'accepted' && outcome?.status !== 'duplicate') {
+        const issues = outcome?.status === 'rejected' ? outcome.issues : [];
+        this.deps.log(
+          `unsubscribe: the opt-out of ${customerId} was rejected: ` +
+            (issues.map((i) => `${i.path}: ${i.message}`).join('; ') || 'no outcome'),
+        );
+        return { kind: 'failed' };
+      }
     }
-    if (outcome?.status === 'accepted' || outcome?.status === 'duplicate') return { kind: 'unsubscribed' };
-    const issues = outcome?.status === 'rejected' ? outcome.issues : [];
     this.deps.log(
-      `unsubscribe: the opt-out of ${claims.customerId} was rejected: ` +
-        (issues.map((i) => `${i.path}: ${i.message}`).join('; ') || 'no outcome'),
+      `unsubscribe: ${customerId} is still opted in after ${MAX_ROUNDS} opt-outs; asked to retry`,
     );
-    return { kind: 'failed' };
+    return { kind: 'stillSubscribed' };
   }
+
+  /**
+   * The click's time, not the mail's: the profile keeps the newest change, and this is it. The
+   * click acts on the change it read, so it is dated after it even when that change carries a
+   * time ahead of this server's clock; otherwise the profile would keep the opt-in.
+   */
+  private clickTime(changedAt: Date | undefined): Date {
+    const now = this.now();
+    return changedAt !== undefined && changedAt.getTime() >= now.getTime()
+      ? new Date(changedAt.getTime() + 1)
+      : now;
+  }
+}
+
+const MAX_ROUNDS = 3;
+
+/** One token acting on one consent state: the same click repeated is one event, a later one another. */
+function optOutEventId(token: string, changedAt: Date | undefined): string {
+  const state = changedAt === undefined ? 'never-changed' : changedAt.toISOString();
+  return `unsubscribe-${createHash('sha256').update(`${token}\n${state}`).digest('hex').slice(0, 40)}`;
 }
 
 /** The first `token` query parameter; parsed by hand so that no request URL can make it throw. */

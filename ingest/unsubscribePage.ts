@@ -15,6 +15,8 @@ export type UnsubscribeOutcome =
   | { kind: 'unavailable' }
   /** The opt-out was refused by validation: a bug on our side, logged by the caller. */
   | { kind: 'failed' }
+  /** Opt-outs were recorded, yet the profile still says opted in (a newer opt-in kept landing). */
+  | { kind: 'stillSubscribed' }
   | { kind: 'methodNotAllowed'; method: string };
 
 interface Page {
@@ -70,6 +72,18 @@ function page(outcome: UnsubscribeOutcome): Page {
         title: 'Please try again',
         message,
         json: { error: 'unavailable', message: `${message} Retrying is safe.` },
+        headers: { 'Retry-After': '5' },
+      };
+    }
+    case 'stillSubscribed': {
+      const message =
+        'You are still subscribed: your request arrived, but a change to your subscription made at ' +
+        'the same moment kept it from taking effect. Please use the link again.';
+      return {
+        status: 503,
+        title: 'You are still subscribed',
+        message,
+        json: { error: 'still_subscribed', message },
         headers: { 'Retry-After': '5' },
       };
     }

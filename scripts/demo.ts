@@ -143,7 +143,12 @@ async function main(): Promise<void> {
       publisher: connected.journeys,
       tokens: [randomUUID()],
       port: config.ingest.port,
-      ...(config.unsubscribe && { unsubscribe: new UnsubscribeTokens(config.unsubscribe.secrets) }),
+      ...(config.unsubscribe && {
+        unsubscribe: {
+          verifier: new UnsubscribeTokens(config.unsubscribe.secrets),
+          consents: connected.journeys,
+        },
+      }),
     });
     // The scheme the client assigns with: epoch 1 from DEMO_SALT, or a later one if it was reshuffled.
     const scheme = await currentScheme(connected.collections.holdoutSchemes, config.holdout);

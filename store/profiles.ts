@@ -17,6 +17,33 @@ export async function findProfile(profiles: Collection<ProfileRecord>, customerI
   return toProfile(await profiles.findOne({ _id: customerId }), customerId);
 }
 
+/** A customer's consent for one channel and purpose, and when it last changed (absent: never said). */
+export interface ConsentState {
+  granted?: boolean;
+  changedAt?: Date;
+}
+
+/** Reads one consent as the profile holds it now, with the time of its latest change. */
+export async function consentState(
+  profiles: Collection<ProfileRecord>,
+  customerId: string,
+  channel: string,
+  purpose: string,
+): Promise<ConsentState> {
+  const record = await profiles.findOne(
+    { _id: customerId },
+    { projection: { [`consents.${channel}.${purpose}`]: 1, [`consentsAt.${channel}.${purpose}`]: 1 } },
+  );
+  const granted = (record?.consents as Record<string, Record<string, unknown> | undefined> | undefined)?.[
+    channel
+  ]?.[purpose];
+  const changedAt = record?.consentsAt?.[channel]?.[purpose];
+  return {
+    ...(typeof granted === 'boolean' && { granted }),
+    ...(changedAt instanceof Date && { changedAt }),
+  };
+}
+
 /**
  * Applies a profile event. An event older than the newest one applied is skipped, so a late
  * delivery never overwrites fresher data; fields that only move forward (the last order) take the

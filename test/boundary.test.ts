@@ -94,6 +94,33 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses an unsubscribe base URL that is not https outside loopback, naming the variable and value', () => {
+    const secrets = { UNSUBSCRIBE_SECRETS: 'test-unsubscribe-secret-0123456789abcdef' };
+    for (const url of ['http://mail.example.com', 'HTTP://mail.example.com/prefix', 'http://10.0.0.5:8080']) {
+      assert.throws(
+        () => loadConfig({ ...validEnv, ...secrets, UNSUBSCRIBE_BASE_URL: url }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message.includes(`UNSUBSCRIBE_BASE_URL: is "${url}"; expected the public https URL`) &&
+          /RFC 8058 one-click unsubscribe requires https/.test(error.message),
+        url,
+      );
+    }
+    for (const url of [
+      'https://mail.example.com',
+      'http://127.0.0.1:8080',
+      'http://localhost:8080/mail',
+      'http://[::1]:8080',
+    ]) {
+      assert.equal(
+        loadConfig({ ...validEnv, ...secrets, UNSUBSCRIBE_BASE_URL: url }).unsubscribe?.baseUrl,
+        url,
+      );
+    }
+    // Unset, the links point at the ingest server on this machine: the dev stack's default.
+    assert.equal(loadConfig({ ...validEnv, ...secrets }).unsubscribe?.baseUrl, 'http://127.0.0.1:8080');
+  });
+
   it('names each missing or invalid variable and what it expects, without echoing secrets', () => {
     try {
       loadConfig({ ...validEnv, MONGODB_URI: undefined, TWILIO_FROM: '0701234567', TWILIO_AUTH_TOKEN: '' });

@@ -126,6 +126,18 @@ describe('HTTP ingestion endpoint', () => {
     assert.equal(publisher.accepted.length, 0);
   });
 
+  it('rejects a link that is not http(s) with 400 naming the field, publishing nothing', async () => {
+    const event = cartEvent('c-url');
+    const hostile = { ...event, data: { ...event.data, cartUrl: 'javascript:alert(document.cookie)//' } };
+    const reply = await send(JSON.stringify(hostile));
+    assert.equal(reply.status, 400);
+    assert.match(
+      String(reply.body.message),
+      /^the event was rejected: data\.cartUrl: expected a web address starting with http:\/\/ or https:\/\//,
+    );
+    assert.equal(publisher.accepted.length, 0);
+  });
+
   it('accepts ndjson, skipping blank lines and naming the line of malformed JSON', async () => {
     const [a, b] = [cartEvent('c-7'), cartEvent('c-8')];
     const body = `${JSON.stringify(a)}\n\n{"eventId": oops}\r\n${JSON.stringify(b)}\n`;

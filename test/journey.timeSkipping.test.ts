@@ -331,4 +331,29 @@ describe('journeys on the time-skipping test server', () => {
     assert.equal(await h.servers.collections.events.countDocuments({ eventId: noCustomer.eventId }), 0);
     await assert.rejects(handle(id).describe(), WorkflowNotFoundError);
   });
+
+  it('rejects a link that is not http(s), naming the field, before it can reach an email', async () => {
+    const id = uniqueId('nobody');
+    const event = cartUpdated(id);
+    for (const [field, data] of [
+      ['data.cartUrl', { ...event.data, cartUrl: 'javascript:alert(document.cookie)//' }],
+      [
+        'data.items[0].imageUrl',
+        { ...event.data, items: [{ ...event.data.items[0]!, imageUrl: 'data:image/png,x' }] },
+      ],
+    ] as const) {
+      await assert.rejects(
+        h.clientWith().publishEvent({ ...event, data } as never),
+        (error: unknown) =>
+          error instanceof InvalidEventError &&
+          error.issues.some(
+            (i) =>
+              i.path === field &&
+              /^expected a web address starting with http:\/\/ or https:\/\//.test(i.message),
+          ),
+      );
+    }
+    assert.equal(await h.servers.collections.events.countDocuments({ eventId: event.eventId }), 0);
+    await assert.rejects(handle(id).describe(), WorkflowNotFoundError);
+  });
 });

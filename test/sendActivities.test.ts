@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities, type DeliveryContext } from '../activities';
 import { ErrorType } from '../activities/errors';
-import { messageIdFor } from '../activities/sendEmail';
+import { messageIdFor } from '../activities/mailIdentity';
 import { ATTEMPT_LEASE_MS } from '../store/deliveries';
+import { createMailer } from '../activities/providers/mailer';
 import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
+import { SmtpSink } from '../devstack/smtpSink';
 import { freePort } from '../devstack/net';
 import { uniqueId } from './support/events';
 import { startChannelServers, tempDir, type ChannelServers } from './support/servers';
@@ -70,6 +75,50 @@ describe('send activities', () => {
       updatedAt: at,
     });
   };
+  it('an email says who sent it: List-Id, a Message-ID in the From domain, an https List-Unsubscribe, and strict parsers accept it', async () => {
+    // A sink of its own that keeps the raw message, for Python's strict parser below.
+    const emlDir = tempDir('journeys-eml');
+    const sink = await SmtpSink.start({ dir: emlDir.path });
+    const mailer = createMailer(sink.url);
+    try {
+      const send = createActivities({ ...servers.activityDeps, mailer }).sendEmail;
+      const ctx = context();
+      const to = `${ctx.customerId}@example.test`;
+      const ünicode = { ...message, subject: 'Your cart — 2 items, “saved”' };
+      assert.equal((await send({ context: ctx, to, message: ünicode, purpose: 'marketing' })).status, 'sent');
+      const mail = await sink.waitFor((m) => m.idempotencyKey === ctx.idempotencyKey);
+      // From is 'Shop <shop@example.test>' (test/support/servers.ts).
+      assert.equal(mail.listId, '<cart-abandonment.example.test>');
+      assert.match(mail.messageId ?? '', /^<[0-9a-f]{40}@example\.test>$/);
+      assert.match(
+        mail.listUnsubscribe ?? '',
+        /^<https:\/\/mail\.shop\.example\.test\/unsubscribe\?token=[^>]+>$/,
+      );
+
+      // Python's email package in strict policy raises on any defect it finds while parsing.
+      const [eml] = readdirSync(emlDir.path).filter((name) => name.endsWith('.eml'));
+      assert.ok(eml, 'the sink wrote the message');
+      const script = [
+        'import email, email.policy, json, sys',
+        'msg = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.strict)',
+        'defects = [str(d) for part in msg.walk() for d in part.defects]',
+        'defects += [f"{k}: {d}" for k, v in msg.items() for d in v.defects]',
+        'print(json.dumps({"defects": defects, "headers": {k: str(v) for k, v in msg.items()}}))',
+      ].join('\n');
+      const parsed = JSON.parse(
+        execFileSync('python3', ['-c', script, join(emlDir.path, eml)], { encoding: 'utf8' }),
+      ) as { defects: string[]; headers: Record<string, string> };
+      assert.deepEqual(parsed.defects, []);
+      assert.equal(parsed.headers['List-ID'], '<cart-abandonment.example.test>');
+      assert.equal(parsed.headers['Message-ID'], mail.messageId);
+      assert.equal(parsed.headers.Subject, ünicode.subject);
+    } finally {
+      mailer.close();
+      await sink.stop();
+      emlDir.remove();
+    }
+  });
+
   it('a retried email send finds the key settled and sends nothing', async () => {
     const ctx = context();
     const to = `${ctx.customerId}@example.test`;
@@ -187,7 +236,7 @@ describe('send activities', () => {
     const result = await activities.sendEmail({ context: ctx, to, message, purpose: 'transactional' });
     assert.equal(result.status === 'sent' && result.attempts, 2);
     const mail = servers.smtp.messages.find((m) => m.idempotencyKey === ctx.idempotencyKey);
-    assert.equal(mail?.messageId, messageIdFor(ctx.idempotencyKey));
+    assert.equal(mail?.messageId, messageIdFor(ctx.idempotencyKey, 'example.test'));
   });
 
   it('a marketing email whose worker died mid-attempt is sent again under the same Message-ID, and marked so', async () => {
@@ -197,7 +246,7 @@ describe('send activities', () => {
     const result = await activities.sendEmail({ context: ctx, to, message, purpose: 'marketing' });
     assert.equal(result.status === 'sent' && result.attempts, 2);
     const mail = servers.smtp.messages.find((m) => m.idempotencyKey === ctx.idempotencyKey);
-    assert.equal(mail?.messageId, messageIdFor(ctx.idempotencyKey));
+    assert.equal(mail?.messageId, messageIdFor(ctx.idempotencyKey, 'example.test'));
     const record = await servers.collections.deliveries.findOne({ idempotencyKey: ctx.idempotencyKey });
     assert.equal(record?.status, 'sent');
     assert.equal(record?.reconciled, 'resent-after-crash', 'a possible second copy is on the record');

@@ -75,6 +75,67 @@ describe('template rendering', () => {
     );
   });
 
+  it('never lets a value that is not http(s) choose where a link in html goes', () => {
+    const hostile = [
+      'javascript:alert(document.cookie)//',
+      ' JavaScript:alert(1)',
+      'data:text/html,<b>x',
+      'vbscript:x',
+      '//evil.example/x',
+      'shop.example/cart',
+      'https://shop.example/x onmouseover=alert(1)',
+    ];
+    const customer = (site: string): TemplateContext => ({
+      ...context,
+      profile: { ...profile, attributes: { site } },
+    });
+    const sources = [
+      '<a href="{{profile.attributes.site}}">site</a>',
+      "<a class='x' HREF = '{{profile.attributes.site}}'>site</a>",
+      '<a href={{profile.attributes.site}}>site</a>',
+      '<img alt="" src="{{profile.attributes.site}}">',
+      '<a href="{{profile.firstName}}{{profile.attributes.site}}">site</a>',
+      '<a href="{{#if profile.firstName}}{{profile.attributes.site}}{{/if}}">site</a>',
+      '<a href="{{#each trigger.data.items}}{{#if @index}}{{else}}{{profile.attributes.site}}{{/if}}{{/each}}">x</a>',
+    ];
+    for (const source of sources) {
+      for (const site of hostile) {
+        const out = renderTemplate(source, customer(site), html);
+        assert.ok(
+          !/script:|data:|\/\/evil|shop\.example\/(cart|x)|onmouseover/i.test(out),
+          `${source} with ${site}: ${out}`,
+        );
+      }
+      // An http(s) value is a link as before.
+      assert.match(
+        renderTemplate(source, customer('https://shop.example/a?b=1&c=2'), html),
+        /https:\/\/shop\.example\/a\?b=1&amp;c=2/,
+      );
+    }
+    // Where the author wrote the scheme (or a path), a value only fills in the rest of the link.
+    assert.equal(
+      renderTemplate(
+        '<a href="https://shop.example/p/{{profile.attributes.site}}">p</a>',
+        customer('javascript:x'),
+        html,
+      ),
+      '<a href="https://shop.example/p/javascript:x">p</a>',
+    );
+    // Outside links the same value is just text, escaped; and text bodies have no links to guard.
+    assert.equal(
+      renderTemplate(
+        '<p title="{{profile.attributes.site}}">{{profile.attributes.site}}</p>',
+        customer('javascript:x'),
+        html,
+      ),
+      '<p title="javascript:x">javascript:x</p>',
+    );
+    assert.equal(
+      renderTemplate('Site: {{profile.attributes.site}}', customer('javascript:x'), none),
+      'Site: javascript:x',
+    );
+  });
+
   it('loops with #each, exposing this and @index, and nests #if/else inside', () => {
     const source =
       '{{#each trigger.data.items}}{{@index}}:{{this.sku}}' +

@@ -28,7 +28,7 @@ describe('one-click unsubscribe', () => {
     server = await IngestServer.start({
       publisher: h.clientWith(),
       tokens: ['ingest-token-not-used-by-unsubscribe'],
-      unsubscribe: h.servers.unsubscribeTokens,
+      unsubscribe: { verifier: h.servers.unsubscribeTokens, consents: h.clientWith() },
       log: (line) => logged.push(line),
     });
   });
@@ -134,6 +134,76 @@ describe('one-click unsubscribe', () => {
       [['suppress', 'no-consent']],
     );
     assert.equal(h.servers.smtp.messages.filter((m) => m.to.includes(email)).length, 1);
+  });
+
+  it('an old link still unsubscribes after the customer opted in again, and the page says what the profile says', async () => {
+    const { id, email } = await customer();
+    const link = linkOf(await sendEmail(id, email, 'marketing'));
+    assert.equal((await oneClick(link)).status, 200);
+    assert.equal(await marketingConsent(id), false);
+
+    // The customer opts in again, after the click: their sign-up form says so a second later.
+    const profile = await h.servers.collections.profiles.findOne({ _id: id });
+    const optedOutAt = profile?.consentsAt?.email?.marketing;
+    assert.ok(optedOutAt instanceof Date);
+    const optIn = await h.clientWith().publishEvent({
+      type: 'consent.updated',
+      eventId: uniqueId('evt-optin'),
+      customerId: id,
+      occurredAt: new Date(optedOutAt.getTime() + 1000).toISOString(),
+      data: { channel: 'email', purpose: 'marketing', granted: true },
+    });
+    assert.equal(optIn.status, 'accepted');
+    assert.equal(await marketingConsent(id), true);
+
+    // The same old link, clicked from the browser's confirm page: it acts on the new opt-in.
+    const page = await follow(link, {
+      method: 'POST',
+      headers: { Accept: 'text/html', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<h1>You are unsubscribed<\/h1>/);
+    assert.equal(await marketingConsent(id), false, 'the profile records the second opt-out');
+
+    // A mail scanner POSTing it again changes nothing and records nothing more.
+    const again = await oneClick(link);
+    assert.deepEqual(await again.json(), {
+      status: 'unsubscribed',
+      message: 'marketing email to this customer is stopped',
+    });
+    assert.equal(await optOutEvents(id), 3, 'two opt-outs and the opt-in between them');
+    assert.equal(await marketingConsent(id), false);
+  });
+
+  it('says "still subscribed", not "unsubscribed", when the profile does not show the opt-out', async () => {
+    const { id, email } = await customer();
+    const link = linkOf(await sendEmail(id, email, 'marketing'));
+    // A profile that a newer opt-in keeps overwriting: every read answers opted in.
+    const stubborn = await IngestServer.start({
+      publisher: h.clientWith(),
+      tokens: ['t'],
+      unsubscribe: {
+        verifier: h.servers.unsubscribeTokens,
+        consents: { consentOf: () => Promise.resolve({ granted: true, changedAt: new Date() }) },
+      },
+      log: () => {},
+    });
+    try {
+      const response = await fetch(new URL(`${link.pathname}${link.search}`, stubborn.url), {
+        method: 'POST',
+        headers: { Accept: 'text/html' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), '5');
+      assert.match(
+        await response.text(),
+        /<h1>You are still subscribed<\/h1>[\s\S]*Please use the link again/,
+      );
+    } finally {
+      await stubborn.stop();
+    }
   });
 
   it('refuses forged tokens with 403 and changes nothing', async () => {

@@ -194,7 +194,7 @@ describe('unsubscribe configuration', () => {
         );
         assert.match(
           error.message,
-          /UNSUBSCRIBE_BASE_URL: is "https:\/\/mail\.example\.com\/\?x=1"; expected the public http\(s\) URL/,
+          /UNSUBSCRIBE_BASE_URL: is "https:\/\/mail\.example\.com\/\?x=1"; expected the public https URL/,
         );
         assert.doesNotMatch(error.message, new RegExp(`${weak}|${SECRET}`));
         return true;

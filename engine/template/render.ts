@@ -2,6 +2,7 @@ import type { JourneyEvent } from '../../events/schema';
 import type { OfferDecision } from '../offer';
 import type { Profile } from '../profile';
 import { escapeHtml } from '../render/escape';
+import { isHttpUrl, schemeChoosingTags } from '../render/urlAttributes';
 import type { TemplateAst, TemplateNode, TemplatePath, ValueNode } from './ast';
 import { date, money, stringify } from './filters';
 import { parseTemplate } from './parse';
@@ -16,6 +17,12 @@ export interface TemplateContext {
 export interface RenderOptions {
   /** `html` escapes every inserted value (&<>"'); subject, text and sms use `none`. */
   escape: 'html' | 'none';
+}
+
+/** How one render inserts values: for html, also the tags that choose a link's scheme. */
+interface Insertion {
+  escape: 'html' | 'none';
+  linkTags: ReadonlySet<number>;
 }
 
 /** One `#each` level: the current item and its 0-based position. */
@@ -81,7 +88,7 @@ function renderNodes(
   nodes: readonly TemplateNode[],
   context: TemplateContext,
   frames: readonly Frame[],
-  options: RenderOptions,
+  options: Insertion,
 ): string {
   let out = '';
   for (const node of nodes) {
@@ -91,7 +98,10 @@ function renderNodes(
         break;
       case 'value': {
         const text = renderValue(node, context, frames);
-        out += options.escape === 'html' ? escapeHtml(text) : text;
+        if (options.escape === 'none') out += text;
+        // A value that would choose a link's scheme is left out unless it is http(s): a blank
+        // link, like any bad value, rather than a `javascript:` one.
+        else if (!options.linkTags.has(node.offset) || isHttpUrl(text)) out += escapeHtml(text);
         break;
       }
       case 'if':
@@ -128,5 +138,6 @@ export function renderTemplate(
   options: RenderOptions,
 ): string {
   const ast = typeof template === 'string' ? parseTemplate(template) : template;
-  return renderNodes(ast.nodes, context, [], options);
+  const linkTags = options.escape === 'html' ? schemeChoosingTags(ast.source) : new Set<number>();
+  return renderNodes(ast.nodes, context, [], { escape: options.escape, linkTags });
 }
