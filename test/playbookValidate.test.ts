@@ -67,7 +67,7 @@ describe('loading playbook files', () => {
       result.issues.map((issue) => formatIssue(result.file, issue)),
       [
         `${file}: colour: unknown field (not allowed here)`,
-        `${file}: steps[1].next: step "thank-you" is not defined (the steps are "wait", "reminder")`,
+        `${file}: steps[1].next (step "reminder"): step "thank-you" is not defined (the steps are "wait", "reminder")`,
         `${file}: templates.reminder.sms: "{{trigger.data.cartUrll}}" reads trigger.data.cartUrll, ` +
           'which cart.updated events do not have (did you mean trigger.data.cartUrl?)',
       ],
@@ -84,6 +84,37 @@ describe('loading playbook files', () => {
     assert.match(lines[0] ?? '', /broken\.json: line 3, column 1: invalid JSON: /);
     assert.match(lines[1] ?? '', /broken\.yaml: line 4: invalid YAML: /);
     assert.match(lines[2] ?? '', /empty\.yml: \(file\): the file is empty/);
+  });
+
+  it('names the step by its id in every issue under a step, from the schema and from the rules', () => {
+    const playbook = cartPlaybook();
+    const file = writePlaybook(tempDir(), 'steps.yaml', {
+      ...playbook,
+      steps: [
+        { id: 'wait', type: 'wait', duration: '1 hour' },
+        { ...playbook.steps[1], type: 'sned' },
+        { id: 'bye', type: 'exit', next: 'nowhere' },
+      ],
+    });
+    const lines = validatePlaybookFiles([file]).flatMap((r) => r.issues.map((i) => formatIssue(r.file, i)));
+    assert.deepEqual(lines, [
+      `${file}: steps[0].duration (step "wait"): expected a duration such as 90s, 15m, 1h, 2d or 1w`,
+      `${file}: steps[1].type (step "reminder"): unknown step type "sned" (did you mean "send"?); ` +
+        'step types are wait, waitUntil, waitUntilDate, waitForEvent, branch, decideOffer, send, update, exit',
+      `${file}: steps[2].next (step "bye"): unknown field (not allowed here)`,
+    ]);
+    // The path stays the exact JSON path; the id is a label beside it.
+    const rule = validatePlaybook({
+      ...playbook,
+      steps: [{ ...playbook.steps[0], next: 'gone' }, playbook.steps[1]],
+    });
+    assert.deepEqual(
+      rule.issues.map((i) => [i.path, i.subject]),
+      [
+        ['steps[0].next', 'step "wait"'],
+        ['steps[1]', 'step "reminder"'],
+      ],
+    );
   });
 
   it('explains YAML syntax errors once, at the line to change, in words an author understands', () => {
