@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import Ajv, { type ErrorObject } from 'ajv';
 import ajvErrors from 'ajv-errors';
+import { parse } from 'yaml';
+import { listPlaybookFiles } from '../playbooks/load';
 import { PLAYBOOK_SCHEMA_FILE, renderPlaybookSchemaFile } from '../scripts/playbookSchemaFile';
 import { cartPlaybook } from './support/playbooks';
 
@@ -71,8 +73,12 @@ describe('playbooks/playbook.schema.json', () => {
     assert.deepEqual(root.maxDuration?.examples, ['15m', '1h', '2d', '1w']);
   });
 
-  it('passes the shipped-style playbook in an independent validator (ajv)', () => {
-    assert.deepEqual(editorValidator()(cartPlaybook()), []);
+  it('passes the test playbook and every shipped playbook in an independent validator (ajv)', () => {
+    const validate = editorValidator();
+    assert.deepEqual(validate(cartPlaybook()), []);
+    const shipped = listPlaybookFiles('playbooks');
+    assert.ok(shipped.length > 10);
+    for (const file of shipped) assert.deepEqual(validate(parse(readFileSync(file, 'utf8'))), [], file);
   });
 
   it('says "unknown step type" with the list of types, once, for a misspelt step type', () => {
