@@ -2,8 +2,9 @@ import type { InputIssue } from '../validation/issues';
 
 /*
  * `steps[2]` makes an author count from zero; the step's id is the name they gave it. Every issue
- * under a step, from the schema or from any rule, is labelled with that id here, in one place,
- * while its path stays the exact JSON path for tools and tests.
+ * under a step, from the schema or from any rule, is labelled with that id here, in one place:
+ * where playbook files are checked (load.ts), which every command and publishing go through. The
+ * path stays the exact JSON path, and validatePlaybook's issues stay plain, for tools and tests.
  */
 
 const STEP_PATH = /^steps\[(\d+)\]/;

@@ -11,7 +11,6 @@ import { timingIssues } from './rules/timing';
 import { waitPathIssues } from './rules/waitPaths';
 import { Playbook } from './schema';
 import { playbookSchemaIssues } from './schemaIssues';
-import { nameSteps } from './stepNames';
 
 /*
  * A playbook is valid when it passes the schema and the rules that span fields. The rules read
@@ -54,13 +53,7 @@ function withoutUnknownFields(input: unknown, issues: readonly z.core.$ZodIssue[
   return copy;
 }
 
-/** The schema, then the rules; every issue under a step named by the step's id (stepNames.ts). */
 export function validatePlaybook(input: unknown): PlaybookCheck {
-  const check = checkPlaybook(input);
-  return { ...check, issues: nameSteps(check.issues, input) };
-}
-
-function checkPlaybook(input: unknown): PlaybookCheck {
   const result = Playbook.safeParse(input);
   if (result.success) {
     const issues = playbookRuleIssues(result.data);

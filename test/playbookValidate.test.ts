@@ -104,12 +104,12 @@ describe('loading playbook files', () => {
       `${file}: steps[2].next (step "bye"): unknown field (not allowed here)`,
     ]);
     // The path stays the exact JSON path; the id is a label beside it.
-    const rule = validatePlaybook({
+    const rule = writePlaybook(tempDir(), 'rule.yaml', {
       ...playbook,
       steps: [{ ...playbook.steps[0], next: 'gone' }, playbook.steps[1]],
     });
     assert.deepEqual(
-      rule.issues.map((i) => [i.path, i.subject]),
+      validatePlaybookFiles([rule]).flatMap((r) => r.issues.map((i) => [i.path, i.subject])),
       [
         ['steps[0].next', 'step "wait"'],
         ['steps[1]', 'step "reminder"'],
