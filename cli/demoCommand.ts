@@ -2,6 +2,7 @@ import { countByType, generateDemoStore } from '../demo/generate';
 import { writeDemoFiles } from '../demo/files';
 import { InvalidSeasonsError, loadSeasons } from '../policy/loadSeasons';
 import { UsageError, type CliCommand } from './command';
+import { parseOptions } from './options';
 
 const DEFAULTS = {
   out: '.data/demo-store',
@@ -12,16 +13,15 @@ const DEFAULTS = {
 };
 
 function options(args: readonly string[]): typeof DEFAULTS & { seasons?: string } {
-  const out: Record<string, string> = { ...DEFAULTS };
-  for (let i = 0; i < args.length; i += 2) {
-    const name = args[i];
-    const value = args[i + 1];
-    if (!name?.startsWith('--') || value === undefined)
-      throw new UsageError(`expected --option value pairs, got "${args.join(' ')}"`);
-    if (!(name.slice(2) in DEFAULTS) && name !== '--seasons') throw new UsageError(`unknown option ${name}`);
-    out[name.slice(2)] = value;
-  }
-  return out as typeof DEFAULTS & { seasons?: string };
+  const kinds = {
+    out: 'string',
+    customers: 'string',
+    days: 'string',
+    seed: 'string',
+    start: 'string',
+    seasons: 'string',
+  } as const;
+  return { ...DEFAULTS, ...parseOptions(args, kinds).values };
 }
 
 function wholeNumber(name: string, value: string, min: number): number {

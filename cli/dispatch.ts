@@ -1,4 +1,5 @@
 import { UnreachableServiceError } from '../config/connectServices';
+import { InvalidPlaybooksError } from '../playbooks/load';
 import { UsageError, usageLine, type CliCommand, type CliIo } from './command';
 import { playbooksValidate } from './playbooksCommand';
 import { eventsPublish, ingestServe } from './liveCommands';
@@ -49,6 +50,15 @@ function usage(commands: readonly CliCommand[]): string {
   ].join('\n');
 }
 
+function invalidPlaybooksSummary(error: InvalidPlaybooksError): string {
+  const problems = error.results.reduce((sum, result) => sum + result.issues.length, 0);
+  const files = error.results.length;
+  return (
+    `${problems} problem${problems === 1 ? '' : 's'} in ${files} playbook file${files === 1 ? '' : 's'}: ` +
+    'nothing was run; fix them and run again'
+  );
+}
+
 /** Runs `journeys <words…> [args…]` and resolves to its exit code; never exits the process itself. */
 export async function runCli(argv: readonly string[], io: CliIo, commands = COMMANDS): Promise<number> {
   if (argv.length === 1 && ['help', '--help', '-h'].includes(argv[0] ?? '')) {
@@ -83,6 +93,12 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
     // A server the command cannot reach: the message names the variable and what to check.
     if (error instanceof UnreachableServiceError) {
       io.err(error.message);
+      return 1;
+    }
+    // Invalid playbooks, wherever a command loads them: the validator's lines, not a stack trace.
+    if (error instanceof InvalidPlaybooksError) {
+      for (const line of error.message.split('\n')) io.err(line);
+      io.err(invalidPlaybooksSummary(error));
       return 1;
     }
     if (!(error instanceof UsageError)) throw error;

@@ -1,6 +1,7 @@
 import { collections } from '../store/collections';
 import { customerHistory } from '../store/customerHistory';
 import { UsageError, type CliCommand } from './command';
+import { parseOptions } from './options';
 import { explainHeader, formatTimeline, nothingRecorded } from './explainFormat';
 import { explainTimeline } from './explainTimeline';
 import { withMongoDb } from './withMongoDb';
@@ -14,27 +15,16 @@ interface ExplainOptions {
   limit: number;
 }
 
-function parseOptions(args: readonly string[]): ExplainOptions {
-  let customerId: string | undefined;
-  let json = false;
+function parseExplainOptions(args: readonly string[]): ExplainOptions {
+  const { values } = parseOptions(args, { customer: 'string', json: 'boolean', limit: 'string' });
+  if (values.customer === undefined) throw new UsageError('--customer is required');
   let limit = DEFAULT_LIMIT;
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i];
-    if (arg === '--json') {
-      json = true;
-      continue;
-    }
-    if (arg !== '--customer' && arg !== '--limit')
-      throw new UsageError(arg?.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
-    const value = args[i + 1];
-    i += 1;
-    if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);
-    if (arg === '--customer') customerId = value;
-    else if (/^[1-9]\d{0,5}$/.test(value)) limit = Number(value);
-    else throw new UsageError(`--limit: "${value}" is not a whole number from 1 to 999999`);
+  if (values.limit !== undefined) {
+    if (!/^[1-9]\d{0,5}$/.test(values.limit))
+      throw new UsageError(`--limit: "${values.limit}" is not a whole number from 1 to 999999`);
+    limit = Number(values.limit);
   }
-  if (customerId === undefined) throw new UsageError('--customer is required');
-  return { customerId, json, limit };
+  return { customerId: values.customer, json: values.json === true, limit };
 }
 
 /**
@@ -48,7 +38,7 @@ export const explainCommand: CliCommand = {
   args: '--customer <id> [--json] [--limit N]',
   summary: `a customer's entries, decisions, offers and deliveries as one timeline (latest ${DEFAULT_LIMIT} by default)`,
   async run(args, io) {
-    const options = parseOptions(args);
+    const options = parseExplainOptions(args);
     return withMongoDb(io, async (db) => {
       const stores = collections(db);
       const history = await customerHistory(stores, options.customerId, options.limit);

@@ -5,6 +5,7 @@ import { loadHoldoutConfig, type HoldoutConfig } from '../config/env';
 import { collections, type HoldoutSchemeRecord } from '../store/collections';
 import { currentScheme, reshuffle, ReshuffleError, schemeHistory } from '../store/holdouts';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { parseOptions } from './options';
 import { settingsOrReport } from './settings';
 import { withMongoDb } from './withMongoDb';
 
@@ -14,19 +15,10 @@ import { withMongoDb } from './withMongoDb';
  * bootstraps epoch 1 from HOLDOUT_SALT and HOLDOUT_GLOBAL_CONTROL_PERCENT as the client would.
  */
 
-/** `--name value` pairs; flags not in `known` are refused rather than ignored. */
+/** `--name value` pairs; flags not in `known` are refused rather than ignored, and so are repeats. */
 function options(args: readonly string[], known: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < args.length; i += 2) {
-    const flag = args[i] ?? '';
-    const value = args[i + 1];
-    const name = flag.slice(2);
-    if (!flag.startsWith('--') || !known.includes(name))
-      throw new UsageError(`unknown argument "${flag}"; expected ${known.map((k) => `--${k}`).join(', ')}`);
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    out[name] = value;
-  }
-  return out;
+  const kinds = Object.fromEntries(known.map((name) => [name, 'string' as const]));
+  return parseOptions(args, kinds).values as Record<string, string>;
 }
 
 /** A percentage argument (0–100, at most two decimals: the buckets resolve 0.01%). */

@@ -8,6 +8,7 @@ import { collections } from '../store/collections';
 import { liftData, type LiftQuery } from '../store/liftData';
 import { playbookCollections } from '../store/playbookVersions';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { parseOptions } from './options';
 import { formatLift } from './liftFormat';
 import { withMongoDb } from './withMongoDb';
 
@@ -29,24 +30,19 @@ function parseTime(option: string, value: string): Date {
   return date;
 }
 
-function parseOptions(args: readonly string[]): ReportOptions {
-  const options: ReportOptions = { json: false };
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i];
-    if (arg === '--json') {
-      options.json = true;
-      continue;
-    }
-    if (!['--playbook', '--from', '--to', '--chart'].includes(arg ?? ''))
-      throw new UsageError(arg?.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
-    const value = args[i + 1];
-    i += 1;
-    if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);
-    if (arg === '--playbook') options.playbookId = value;
-    else if (arg === '--chart') options.chart = value;
-    else if (arg === '--from') options.from = parseTime(arg, value);
-    else options.to = parseTime('--to', value);
-  }
+function parseReportOptions(args: readonly string[]): ReportOptions {
+  const { values } = parseOptions(args, {
+    playbook: 'string',
+    from: 'string',
+    to: 'string',
+    chart: 'string',
+    json: 'boolean',
+  });
+  const options: ReportOptions = { json: values.json === true };
+  if (values.playbook !== undefined) options.playbookId = values.playbook;
+  if (values.chart !== undefined) options.chart = values.chart;
+  if (values.from !== undefined) options.from = parseTime('--from', values.from);
+  if (values.to !== undefined) options.to = parseTime('--to', values.to);
   if (options.from && options.to && options.from >= options.to)
     throw new UsageError('--from must be before --to');
   return options;
@@ -81,7 +77,7 @@ export const reportLiftCommand: CliCommand = {
   args: '[--playbook <id>] [--from <iso>] [--to <iso>] [--chart <file.svg>] [--json]',
   summary: 'incremental lift of each playbook against its holdout, with 95% intervals',
   async run(args, io) {
-    const options = parseOptions(args);
+    const options = parseReportOptions(args);
     const costs = costModel(io);
     if (costs === undefined) return 1;
     return withMongoDb(io, async (db) => {

@@ -9,20 +9,24 @@ import { InvalidPolicyError, loadPolicy } from '../policy/load';
 import type { ContactPolicy } from '../policy/schema';
 import { simulate } from '../simulator/simulate';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { parseOptions } from './options';
 import { settingsOrReport } from './settings';
 import { percentArgument } from './holdoutsCommand';
 import { readOffersReporting } from './offerFile';
 
+const SIMULATE_OPTIONS = {
+  events: 'string',
+  playbooks: 'string',
+  policy: 'string',
+  offers: 'string',
+  from: 'string',
+  to: 'string',
+  salt: 'string',
+  'global-control': 'string',
+} as const;
+
 function options(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < args.length; i += 2) {
-    const name = args[i];
-    const value = args[i + 1];
-    if (!name?.startsWith('--') || value === undefined)
-      throw new UsageError(`expected --option value pairs, got "${args.join(' ')}"`);
-    out[name.slice(2)] = value;
-  }
-  return out;
+  return parseOptions(args, SIMULATE_OPTIONS).values;
 }
 
 function instant(name: string, value: string | undefined): number | undefined {

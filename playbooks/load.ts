@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatIssue, type InputIssue } from '../validation/issues';
 import { isPlaybookFileName, readPlaybookFile } from './readFile';
+import { nameSteps } from './stepNames';
 import type { Playbook } from './schema';
 import { validatePlaybook } from './validate';
 
@@ -43,7 +44,9 @@ function checkFile(file: string): PlaybookFileResult {
   }
   const read = readPlaybookFile(file);
   if (!read.ok) return { file, issues: read.issues };
-  return { file, ...validatePlaybook(read.data) };
+  const check = validatePlaybook(read.data);
+  // What an author reads: each issue under a step also names the step by its id.
+  return { file, ...check, issues: nameSteps(check.issues, read.data) };
 }
 
 /** Two files with one id would fight over the same workflow ids and search attributes. */

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { InputIssue } from '../validation/issues';
+import { unquotedTemplateIssues, yamlSyntaxIssues } from './yamlErrors';
 
-/** Reading a playbook file into plain data; syntax errors located by line and column. */
+/** Reading a playbook file into plain data; syntax errors located by line (playbooks/yamlErrors.ts). */
 
 export const PLAYBOOK_EXTENSIONS = ['.json', '.yaml', '.yml'] as const;
 
@@ -44,15 +45,9 @@ function parseJson(text: string): ReadResult {
 function parseYaml(text: string): ReadResult {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      issues: document.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { path: at(line, col), message: `invalid YAML: ${error.message.split('\n')[0] ?? ''}` };
-      }),
-    };
-  }
+  if (document.errors.length > 0) return { ok: false, issues: yamlSyntaxIssues(text, document, lineCounter) };
+  const quoting = unquotedTemplateIssues(document, lineCounter);
+  if (quoting.length > 0) return { ok: false, issues: quoting };
   return { ok: true, data: document.toJS() as unknown };
 }
 

@@ -32,7 +32,7 @@ describe('journeys playbooks validate', () => {
     assert.equal(run.code, 1);
     assert.equal(run.out.length, 3, run.out.join('\n'));
     assert.ok(run.out[0]?.startsWith(`${bad}: colour: `));
-    assert.ok(run.out[1]?.startsWith(`${bad}: steps[1].next: `));
+    assert.ok(run.out[1]?.startsWith(`${bad}: steps[1].next (step "reminder"): `));
     assert.ok(run.out[2]?.startsWith(`${bad}: templates.reminder.sms: `));
     assert.deepEqual(run.err, ['3 problems in 1 of 2 playbook files']);
   });

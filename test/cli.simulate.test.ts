@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../cli/dispatch';
 import { demoCatalog } from '../offers/demoCatalog';
 import { syntheticEvents } from '../simulator/syntheticEvents';
+import { threeMistakes, writePlaybook } from './support/playbooks';
 import { tempDir } from './support/servers';
 
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -135,6 +136,22 @@ describe('journeys simulate', () => {
       .map((l) => JSON.parse(l) as { playbookId: string; action: string; reason?: string })
       .filter((d) => d.playbookId === 'post-purchase-offers' && d.action === 'exit');
     assert.ok(exits.length > 0 && exits.every((d) => d.reason === 'no-offer'));
+  });
+
+  it("prints the validator's lines for an invalid playbook, not a stack trace, and exits 1", async () => {
+    const playbooks = join(dir.path, 'invalid-playbooks');
+    mkdirSync(playbooks);
+    const bad = writePlaybook(playbooks, 'bad.yaml', threeMistakes());
+    const result = await run(['simulate', '--events', file, '--playbooks', playbooks, '--salt', 's']);
+    assert.equal(result.code, 1);
+    assert.deepEqual(result.out, []);
+    assert.deepEqual(result.err, [
+      `${bad}: colour: unknown field (not allowed here)`,
+      `${bad}: steps[1].next (step "reminder"): step "thank-you" is not defined (the steps are "wait", "reminder")`,
+      `${bad}: templates.reminder.sms: "{{trigger.data.cartUrll}}" reads trigger.data.cartUrll, ` +
+        'which cart.updated events do not have (did you mean trigger.data.cartUrl?)',
+      '3 problems in 1 playbook file: nothing was run; fix them and run again',
+    ]);
   });
 
   it('refuses a missing --events with a usage error', async () => {

@@ -67,7 +67,7 @@ describe('loading playbook files', () => {
       result.issues.map((issue) => formatIssue(result.file, issue)),
       [
         `${file}: colour: unknown field (not allowed here)`,
-        `${file}: steps[1].next: step "thank-you" is not defined (the steps are "wait", "reminder")`,
+        `${file}: steps[1].next (step "reminder"): step "thank-you" is not defined (the steps are "wait", "reminder")`,
         `${file}: templates.reminder.sms: "{{trigger.data.cartUrll}}" reads trigger.data.cartUrll, ` +
           'which cart.updated events do not have (did you mean trigger.data.cartUrl?)',
       ],
@@ -82,8 +82,75 @@ describe('loading playbook files', () => {
     const lines = validatePlaybookFiles([dir]).flatMap((r) => r.issues.map((i) => formatIssue(r.file, i)));
     assert.equal(lines.length, 3, lines.join('\n'));
     assert.match(lines[0] ?? '', /broken\.json: line 3, column 1: invalid JSON: /);
-    assert.match(lines[1] ?? '', /broken\.yaml: line 4, column \d+: invalid YAML: /);
+    assert.match(lines[1] ?? '', /broken\.yaml: line 4: invalid YAML: /);
     assert.match(lines[2] ?? '', /empty\.yml: \(file\): the file is empty/);
+  });
+
+  it('names the step by its id in every issue under a step, from the schema and from the rules', () => {
+    const playbook = cartPlaybook();
+    const file = writePlaybook(tempDir(), 'steps.yaml', {
+      ...playbook,
+      steps: [
+        { id: 'wait', type: 'wait', duration: '1 hour' },
+        { ...playbook.steps[1], type: 'sned' },
+        { id: 'bye', type: 'exit', next: 'nowhere' },
+      ],
+    });
+    const lines = validatePlaybookFiles([file]).flatMap((r) => r.issues.map((i) => formatIssue(r.file, i)));
+    assert.deepEqual(lines, [
+      `${file}: steps[0].duration (step "wait"): expected a duration such as 90s, 15m, 1h, 2d or 1w`,
+      `${file}: steps[1].type (step "reminder"): unknown step type "sned" (did you mean "send"?); ` +
+        'step types are wait, waitUntil, waitUntilDate, waitForEvent, branch, decideOffer, send, update, exit',
+      `${file}: steps[2].next (step "bye"): unknown field (not allowed here)`,
+    ]);
+    // The path stays the exact JSON path; the id is a label beside it.
+    const rule = writePlaybook(tempDir(), 'rule.yaml', {
+      ...playbook,
+      steps: [{ ...playbook.steps[0], next: 'gone' }, playbook.steps[1]],
+    });
+    assert.deepEqual(
+      validatePlaybookFiles([rule]).flatMap((r) => r.issues.map((i) => [i.path, i.subject])),
+      [
+        ['steps[0].next', 'step "wait"'],
+        ['steps[1]', 'step "reminder"'],
+      ],
+    );
+  });
+
+  it('explains YAML syntax errors once, at the line to change, in words an author understands', () => {
+    const dir = tempDir();
+    const templates = (subject: string, sms: string) =>
+      ['id: x', 'templates:', '  reminder:', `    subject: ${subject}`, `    sms: ${sms}`, ''].join('\n');
+    const cases: [string, string, string][] = [
+      // An unquoted template: the parser reported three errors, none of them about quotes.
+      [
+        templates('{{#if profile.firstName}}{{profile.firstName}}{{/if}} cart', "'Hi'"),
+        'line 4',
+        'a value that starts with {{ must be in quotes',
+      ],
+      // Valid YAML, but {{…}} read as a map: the schema would only say "expected string".
+      [templates("'Hi'", '{{trigger.data.cartUrl}}'), 'line 5', 'must be in quotes'],
+      // A quote or a brace left open is reported where it opened, not where the file ended.
+      ['id: x\nname: "X\nversion: 1\nsteps: []\n', 'line 2', 'the " opened here is never closed'],
+      ['trigger: { event: cart.updated\nversion: 1\n', 'line 1', 'the { opened here is never closed'],
+      [
+        'id: x\nmaxDuration 7d\nversion: 1\n',
+        'line 2',
+        '"maxDuration 7d" is not a field: write it as name: value',
+      ],
+      ['id: x\nsteps:\n\t- id: a\n', 'line 3', 'a tab indents this line: YAML indents with spaces only'],
+      ['id: x\nname: X\nid: y\n', 'line 3', '"id" appears twice here: keep one'],
+    ];
+    for (const [text, line, words] of cases) {
+      writeFileSync(join(dir, 'broken.yaml'), text);
+      const issues = validatePlaybookFiles([join(dir, 'broken.yaml')]).flatMap((r) => r.issues);
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        [line],
+        JSON.stringify(issues),
+      );
+      assert.ok(issues[0]?.message.includes(words), `${issues[0]?.message} should say ${words}`);
+    }
   });
 
   it('reads the playbook files of a directory, not its JSON schema, other files or subdirectories', () => {

@@ -4,6 +4,8 @@ import type { z } from 'zod';
 export interface InputIssue {
   path: string;
   message: string;
+  /** What the path points at in the author's own names, e.g. `step "reminder"` for `steps[2]…`. */
+  subject?: string;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -32,7 +34,11 @@ export function toInputIssues(error: z.ZodError): InputIssue[] {
   return error.issues.map(toInputIssue);
 }
 
-/** One line a person can act on: `playbooks/cart.yaml: steps[2].next: step "x" is not defined`. */
+/**
+ * One line a person can act on:
+ * `playbooks/cart.yaml: steps[2].next (step "reminder"): step "x" is not defined`.
+ */
 export function formatIssue(file: string, issue: InputIssue): string {
-  return `${file}: ${issue.path}: ${issue.message}`;
+  const subject = issue.subject === undefined ? '' : ` (${issue.subject})`;
+  return `${file}: ${issue.path}${subject}: ${issue.message}`;
 }
