@@ -30,6 +30,7 @@ import type { JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
 import { profileForMessage } from '../engine/personalization';
 import { renderMessage } from '../engine/template/message';
+import { markdownText } from '../engine/render/markdownText';
 import { eventSignal, exitUpdate, pauseUpdate, resumeUpdate, stateQuery } from './messages';
 import { Arm as ArmAttribute, Step } from './searchAttributes';
 
@@ -408,5 +409,9 @@ function show(state: RunState): void {
     position.kind === 'done'
       ? `ended: ${state.outcome?.status === 'exited' ? state.outcome.reason : 'completed'}`
       : `${state.paused ? 'paused at' : position.kind === 'at' ? 'at' : position.kind} ${position.stepId}${until}`;
-  setCurrentDetails(`**${state.playbookId}** v${state.playbookVersion} · ${status} · arm ${state.arm}`);
+  // Rendered as Markdown by the UI: only the bold is ours, every value is shown as plain text. Current
+  // details are not a command in the history, so replay does not compare them: no patch needed.
+  setCurrentDetails(
+    `**${markdownText(state.playbookId)}** ${markdownText(`v${state.playbookVersion} · ${status} · arm ${state.arm}`)}`,
+  );
 }
