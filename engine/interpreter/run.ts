@@ -5,6 +5,7 @@ import { legacyRunKey, runKey } from '../ids';
 import type { Arm } from '../holdout';
 import { evaluate } from './context';
 import { matches } from './entry';
+import { repeatsKey } from './liveRoute';
 import { dateWaitUntil } from './dateWait';
 import { nextOf, stepById } from './graph';
 import { nextOpening, safeTimeZone } from './localTime';
@@ -166,8 +167,12 @@ function onEvent(
       return;
     }
   }
+  // A goal about the customer reaches every run of a keyed playbook (liveRoute): so can an event of
+  // the trigger's type, which repeats only the trigger of the run with its key.
   const repeat =
-    event.type === playbook.trigger.event && matches(playbook.trigger, event, { trigger: event });
+    event.type === playbook.trigger.event &&
+    matches(playbook.trigger, event, { trigger: event }) &&
+    repeatsKey(playbook, event, state.trigger);
   if (!repeat || playbook.entry.onRepeat === 'ignore') return;
   let next: RunState = { ...state, trigger: event };
   if (playbook.entry.onRepeat === 'restartWait' && position.kind === 'sleeping') {
