@@ -72,6 +72,7 @@ function cells(item: TimelineItem): string[] {
         item.channel ?? '-',
         details([
           ['reason', item.reason],
+          ['by', item.by],
           ['rule', item.rule],
           ['count', item.count],
           ['winner', item.winner],

@@ -147,7 +147,7 @@ function decisionItem(record: DecisionRecord): DecisionItem {
     playbookVersion: record.playbookVersion,
     step: record.step,
     action: record.action,
-    ...optional(record, ['channel', 'reason', 'offerId', 'rule', 'count', 'winner']),
+    ...optional(record, ['channel', 'reason', 'by', 'offerId', 'rule', 'count', 'winner']),
   };
 }
 

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DAY_MS } from '../engine/cadence';
+import { markdownText } from '../engine/render/markdownText';
 import {
   legacyTimerId,
   orderFact,
@@ -90,7 +91,7 @@ export class ComputedTriggers {
         signal: rearmSignal,
         signalArgs: [command],
         typedSearchAttributes: [{ key: CustomerId, value: command.customerId }],
-        staticSummary: `${command.event.type} for ${command.customerId}`,
+        staticSummary: markdownText(`${command.event.type} for ${command.customerId}`),
       },
     );
   }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Arm, HoldoutScheme } from '../engine/holdout';
-import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
+import { decideEntry, entryKeyValue, journeyId } from '../engine/interpreter/entry';
+import { liveRoute, type LiveRoute } from '../engine/interpreter/liveRoute';
 import { parseDuration } from '../engine/duration';
 import { fanOutPlan } from '../engine/fanOut';
 import { DEFAULT_OCCURRED_AT_WINDOW, type OccurredAtWindow } from '../events/occurredAtWindow';
@@ -21,7 +22,8 @@ import { audienceOf } from '../store/audience';
 import type { Collections } from '../store/collections';
 import type { HoldoutSource } from './holdoutSource';
 import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSource';
-import { lastEntry, recentEntries, recordEntry, recordEntryHead } from '../store/entries';
+import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
+import { recentRuns, recordEntryRun } from '../store/entryRuns';
 import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, consentState, findProfile, type ConsentState } from '../store/profiles';
 import { applyCatalogEvent } from '../store/products';
@@ -229,8 +231,9 @@ export class JourneyClient implements EventPublisher, ConsentReader {
     // A run entered before ID parts were escaped (a `:`, `%` or `~` in the customer ID or key) runs under
     // the unescaped ID its entry recorded: it is signalled there, and counts as this trigger's run.
     const legacyRun = last !== null && last.journeyId !== triggerRun ? last.journeyId : undefined;
-    if (eventsOfInterest(playbook).has(event.type)) {
-      const candidates = await this.liveCandidates(playbook, customerId, keyValue);
+    const route = liveRoute(playbook, event);
+    if (route !== undefined) {
+      const candidates = await this.liveCandidates(playbook, customerId, route);
       if (legacyRun !== undefined && !candidates.includes(legacyRun)) candidates.push(legacyRun);
       for (const id of candidates) {
         if (await this.signal(id, event)) reached.push(id);
@@ -252,18 +255,11 @@ export class JourneyClient implements EventPublisher, ConsentReader {
     return [...reached, triggerRun];
   }
 
-  /** Runs that may be live for this customer: the keyed one, or every recent entry when unkeyed by the event. */
-  private async liveCandidates(
-    playbook: Playbook,
-    customerId: string,
-    keyValue: string | undefined,
-  ): Promise<string[]> {
-    if (playbook.entry.key === undefined || keyValue !== undefined) {
-      return [journeyId(playbook.id, customerId, keyValue)];
-    }
+  /** Runs that may be live for this customer: the one the event's key names, or every recent entry. */
+  private async liveCandidates(playbook: Playbook, customerId: string, route: LiveRoute): Promise<string[]> {
+    if (route.kind === 'one') return [journeyId(playbook.id, customerId, route.keyValue)];
     const since = new Date(this.now().getTime() - (parseDuration(playbook.maxDuration) ?? 0));
-    const recent = await recentEntries(this.deps.collections.entries, playbook.id, customerId, since);
-    return [...new Set(recent.map((entry) => entry.journeyId))];
+    return recentRuns(this.deps.collections.entryRuns, playbook.id, customerId, since);
   }
 
   private signal(workflowId: string, event: JourneyEvent): Promise<boolean> {
@@ -291,6 +287,7 @@ export class JourneyClient implements EventPublisher, ConsentReader {
     };
     await recordEntry(this.deps.collections.entries, entry);
     await recordEntryHead(this.deps.collections.entryHeads, entry);
+    await recordEntryRun(this.deps.collections.entryRuns, entry);
     await startJourneyRun(this.deps.temporal, this.deps.taskQueue, {
       workflowId,
       playbook,

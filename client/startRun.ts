@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Arm } from '../engine/holdout';
 import { runPolicy } from '../engine/policy/effective';
+import { markdownText } from '../engine/render/markdownText';
 import type { JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
 import type { ContactPolicy } from '../policy/schema';
@@ -45,7 +46,10 @@ export async function startJourneyRun(temporal: Client, taskQueue: string, run: 
       { key: PlaybookId, value: playbook.id },
       { key: PlaybookVersion, value: versionLabel(playbook) },
     ],
-    staticSummary: `${playbook.name} for ${customerId}`,
-    staticDetails: `Playbook ${playbook.id} ${versionLabel(playbook)}; entered by ${trigger.type} ${trigger.eventId}`,
+    // The UI renders these as Markdown: IDs and names from outside must show as the text they are.
+    staticSummary: markdownText(`${playbook.name} for ${customerId}`),
+    staticDetails: markdownText(
+      `Playbook ${playbook.id} ${versionLabel(playbook)}; entered by ${trigger.type} ${trigger.eventId}`,
+    ),
   });
 }

@@ -1,7 +1,8 @@
 import { parseDuration } from '../engine/duration';
 import { fanOutAudience } from '../engine/fanOut';
 import { composeId } from '../engine/idParts';
-import { decideEntry, entryKeyValue, eventsOfInterest, journeyId } from '../engine/interpreter/entry';
+import { decideEntry, entryKeyValue, journeyId } from '../engine/interpreter/entry';
+import { liveRoute } from '../engine/interpreter/liveRoute';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
 import { triggerBasket } from '../engine/offers/basket';
@@ -219,10 +220,13 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     const keyValue = entryKeyValue(playbook, event);
     const triggerRun = journeyId(playbook.id, customerId, keyValue);
     let reachedTriggerRun = false;
-    if (eventsOfInterest(playbook).has(event.type)) {
+    // The same rule as the client: the run the event's key names, or every live run (liveRoute).
+    const route = liveRoute(playbook, event);
+    if (route !== undefined) {
+      const named = route.kind === 'one' ? journeyId(playbook.id, customerId, route.keyValue) : undefined;
       for (const id of [...(runsOf.get(owner(playbook.id, customerId)) ?? [])]) {
         const run = runs.get(id);
-        if (!run || (keyValue !== undefined && id !== triggerRun)) continue;
+        if (!run || (named !== undefined && id !== named)) continue;
         settle(id, run, applyInput(playbook, run.state, { kind: 'event', event }, now), now);
         if (id === triggerRun) reachedTriggerRun = true;
       }

@@ -106,6 +106,17 @@ export interface EntryHeadRecord {
   journeyId: string;
 }
 
+/**
+ * The runs a customer entered in one playbook, oldest first, under `_id` = JSON
+ * `[playbookId, customerId]`: a goal that reaches every run of a keyed playbook finds them with one
+ * point lookup (FerretDB 1.24 would answer a query on `entries` by reading all of it). Only the
+ * latest ENTRY_RUNS_KEPT entries are kept: more live runs than that at once is not a customer.
+ */
+export interface EntryRunsRecord {
+  _id: string;
+  runs: { journeyId: string; enteredAt: Date }[];
+}
+
 export type EventStatus = 'received' | 'routed';
 
 /** The inbox of accepted events, unique by eventId: the first line of de-duplication. */
@@ -215,6 +226,7 @@ export interface Collections {
   events: Collection<EventRecord>;
   entries: Collection<EntryRecord>;
   entryHeads: Collection<EntryHeadRecord>;
+  entryRuns: Collection<EntryRunsRecord>;
   offers: Collection<OfferRecord>;
   ledger: Collection<LedgerDoc>;
   decisions: Collection<DecisionRecord>;
@@ -235,6 +247,7 @@ export function collections(db: Db): Collections {
     events: db.collection<EventRecord>('events'),
     entries: db.collection<EntryRecord>('entries'),
     entryHeads: db.collection<EntryHeadRecord>('entry_heads'),
+    entryRuns: db.collection<EntryRunsRecord>('entry_runs'),
     offers: db.collection<OfferRecord>('offers'),
     ledger: db.collection<LedgerDoc>('contact_ledger'),
     decisions: db.collection<DecisionRecord>('decisions'),

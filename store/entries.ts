@@ -68,13 +68,3 @@ export async function backfillEntryHeads(
   }
   return latest.size;
 }
-
-/** Runs that may still be live: entered within the playbook's maximum duration. */
-export async function recentEntries(
-  entries: Collection<EntryRecord>,
-  playbookId: string,
-  customerId: string,
-  since: Date,
-): Promise<EntryRecord[]> {
-  return entries.find({ playbookId, customerId, enteredAt: { $gte: since } }).toArray();
-}

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { collections, isDuplicateKeyError } from './collections';
 import { backfillLedgerHeads } from './contactLedger';
 import { backfillEntryHeads } from './entries';
+import { backfillEntryRuns } from './entryRuns';
 import { clampFutureStamps } from './futureStamps';
 import { backfillGrantTallies } from './offerGrants';
 
@@ -26,6 +27,13 @@ const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<num
     },
   },
   { id: 'contact-ledger-heads', run: (db) => backfillLedgerHeads(collections(db).ledger) },
+  {
+    id: 'entry-runs',
+    run: (db) => {
+      const { entries, entryRuns } = collections(db);
+      return backfillEntryRuns(entries, entryRuns);
+    },
+  },
   {
     id: 'offer-grant-tallies',
     run: (db) => {

@@ -9,7 +9,9 @@ import { upsertProfile } from '../store/profiles';
 import type { JourneyInput, JourneyResult } from '../workflows/journey';
 import { eventSignal, exitUpdate, pauseUpdate, resumeUpdate, stateQuery } from '../workflows/messages';
 import { CAP, cartUpdated, customerEvent, orderPlaced, uniqueId } from './support/events';
+import { runCli } from './support/cli';
 import { recordHistory } from './support/histories';
+import { Step } from '../workflows/searchAttributes';
 import { cartPlaybook, startTimeSkippingHarness, type TimeSkippingHarness } from './support/timeSkipping';
 
 const HOUR = 3_600_000;
@@ -33,6 +35,18 @@ describe('journeys on the time-skipping test server', () => {
   const handle = (customerId: string) => h.env.client.workflow.getHandle(cartRun(customerId));
   const result = (customerId: string) => handle(customerId).result() as Promise<JourneyResult>;
   const mailTo = (address: string) => h.servers.smtp.messages.filter((m) => m.to.includes(address));
+  /**
+   * The run's Step search attribute once it is `want` (it is published when the run hands control
+   * back). Read by describe: the Java test server answers no visibility queries; the query Ops type,
+   * `Step = "paused"`, is a filter on this value.
+   */
+  async function stepOf(customerId: string, want: string): Promise<string | undefined> {
+    for (let i = 0; ; i++) {
+      const step = (await handle(customerId).describe()).typedSearchAttributes.get(Step);
+      if (step === want || i === 50) return step;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   it('sends the reminder email, listing the cart, after the one-hour wait', async () => {
     const email = `${uniqueId('ada')}@example.test`;
@@ -210,10 +224,83 @@ describe('journeys on the time-skipping test server', () => {
     assert.equal(mailTo(email).length, 0);
     assert.equal((await handle(id).query(stateQuery)).paused, true);
 
-    await handle(id).executeUpdate(resumeUpdate);
+    await handle(id).executeUpdate(resumeUpdate, { args: [{}] });
     assert.equal((await result(id)).outcome.status, 'completed');
     assert.equal(mailTo(email).length, 1);
     await recordHistory('cart-paused-resumed', handle(id));
+  });
+
+  it('records who paused and resumed a run and why, shows it in explain, and lists paused runs by Step', async () => {
+    const email = `${uniqueId('ops')}@example.test`;
+    const id = await customer({ email });
+    await h.clientWith().publishEvent(cartUpdated(id));
+    await handle(id).executeUpdate(pauseUpdate, {
+      args: [{ reason: 'checking copy', by: 'mia@shop.example' }],
+    });
+
+    assert.equal(await stepOf(id, 'paused'), 'paused');
+    await h.env.sleep('3 hours');
+    await handle(id).executeUpdate(resumeUpdate, {
+      args: [{ reason: 'copy fixed', by: 'mia@shop.example' }],
+    });
+    assert.equal((await result(id)).outcome.status, 'completed');
+    assert.equal(await stepOf(id, 'done'), 'done');
+    // The shape since OPERATOR_ACTIONS: pause and resume recorded, Step = 'paused' while paused.
+    await recordHistory('cart-paused-resumed-recorded', handle(id));
+
+    const decisions = await h.servers.collections.decisions.find({ journeyId: cartRun(id) }).toArray();
+    const operator = decisions
+      .filter((d) => d.action === 'pause' || d.action === 'resume')
+      .map((d) => [d.action, d.step, d.reason, d.by]);
+    assert.deepEqual(operator, [
+      ['pause', 'wait', 'ops:checking copy', 'mia@shop.example'],
+      ['resume', 'wait', 'ops:copy fixed', 'mia@shop.example'],
+    ]);
+    const explained = await runCli(['explain', '--customer', id], {
+      uri: h.servers.mongodbUri,
+      db: h.servers.db.databaseName,
+    });
+    assert.equal(explained.code, 0, explained.stderr);
+    assert.match(explained.stdout, /pause\s+wait\s+-\s+reason="ops:checking copy" by=mia@shop\.example/);
+    assert.match(explained.stdout, /resume\s+wait\s+-\s+reason="ops:copy fixed" by=mia@shop\.example/);
+  });
+
+  it('rejects an operator action without its request, or with the wrong types, and says what to send', async () => {
+    const id = await customer({ email: `${uniqueId('bad')}@example.test` });
+    await h.clientWith().publishEvent(cartUpdated(id));
+    const rejection = async (promise: Promise<unknown>): Promise<string> => {
+      const error = await promise.then(
+        () => assert.fail('the update was accepted'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof WorkflowUpdateFailedError, String(error));
+      return String(error.cause?.message);
+    };
+    const untyped = handle(id) as unknown as {
+      executeUpdate(name: string, options?: { args: unknown[] }): Promise<unknown>;
+    };
+    assert.match(
+      await rejection(untyped.executeUpdate('exit')),
+      /^exit: the request is missing; send \{ "reason"/,
+    );
+    assert.match(
+      await rejection(untyped.executeUpdate('exit', { args: [{ reason: 42 }] })),
+      /^exit: "reason" must be text, not a number/,
+    );
+    assert.match(
+      await rejection(untyped.executeUpdate('pause', { args: [{ reason: 'x', by: ['me'] }] })),
+      /^pause: "by" must be text, not a list/,
+    );
+    assert.match(
+      await rejection(untyped.executeUpdate('pause', { args: ['stop'] })),
+      /^pause: the request must be an object/,
+    );
+    assert.match(
+      await rejection(untyped.executeUpdate('pause', { args: [{ reason: 'x', who: 'me' }] })),
+      /^pause: unknown field "who"/,
+    );
+    assert.equal((await handle(id).query(stateQuery)).paused, false, 'nothing was applied');
+    await handle(id).executeUpdate(exitUpdate, { args: [{ reason: 'test over' }] });
   });
 
   it('Ops can end a run with a reason; an exit without a reason is rejected', async () => {

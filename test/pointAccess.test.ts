@@ -8,6 +8,7 @@ import { loadPolicy } from '../policy/load';
 import { collections, ensureIndexes, type EntryRecord, type LedgerDoc } from '../store/collections';
 import { currentLedger, reserveContactSlot } from '../store/contactLedger';
 import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
+import { ENTRY_RUNS_KEPT, recentRuns, recordEntryRun } from '../store/entryRuns';
 import { acceptEvent, markRouted } from '../store/events';
 import { runMigrations } from '../store/migrations';
 import { grantsOf, tallyGrant } from '../store/offerGrants';
@@ -84,6 +85,52 @@ describe('point access by _id, and records from before it', () => {
     await recordEntry(entries, entry(later, 'l1', '2026-10-02T00:00:00Z'));
     await runMigrations(db);
     assert.equal(await lastEntry(entryHeads, 'cart', later, undefined), null);
+  });
+
+  it('a customer’s runs of a playbook are read from one list, kept short, and old entries are listed by the migration', async () => {
+    const { entries, entryRuns } = collections(db);
+    const keyed = (customerId: string, key: string, at: string): EntryRecord => ({
+      ...entry(customerId, `e-${key}`, at),
+      journeyId: `journey:care:${customerId}:${key}`,
+      playbookId: 'care',
+      keyValue: key,
+    });
+    const fresh = uniqueId('c');
+    await recordEntryRun(entryRuns, keyed(fresh, 'o-1', '2026-11-01T00:00:00Z'));
+    await recordEntryRun(entryRuns, keyed(fresh, 'o-2', '2026-11-05T00:00:00Z'));
+    await recordEntryRun(entryRuns, keyed(fresh, 'o-2', '2026-11-05T00:00:00Z')); // a retried entry
+    assert.deepEqual(await recentRuns(entryRuns, 'care', fresh, new Date('2026-10-01T00:00:00Z')), [
+      `journey:care:${fresh}:o-1`,
+      `journey:care:${fresh}:o-2`,
+    ]);
+    assert.deepEqual(await recentRuns(entryRuns, 'care', fresh, new Date('2026-11-03T00:00:00Z')), [
+      `journey:care:${fresh}:o-2`,
+    ]);
+    assert.deepEqual(await recentRuns(entryRuns, 'cart', fresh, new Date(0)), [], 'another playbook');
+
+    // At most ENTRY_RUNS_KEPT are kept, the newest.
+    const busy = uniqueId('c');
+    for (let i = 0; i < ENTRY_RUNS_KEPT + 2; i++)
+      await recordEntryRun(
+        entryRuns,
+        keyed(busy, `o-${i}`, new Date(Date.UTC(2026, 9, 1) + i * 1000).toISOString()),
+      );
+    const kept = await recentRuns(entryRuns, 'care', busy, new Date(0));
+    assert.equal(kept.length, ENTRY_RUNS_KEPT);
+    assert.equal(kept[0], `journey:care:${busy}:o-2`);
+
+    // Entries recorded before the lists existed are listed once the migration has run.
+    const old = uniqueId('c');
+    await recordEntry(entries, keyed(old, 'o-9', '2026-10-09T00:00:00Z'));
+    await recordEntry(entries, keyed(old, 'o-8', '2026-10-01T00:00:00Z'));
+    await db.collection('migrations').deleteOne({ _id: 'entry-runs' } as never);
+    await runMigrations(db);
+    assert.deepEqual(await recentRuns(entryRuns, 'care', old, new Date(0)), [
+      `journey:care:${old}:o-8`,
+      `journey:care:${old}:o-9`,
+    ]);
+    // Lists written meanwhile keep what they had.
+    assert.equal((await recentRuns(entryRuns, 'care', fresh, new Date(0))).length, 2);
   });
 
   it('the current ledger is found past a head left behind, and without one for ledgers from before heads', async () => {

@@ -26,6 +26,7 @@ describe('replay of recorded journey histories', () => {
         'cart-exited-emptied',
         'cart-holdout-suppressed',
         'cart-paused-resumed',
+        'cart-paused-resumed-recorded',
         'cart-wait-restarted',
         'trigger-rearmed',
       ],

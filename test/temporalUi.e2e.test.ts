@@ -149,4 +149,41 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
       await textAppears(/"Step": "wait"/);
     });
   });
+
+  it('shows a customer ID written as Markdown as the text it is, not as a link', async () => {
+    // What an attacker who can choose a customer ID (a sign-up form, say) would put in front of Ops.
+    const lure = '[Click to verify](https://evil.example/login) **urgent**';
+    const customer = customerInArm(
+      `${lure} ${uniqueId('ui-eve')}`,
+      'treatment',
+      { epoch: 1, ...holdout },
+      'cart-abandonment',
+      0,
+    );
+    await upsertProfile(connected.collections.profiles, customer, { email: 'eve@example.test' }, new Date());
+    await connected.journeys.publishEvent(cartUpdated(customer));
+    await listedOnWait(customer);
+    const workflowId = journeyId('cart-abandonment', customer);
+
+    const query = encodeURIComponent(`CustomerId = "${customer}"`);
+    await page.goto(`${stack.temporalUiUrl}/namespaces/default/workflows?query=${query}`);
+    await check('markdown-list', async () => {
+      await page.getByRole('link', { name: workflowId, exact: true }).click();
+    });
+    await check('markdown-metadata', async () => {
+      await page.getByRole('tab', { name: 'User Metadata' }).click();
+      await textAppears(new RegExp(escapeRegExp(`Cart abandonment for ${customer}`)));
+      await textAppears(/cart-abandonment\s+v\d+ · sleeping wait until \S+ · arm treatment/);
+      for (const frame of page.frames()) {
+        // The UI's own links carry the workflow ID URL-encoded in their path; a rendered link starts so.
+        const links = await frame.locator('a[href^="https://evil.example"]').count();
+        assert.equal(links, 0, `a link to evil.example in ${frame.url().slice(0, 80)}`);
+        assert.equal(await frame.locator('strong', { hasText: 'urgent' }).count(), 0, 'urgent in bold');
+      }
+    });
+  });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

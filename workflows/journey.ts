@@ -30,7 +30,9 @@ import type { JourneyEvent } from '../events/schema';
 import type { Playbook } from '../playbooks/schema';
 import { profileForMessage } from '../engine/personalization';
 import { renderMessage } from '../engine/template/message';
+import { markdownText } from '../engine/render/markdownText';
 import { eventSignal, exitUpdate, pauseUpdate, resumeUpdate, stateQuery } from './messages';
+import { operatorRequest } from './operatorRequest';
 import { Arm as ArmAttribute, Step } from './searchAttributes';
 
 const RETRY: RetryPolicy = {
@@ -108,6 +110,21 @@ function usesLegacyRunKey(input: JourneyInput): boolean {
 }
 
 /**
+ * Pause and resume are recorded as decisions (with the reason and who), a paused run shows
+ * Step = 'paused', so Ops can list paused runs, and an input that ends a wait no longer logs the
+ * decisions before the wait again. Runs from before it did none of this.
+ */
+const OPERATOR_ACTIONS = 'operator-actions';
+
+/** Who and why as the run's input carries them: only what was given, never an `undefined` field. */
+function operatorInput(request: { reason?: string; by?: string }): { reason?: string; by?: string } {
+  return {
+    ...(request.reason !== undefined && { reason: request.reason }),
+    ...(request.by !== undefined && { by: request.by }),
+  };
+}
+
+/**
  * Every playbook runs on this one workflow: it feeds the pure interpreter events, time and the
  * results of effects, and carries out the effects through activities. It decides nothing itself.
  */
@@ -136,38 +153,48 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
 
   setHandler(eventSignal, (event) => void inbox.push({ kind: 'event', event }));
   setHandler(stateQuery, () => state);
+  // Each request is checked in the validator, so a bad one is rejected with the reason and never
+  // reaches the history; the handler then reads what the validator accepted.
   setHandler(
     pauseUpdate,
-    async (_request: { reason: string }) => {
-      inbox.push({ kind: 'pause' });
+    async (request) => {
+      inbox.push({ kind: 'pause', ...operatorInput(operatorRequest('pause', request)) });
       await condition(() => state.paused || done());
       return state;
     },
     {
-      validator: (_request: { reason: string }) =>
-        rejectUnless(!done() && !state.paused, 'the run is already paused or has ended'),
+      validator: (request) => {
+        operatorRequest('pause', request);
+        rejectUnless(!done() && !state.paused, 'the run is already paused or has ended');
+      },
     },
   );
   setHandler(
     resumeUpdate,
-    async () => {
-      inbox.push({ kind: 'resume' });
+    async (request?: unknown) => {
+      inbox.push({ kind: 'resume', ...operatorInput(operatorRequest('resume', request)) });
       await condition(() => !state.paused || done());
       return state;
     },
-    { validator: () => rejectUnless(!done() && state.paused, 'the run is not paused') },
+    {
+      validator: (request?: unknown) => {
+        operatorRequest('resume', request);
+        rejectUnless(!done() && state.paused, 'the run is not paused');
+      },
+    },
   );
   setHandler(
     exitUpdate,
-    async ({ reason }) => {
-      inbox.push({ kind: 'exit', reason });
+    async (request) => {
+      const { reason = '', by } = operatorRequest('exit', request);
+      inbox.push({ kind: 'exit', reason, ...operatorInput({ by }) });
       await condition(done);
       return state;
     },
     {
-      validator: ({ reason }) => {
+      validator: (request) => {
+        operatorRequest('exit', request);
         rejectUnless(!done(), 'the run has already ended');
-        rejectUnless(typeof reason === 'string' && reason.trim() !== '', 'an exit needs a reason');
       },
     },
   );
@@ -197,6 +224,9 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
     const queued = inbox.shift();
     if (queued) {
       result = applyInput(playbook, state, queued, Date.now());
+      // Runs from before OPERATOR_ACTIONS recorded no pause or resume: replaying them must not.
+      if ((queued.kind === 'pause' || queued.kind === 'resume') && !patched(OPERATOR_ACTIONS))
+        result = { ...result, decisions: result.decisions.filter((d) => d.action !== queued.kind) };
       continue;
     }
     if (result.effect) {
@@ -214,6 +244,10 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
         ? await condition(() => inbox.length > 0).then(() => true)
         : await condition(() => inbox.length > 0, Math.max(wakeAt - Date.now(), 1));
     if (!arrived) result = applyInput(playbook, state, { kind: 'wake' }, Date.now());
+    // An input ended the wait: the loop goes round to take it from the inbox, and must not log the
+    // last result's decisions a second time (before OPERATOR_ACTIONS it did, so a decision made just
+    // before a wait, a pause say, was recorded twice when an event or a resume came in).
+    else if (patched(OPERATOR_ACTIONS)) result = { state, decisions: [] };
   }
   await ledger.flush(state);
   publishSearchAttributes();
@@ -390,7 +424,13 @@ function publishSearchAttributes(): void {
 
 function show(state: RunState): void {
   const { position } = state;
-  const step = position.kind === 'done' ? 'done' : position.stepId;
+  // Paused is where Ops look for a run they stopped (`Step = "paused"`); the details say at which step.
+  const step =
+    position.kind === 'done'
+      ? 'done'
+      : state.paused && patched(OPERATOR_ACTIONS)
+        ? 'paused'
+        : position.stepId;
   if (patched(BATCHED_TASKS)) {
     // Back to the value last published is no change at all.
     if (step === shownStep) delete searchAttributes.step;
@@ -408,5 +448,9 @@ function show(state: RunState): void {
     position.kind === 'done'
       ? `ended: ${state.outcome?.status === 'exited' ? state.outcome.reason : 'completed'}`
       : `${state.paused ? 'paused at' : position.kind === 'at' ? 'at' : position.kind} ${position.stepId}${until}`;
-  setCurrentDetails(`**${state.playbookId}** v${state.playbookVersion} · ${status} · arm ${state.arm}`);
+  // Rendered as Markdown by the UI: only the bold is ours, every value is shown as plain text. Current
+  // details are not a command in the history, so replay does not compare them: no patch needed.
+  setCurrentDetails(
+    `**${markdownText(state.playbookId)}** ${markdownText(`v${state.playbookVersion} · ${status} · arm ${state.arm}`)}`,
+  );
 }

@@ -5,6 +5,7 @@ import { legacyRunKey, runKey } from '../ids';
 import type { Arm } from '../holdout';
 import { evaluate } from './context';
 import { matches } from './entry';
+import { repeatsKey } from './liveRoute';
 import { dateWaitUntil } from './dateWait';
 import { nextOf, stepById } from './graph';
 import { nextOpening, safeTimeZone } from './localTime';
@@ -87,13 +88,15 @@ export function applyInput(playbook: Playbook, state: RunState, input: RunInput,
       break;
     }
     case 'pause':
-      set({ ...current, paused: true });
+    case 'resume': {
+      const paused = input.kind === 'pause';
+      if (current.paused === paused) break; // nothing changes, so nothing to record
+      set({ ...current, paused });
+      log.add(input.kind, stepOf(current), operatorNote(input));
       break;
-    case 'resume':
-      set({ ...current, paused: false });
-      break;
+    }
     case 'exit':
-      set(finish(current, { status: 'exited', reason: `ops:${input.reason}` }, log));
+      set(finish(current, { status: 'exited', reason: `ops:${input.reason}` }, log, input.by));
       break;
     case 'wake':
       break;
@@ -113,9 +116,23 @@ export function nextWakeAt(state: RunState): number | undefined {
   return position.kind === 'effect' ? undefined : state.deadline;
 }
 
-function finish(state: RunState, outcome: Outcome, log: DecisionLog): RunState {
-  const step = 'stepId' in state.position ? state.position.stepId : null;
-  log.add('exit', step, { reason: outcome.status === 'completed' ? 'completed' : outcome.reason });
+function stepOf(state: RunState): string | null {
+  return 'stepId' in state.position ? state.position.stepId : null;
+}
+
+/** An operator's why and who, as a decision records them: `ops:<reason>` like an exit's. */
+function operatorNote(input: { reason?: string; by?: string }): Partial<Decision> {
+  return {
+    ...(input.reason !== undefined && { reason: `ops:${input.reason}` }),
+    ...(input.by !== undefined && { by: input.by }),
+  };
+}
+
+function finish(state: RunState, outcome: Outcome, log: DecisionLog, by?: string): RunState {
+  log.add('exit', stepOf(state), {
+    reason: outcome.status === 'completed' ? 'completed' : outcome.reason,
+    ...(by !== undefined && { by }),
+  });
   const { pendingEffect: _dropped, ...rest } = state;
   return { ...rest, position: { kind: 'done' }, outcome };
 }
@@ -150,8 +167,12 @@ function onEvent(
       return;
     }
   }
+  // A goal about the customer reaches every run of a keyed playbook (liveRoute): so can an event of
+  // the trigger's type, which repeats only the trigger of the run with its key.
   const repeat =
-    event.type === playbook.trigger.event && matches(playbook.trigger, event, { trigger: event });
+    event.type === playbook.trigger.event &&
+    matches(playbook.trigger, event, { trigger: event }) &&
+    repeatsKey(playbook, event, state.trigger);
   if (!repeat || playbook.entry.onRepeat === 'ignore') return;
   let next: RunState = { ...state, trigger: event };
   if (playbook.entry.onRepeat === 'restartWait' && position.kind === 'sleeping') {

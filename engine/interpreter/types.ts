@@ -136,11 +136,13 @@ export type RunInput =
   | { kind: 'slotRefused'; rule: string; freesAt: number; count?: number; winner?: string }
   /** The send waits for its arbitration window to close; ask again at `until`. */
   | { kind: 'slotPending'; until: number }
-  | { kind: 'pause' }
-  | { kind: 'resume' }
-  | { kind: 'exit'; reason: string };
+  /** Operator actions; `reason` and `by` are absent on runs from before they were recorded. */
+  | { kind: 'pause'; reason?: string; by?: string }
+  | { kind: 'resume'; reason?: string; by?: string }
+  | { kind: 'exit'; reason: string; by?: string };
 
-export type DecisionAction = 'enter' | 'send' | 'suppress' | 'defer' | 'exit' | 'holdout';
+export type DecisionAction =
+  'enter' | 'send' | 'suppress' | 'defer' | 'exit' | 'holdout' | 'pause' | 'resume';
 
 /** One line of the decision log; the workflow and the simulator produce the same ones. */
 export interface Decision {
@@ -158,6 +160,8 @@ export interface Decision {
   count?: number;
   /** The playbook that won a priority arbitration this run lost. */
   winner?: string;
+  /** Who took an operator action (pause, resume, exit), when they said. */
+  by?: string;
 }
 
 export interface StepResult {

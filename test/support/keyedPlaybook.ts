@@ -1,0 +1,16 @@
+import type { Playbook } from '../../playbooks/schema';
+import { loadPlaybooks } from '../../playbooks/load';
+
+/**
+ * The shipped care-tips playbook (one run per delivered order, `entry.key: data.orderId`) with a
+ * goal about the customer, not the order: any new order ends every run. The issue's example.
+ */
+export function keyedWithCustomerGoal(): Playbook {
+  const care = loadPlaybooks(`${__dirname}/../../playbooks`).find((p) => p.id === 'care-tips');
+  if (!care) throw new Error('the care-tips playbook is missing');
+  return {
+    ...care,
+    holdoutPercent: 0,
+    exit: { goals: [...(care.exit?.goals ?? []), { event: 'order.placed' }] },
+  };
+}
