@@ -6,6 +6,7 @@ import {
   listStates,
   playbookCollections,
   PlaybookLifecycleError,
+  PlaybookVersionConflictError,
   publishVersion,
   setStatus,
   type PlaybookCollections,
@@ -40,7 +41,7 @@ export const playbooksPublish: CliCommand = {
   words: ['playbooks', 'publish'],
   args: '[path…]',
   summary:
-    'store each valid playbook as an immutable version (content hash); invalid files are reported and skipped',
+    'store each valid playbook as an immutable version (content hash); invalid files, and changed files that keep a published version, are reported and skipped',
   run: (args, io) =>
     withPlaybookStore(io, async (store) => {
       const results = validatePlaybookFiles(expandPaths(args.length > 0 ? args : ['playbooks']));
@@ -51,7 +52,16 @@ export const playbooksPublish: CliCommand = {
           for (const issue of result.issues) io.out(formatIssue(result.file, issue));
           continue;
         }
-        const published = await publishVersion(store, result.playbook, new Date(), result.file);
+        let published;
+        try {
+          published = await publishVersion(store, result.playbook, new Date(), result.file);
+        } catch (error) {
+          // The other files still publish: one file changed without a new version spoils only itself.
+          if (!(error instanceof PlaybookVersionConflictError)) throw error;
+          bad += 1;
+          io.out(formatIssue(result.file, { path: 'version', message: error.message }));
+          continue;
+        }
         io.out(
           `${published.playbookId} v${published.version} ${published.hash.slice(0, 12)} ` +
             `${published.created ? 'published' : 'unchanged (already published)'}`,
