@@ -205,15 +205,27 @@ export async function setStatus(
   });
 }
 
-export async function listStates(
-  collections: PlaybookCollections,
-): Promise<(PlaybookStateRecord & { version?: number })[]> {
+/** A playbook's state, with what arbitration ranks its active version by. */
+export type ListedState = PlaybookStateRecord & {
+  version?: number;
+  priority?: number;
+  expectedValue?: number;
+};
+
+export async function listStates(collections: PlaybookCollections): Promise<ListedState[]> {
   const states = await collections.states.find({}, { sort: { _id: 1 } }).toArray();
   return Promise.all(
     states.map(async (state) => {
       if (state.activeHash === undefined) return state;
       const v = await collections.versions.findOne({ playbookId: state._id, hash: state.activeHash });
-      return v ? { ...state, version: v.version } : state;
+      if (!v) return state;
+      const { priority, expectedValue } = v.definition;
+      return {
+        ...state,
+        version: v.version,
+        priority,
+        ...(expectedValue !== undefined && { expectedValue }),
+      };
     }),
   );
 }

@@ -151,4 +151,47 @@ describe('journeys playbooks publish and list', () => {
       await other.close();
     }
   });
+
+  it('warns on publish when priority is left to the default, and lists playbooks in arbitration order', async () => {
+    const dir = tempDir('journeys-list');
+    try {
+      const tag = uniqueId('rank').replace(/[^a-z0-9-]/g, '');
+      const files = {
+        'new.json': { ...cartInput(), id: `${tag}-new` },
+        'low.json': { ...cartInput(), id: `${tag}-low`, priority: 30 },
+        'valued.json': { ...cartInput(), id: `${tag}-valued`, priority: 30, expectedValue: 12 },
+        'service.json': { ...cartInput(), id: `${tag}-service`, priority: 90 },
+      };
+      for (const [name, playbook] of Object.entries(files))
+        writeFileSync(join(dir.path, name), JSON.stringify(playbook));
+      const published = await journeys('playbooks', 'publish', dir.path);
+      assert.equal(published.code, 0, published.out.join('\n'));
+      assert.ok(
+        published.out.includes(
+          `${join(dir.path, 'new.json')}: priority: warning: not set, so it takes the default 100 and wins ` +
+            'over every playbook with a lower priority whenever both want the same customer at once; set ' +
+            'priority (0–1000, higher wins) to say where it ranks (journeys playbooks list shows the order)',
+        ),
+        published.out.join('\n'),
+      );
+      for (const name of ['new', 'low', 'valued', 'service']) {
+        assert.equal((await journeys('playbooks', 'activate', `${tag}-${name}`)).code, 0);
+      }
+      const listed = await journeys('playbooks', 'list');
+      assert.equal(listed.code, 0, listed.out.join('\n'));
+      assert.match(listed.out[0] ?? '', /^playbook +status +priority +value +active$/);
+      const mine = listed.out.filter((line) => line.startsWith(tag));
+      assert.deepEqual(
+        mine.map((line) => line.split(/ +/).slice(0, 4)),
+        [
+          [`${tag}-new`, 'active', '100', '-'],
+          [`${tag}-service`, 'active', '90', '-'],
+          [`${tag}-valued`, 'active', '30', '12'],
+          [`${tag}-low`, 'active', '30', '-'],
+        ],
+      );
+    } finally {
+      dir.remove();
+    }
+  });
 });
