@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Simulator throughput: 10,000 customers over 90 days of synthetic events through `journeys simulate`.
+# Under the workspace contact policy, as the engine and bench/simulatorThroughput.ts apply it.
 # Prints the CLI's own timing line (events/s) and the machine it ran on.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,13 @@
-import { validatePlaybookFiles } from '../playbooks/load';
+import { validatePlaybookFiles, type PlaybookFileResult } from '../playbooks/load';
 import { formatIssue } from '../validation/issues';
 import { UsageError, type CliCommand } from './command';
+
+/** A file's warnings as `file: path: warning: message`; they never make the file invalid. */
+export function warningLines(result: PlaybookFileResult): string[] {
+  return (result.warnings ?? []).map((w) =>
+    formatIssue(result.file, { ...w, message: `warning: ${w.message}` }),
+  );
+}
 
 /** `journeys playbooks validate [path…]`: every problem in every file, one per line, in one go. */
 export const playbooksValidate: CliCommand = {
@@ -20,7 +27,8 @@ export const playbooksValidate: CliCommand = {
     const problems = results.flatMap((result) =>
       result.issues.map((issue) => formatIssue(result.file, issue)),
     );
-    for (const line of problems) io.out(line);
+    const warnings = results.flatMap((result) => warningLines(result));
+    for (const line of [...problems, ...warnings]) io.out(line);
     if (problems.length > 0) {
       const files = results.filter((result) => result.issues.length > 0).length;
       io.err(
@@ -28,7 +36,9 @@ export const playbooksValidate: CliCommand = {
       );
       return 1;
     }
-    io.out(`${results.length} playbook${results.length === 1 ? '' : 's'} valid`);
+    const noted =
+      warnings.length === 0 ? '' : ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})`;
+    io.out(`${results.length} playbook${results.length === 1 ? '' : 's'} valid${noted}`);
     return 0;
   },
 };

@@ -6,11 +6,14 @@ import {
   listStates,
   playbookCollections,
   PlaybookLifecycleError,
+  PlaybookVersionConflictError,
   publishVersion,
   setStatus,
+  type ListedState,
   type PlaybookCollections,
 } from '../store/playbookVersions';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { warningLines } from './playbooksCommand';
 import { withMongoDb } from './withMongoDb';
 import { statSync } from 'node:fs';
 
@@ -40,18 +43,28 @@ export const playbooksPublish: CliCommand = {
   words: ['playbooks', 'publish'],
   args: '[path…]',
   summary:
-    'store each valid playbook as an immutable version (content hash); invalid files are reported and skipped',
+    'store each valid playbook as an immutable version (content hash); invalid files, and changed files that keep a published version, are reported and skipped',
   run: (args, io) =>
     withPlaybookStore(io, async (store) => {
       const results = validatePlaybookFiles(expandPaths(args.length > 0 ? args : ['playbooks']));
       let bad = 0;
       for (const result of results) {
+        for (const line of warningLines(result)) io.out(line);
         if (!result.playbook) {
           bad += 1;
           for (const issue of result.issues) io.out(formatIssue(result.file, issue));
           continue;
         }
-        const published = await publishVersion(store, result.playbook, new Date(), result.file);
+        let published;
+        try {
+          published = await publishVersion(store, result.playbook, new Date(), result.file);
+        } catch (error) {
+          // The other files still publish: one file changed without a new version spoils only itself.
+          if (!(error instanceof PlaybookVersionConflictError)) throw error;
+          bad += 1;
+          io.out(formatIssue(result.file, { path: 'version', message: error.message }));
+          continue;
+        }
         io.out(
           `${published.playbookId} v${published.version} ${published.hash.slice(0, 12)} ` +
             `${published.created ? 'published' : 'unchanged (already published)'}`,
@@ -114,16 +127,36 @@ export const playbooksRetire = statusCommand(
   'take out of service: no new entries; runs in flight go on',
 );
 
+/**
+ * Arbitration's order (engine/policy/arbitration.ts `rank`): higher priority first, then higher
+ * expected value; playbooks without an active version last, by id.
+ */
+function arbitrationOrder(a: ListedState, b: ListedState): number {
+  const ranked = (s: ListedState) => (s.priority === undefined ? 0 : 1);
+  return (
+    ranked(b) - ranked(a) ||
+    (b.priority ?? 0) - (a.priority ?? 0) ||
+    (b.expectedValue ?? 0) - (a.expectedValue ?? 0) ||
+    (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)
+  );
+}
+
 export const playbooksList: CliCommand = {
   words: ['playbooks', 'list'],
   args: '',
-  summary: 'each published playbook with its status and active version',
+  summary:
+    'each published playbook with its status and active version, in arbitration order (priority, then expected value)',
   run: (_args, io) =>
     withPlaybookStore(io, async (store) => {
-      for (const state of await listStates(store)) {
+      io.out(
+        `${'playbook'.padEnd(28)} ${'status'.padEnd(8)} ${'priority'.padStart(8)} ${'value'.padStart(8)} active`,
+      );
+      for (const state of (await listStates(store)).sort(arbitrationOrder)) {
         const active =
           state.activeHash === undefined ? '-' : `v${state.version ?? '?'} ${state.activeHash.slice(0, 12)}`;
-        io.out(`${state._id.padEnd(28)} ${state.status.padEnd(8)} ${active}`);
+        const priority = String(state.priority ?? '-').padStart(8);
+        const value = String(state.expectedValue ?? '-').padStart(8);
+        io.out(`${state._id.padEnd(28)} ${state.status.padEnd(8)} ${priority} ${value} ${active}`);
       }
       return 0;
     }),

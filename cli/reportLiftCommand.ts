@@ -3,7 +3,7 @@ import type { CostModel } from '../engine/offers/basket';
 import { economicsNa, economicsStats } from '../measure/economicsStats';
 import { liftStats } from '../measure/lift';
 import { liftChartSvg } from '../measure/liftChart';
-import { DEFAULT_POLICY_FILE, InvalidPolicyError, loadPolicy } from '../policy/load';
+import { InvalidPolicyError, loadPolicy, workspacePolicyFile } from '../policy/load';
 import { collections } from '../store/collections';
 import { liftData, type LiftQuery } from '../store/liftData';
 import { playbookCollections } from '../store/playbookVersions';
@@ -54,7 +54,7 @@ function parseReportOptions(args: readonly string[]): ReportOptions {
  * SMTP and Twilio settings a read-only report has no use for.
  */
 function costModel(io: CliIo, env: NodeJS.ProcessEnv = process.env): CostModel | undefined {
-  const file = env.POLICY_FILE?.trim() || DEFAULT_POLICY_FILE;
+  const file = workspacePolicyFile(env);
   try {
     return loadPolicy(file).offers;
   } catch (error) {

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadHoldoutConfig } from '../config/env';
 import type { HoldoutScheme } from '../engine/holdout';
 import { InvalidEventError, parseEvent } from '../events/parse';
 import type { JourneyEvent } from '../events/schema';
 import { loadPlaybooks } from '../playbooks/load';
-import { InvalidPolicyError, loadPolicy } from '../policy/load';
+import { InvalidPolicyError, loadPolicy, workspacePolicyFile } from '../policy/load';
 import type { ContactPolicy } from '../policy/schema';
 import { simulate } from '../simulator/simulate';
 import { UsageError, type CliCommand, type CliIo } from './command';
@@ -23,10 +24,18 @@ const SIMULATE_OPTIONS = {
   to: 'string',
   salt: 'string',
   'global-control': 'string',
+  'no-policy': 'boolean',
 } as const;
 
-function options(args: readonly string[]): Record<string, string> {
-  return parseOptions(args, SIMULATE_OPTIONS).values;
+function options(args: readonly string[]): { opts: Record<string, string>; noPolicy: boolean } {
+  const { 'no-policy': noPolicy, ...opts } = parseOptions(args, SIMULATE_OPTIONS).values;
+  return { opts, noPolicy: noPolicy === true };
+}
+
+/** A file as the summary names it: relative to where the command runs, when it is below it. */
+function shown(file: string): string {
+  const below = relative(process.cwd(), file);
+  return below === '' || below.startsWith('..') || isAbsolute(below) ? file : below;
 }
 
 function instant(name: string, value: string | undefined): number | undefined {
@@ -75,23 +84,30 @@ async function readEvents(file: string, io: CliIo): Promise<{ events: JourneyEve
 
 /**
  * `journeys simulate`: what would these playbooks have done over these events? Prints one JSON
- * line per decision, then a summary line; the same input gives byte-identical output.
+ * line per decision, then a summary line; the same input gives byte-identical output. The contact
+ * policy is the workspace's (POLICY_FILE, as the worker reads it), `--policy <file>` another, and
+ * `--no-policy` none.
  */
 export const simulateCommand: CliCommand = {
   words: ['simulate'],
-  args: '--events <file.ndjson|-> [--playbooks <dir>] [--policy <file>] [--offers <file.json|csv>] [--from <iso>] [--to <iso>] [--salt <salt>] [--global-control <percent>]',
+  args: '--events <file.ndjson|-> [--playbooks <dir>] [--policy <file> | --no-policy] [--offers <file.json|csv>] [--from <iso>] [--to <iso>] [--salt <salt>] [--global-control <percent>]',
   summary: 'backtest playbooks over recorded events on a virtual clock, without any server',
   async run(args, io) {
-    const opts = options(args);
+    // A backtest answers "what would the engine have done", so it applies the workspace policy
+    // unless told not to.
+    const { opts, noPolicy } = options(args);
+    if (noPolicy && opts.policy !== undefined)
+      throw new UsageError('--policy and --no-policy contradict each other: give one');
     if (opts.events === undefined) throw new UsageError('--events is required');
     const from = instant('from', opts.from);
     const until = instant('to', opts.to);
     const playbooks = loadPlaybooks(opts.playbooks ?? 'playbooks');
     const holdout = settingsOrReport(io, () => holdoutScheme(opts));
     if (holdout === undefined) return 2;
+    const policyFile = noPolicy ? undefined : shown(opts.policy ?? workspacePolicyFile());
     let policy: ContactPolicy | undefined;
     try {
-      policy = opts.policy === undefined ? undefined : loadPolicy(opts.policy);
+      policy = policyFile === undefined ? undefined : loadPolicy(policyFile);
     } catch (error) {
       if (!(error instanceof InvalidPolicyError)) throw error;
       io.err(error.message);
@@ -120,12 +136,19 @@ export const simulateCommand: CliCommand = {
     });
     for (const decision of result.decisions) io.out(JSON.stringify(decision));
     io.out(
-      JSON.stringify({ summary: result.summary, events: result.events, decisions: result.decisions.length }),
+      JSON.stringify({
+        summary: result.summary,
+        events: result.events,
+        decisions: result.decisions.length,
+        // Which caps, quiet hours and arbitration the counts are under; null: none (--no-policy).
+        policy: policyFile ?? null,
+      }),
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     io.err(
       `simulated ${result.events} events (${read.bad} rejected) into ${result.decisions.length} decisions ` +
-        `in ${seconds.toFixed(2)} s: ${Math.round(result.events / seconds)} events/s`,
+        `in ${seconds.toFixed(2)} s: ${Math.round(result.events / seconds)} events/s; ` +
+        (policyFile === undefined ? 'no contact policy (--no-policy)' : `contact policy ${policyFile}`),
     );
     return read.bad > 0 || catalog.bad > 0 ? 1 : 0;
   },

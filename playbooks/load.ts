@@ -16,6 +16,8 @@ export interface PlaybookFileResult {
   /** Present when the file has no issue. */
   playbook?: Playbook;
   issues: InputIssue[];
+  /** Reported, but the file is still valid. */
+  warnings?: InputIssue[];
 }
 
 /** The playbook files directly in a directory (not its subdirectories), sorted; JSON schemas excluded. */

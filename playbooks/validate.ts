@@ -23,6 +23,25 @@ export interface PlaybookCheck {
   /** Present when there is no issue. */
   playbook?: Playbook;
   issues: InputIssue[];
+  /** What an author should look at but may mean: reported, never a reason to refuse the file. */
+  warnings: InputIssue[];
+}
+
+/**
+ * A playbook without `priority` takes the default 100, above every shipped one, and so wins every
+ * arbitration it enters without anyone having decided it should.
+ */
+function priorityWarnings(input: unknown): InputIssue[] {
+  if (typeof input !== 'object' || input === null || 'priority' in input) return [];
+  return [
+    {
+      path: 'priority',
+      message:
+        'not set, so it takes the default 100 and wins over every playbook with a lower priority whenever ' +
+        'both want the same customer at once; set priority (0–1000, higher wins) to say where it ranks ' +
+        '(journeys playbooks list shows the order)',
+    },
+  ];
 }
 
 /** The cross-field rules, for a playbook that already passed the schema. */
@@ -55,14 +74,17 @@ function withoutUnknownFields(input: unknown, issues: readonly z.core.$ZodIssue[
 
 export function validatePlaybook(input: unknown): PlaybookCheck {
   const result = Playbook.safeParse(input);
+  // Warnings wait until the file is valid: errors first, then what is worth a second look.
   if (result.success) {
     const issues = playbookRuleIssues(result.data);
-    return issues.length > 0 ? { issues } : { playbook: result.data, issues };
+    return issues.length > 0
+      ? { issues, warnings: [] }
+      : { playbook: result.data, issues, warnings: priorityWarnings(input) };
   }
   const issues = playbookSchemaIssues(result.error, input);
   if (result.error.issues.every((issue) => issue.code === 'unrecognized_keys')) {
     const retry = Playbook.safeParse(withoutUnknownFields(input, result.error.issues));
     if (retry.success) issues.push(...playbookRuleIssues(retry.data));
   }
-  return { issues };
+  return { issues, warnings: [] };
 }

@@ -32,11 +32,15 @@ import { InvalidEventError } from '../events/parse';
 import type { CartItem, CartUpdated, JourneyEventInput } from '../events/schema';
 import { MongoClient } from 'mongodb';
 import { loadPlaybooks } from '../playbooks/load';
+import type { Playbook } from '../playbooks/schema';
 import {
   activate,
   ensurePlaybookIndexes,
   playbookCollections,
+  PlaybookVersionConflictError,
   publishVersion,
+  type PlaybookCollections,
+  type Published,
 } from '../store/playbookVersions';
 import type { JourneyResult } from '../workflows/journey';
 import { upsertProfile } from '../store/profiles';
@@ -80,6 +84,21 @@ function cart(customerId: string, items: CartItem[]): CartUpdated {
   };
 }
 
+/**
+ * Publishes the demo's copy of a playbook (its waits shortened) under the first version label that
+ * is free or already holds this very copy: a label names one content, and a store where the real
+ * playbook was published keeps its own. The same copy lands on the same label run after run.
+ */
+async function publishDemoCopy(versions: PlaybookCollections, copy: Playbook): Promise<Published> {
+  for (let version = copy.version; ; version++) {
+    try {
+      return await publishVersion(versions, { ...copy, version }, new Date(), 'demo');
+    } catch (error) {
+      if (!(error instanceof PlaybookVersionConflictError)) throw error;
+    }
+  }
+}
+
 async function main(): Promise<void> {
   log(`Starting the dev stack (data in ${DEFAULT_DATA_DIR})…`);
   const mongodbUri = process.env.MONGODB_URI || undefined;
@@ -116,7 +135,7 @@ async function main(): Promise<void> {
     `  every wait step shortened to ${DEMO_WAIT} and every waitForEvent timeout too; waitUntil (local daytime) and waitUntilDate keep their real rule`,
   );
   for (const definition of shipped) {
-    const published = await publishVersion(versions, withWaits(definition, DEMO_WAIT), new Date(), 'demo');
+    const published = await publishDemoCopy(versions, withWaits(definition, DEMO_WAIT));
     await activate(versions, definition.id, new Date(), published.hash);
     log(`  published and activated ${definition.id} v${published.version} ${published.hash.slice(0, 12)}`);
   }

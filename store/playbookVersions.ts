@@ -38,6 +38,25 @@ export async function ensurePlaybookIndexes(db: Db): Promise<void> {
   const { versions } = playbookCollections(db);
   await versions.createIndex({ playbookId: 1, hash: 1 }, { unique: true, name: 'version_unique' });
   await versions.createIndex({ playbookId: 1, publishedAt: -1 }, { name: 'latest' });
+  await ensureLabelIndex(versions);
+}
+
+/**
+ * One `version` label names one content, held by a unique index so two publishes racing with
+ * different files cannot both win. A store published before this rule may already hold two
+ * contents under one label; the index cannot be built there (nor should start-up fail), so it is
+ * left out and publishVersion's own check refuses new clashes, with the race window that implies.
+ */
+async function ensureLabelIndex(versions: Collection<PlaybookVersionRecord>): Promise<void> {
+  const clash = await versions
+    .aggregate([
+      { $group: { _id: { playbookId: '$playbookId', version: '$version' }, count: { $sum: 1 } } },
+      { $match: { count: { $gt: 1 } } },
+      { $limit: 1 },
+    ])
+    .toArray();
+  if (clash.length > 0) return;
+  await versions.createIndex({ playbookId: 1, version: 1 }, { unique: true, name: 'label_unique' });
 }
 
 export interface Published {
@@ -55,6 +74,11 @@ export async function publishVersion(
   source?: string,
 ): Promise<Published> {
   const hash = playbookHash(playbook);
+  // This very content again is a no-op, even in a store that lists another content under its label.
+  if (await versions.findOne({ playbookId: playbook.id, hash }, { projection: { _id: 1 } })) {
+    return { playbookId: playbook.id, version: playbook.version, hash, created: false };
+  }
+  await refuseOtherContent(versions, playbook, hash);
   let created = true;
   try {
     await versions.insertOne({
@@ -67,6 +91,9 @@ export async function publishVersion(
     });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
+    // Either this very content is there (publishing is idempotent), or another publish of the same
+    // label with other content won the race since the check above.
+    await refuseOtherContent(versions, playbook, hash);
     created = false;
   }
   if (created) {
@@ -94,7 +121,45 @@ async function upsertState(
 }
 
 export class PlaybookLifecycleError extends Error {
-  override readonly name = 'PlaybookLifecycleError';
+  override readonly name: string = 'PlaybookLifecycleError';
+}
+
+/** A file changed without a new `version`: two contents would both be listed as that version. */
+export class PlaybookVersionConflictError extends PlaybookLifecycleError {
+  override readonly name = 'PlaybookVersionConflictError';
+  constructor(
+    readonly playbookId: string,
+    readonly version: number,
+    readonly publishedHash: string,
+    /** The highest version label published for this playbook. */
+    readonly highest: number,
+  ) {
+    super(
+      `${playbookId} version ${version} is already published with different content ` +
+        `(hash ${publishedHash.slice(0, 12)}); bump \`version\` (to ${highest + 1}: the highest published is ${highest})`,
+    );
+  }
+}
+
+async function refuseOtherContent(
+  versions: Collection<PlaybookVersionRecord>,
+  playbook: Playbook,
+  hash: string,
+): Promise<void> {
+  const other = await versions.findOne(
+    { playbookId: playbook.id, version: playbook.version, hash: { $ne: hash } },
+    { projection: { hash: 1 } },
+  );
+  if (!other) return;
+  const [latest] = await versions
+    .find({ playbookId: playbook.id }, { projection: { version: 1 }, sort: { version: -1 }, limit: 1 })
+    .toArray();
+  throw new PlaybookVersionConflictError(
+    playbook.id,
+    playbook.version,
+    other.hash,
+    Math.max(latest?.version ?? 0, playbook.version),
+  );
 }
 
 /** Activates a published version (default: the latest published) for new entries. */
@@ -140,15 +205,27 @@ export async function setStatus(
   });
 }
 
-export async function listStates(
-  collections: PlaybookCollections,
-): Promise<(PlaybookStateRecord & { version?: number })[]> {
+/** A playbook's state, with what arbitration ranks its active version by. */
+export type ListedState = PlaybookStateRecord & {
+  version?: number;
+  priority?: number;
+  expectedValue?: number;
+};
+
+export async function listStates(collections: PlaybookCollections): Promise<ListedState[]> {
   const states = await collections.states.find({}, { sort: { _id: 1 } }).toArray();
   return Promise.all(
     states.map(async (state) => {
       if (state.activeHash === undefined) return state;
       const v = await collections.versions.findOne({ playbookId: state._id, hash: state.activeHash });
-      return v ? { ...state, version: v.version } : state;
+      if (!v) return state;
+      const { priority, expectedValue } = v.definition;
+      return {
+        ...state,
+        version: v.version,
+        priority,
+        ...(expectedValue !== undefined && { expectedValue }),
+      };
     }),
   );
 }

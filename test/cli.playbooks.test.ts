@@ -26,7 +26,7 @@ describe('journeys playbooks validate', () => {
 
   it('prints every problem as file: path: message and exits 1', () => {
     const dir = tempDir();
-    writePlaybook(dir, 'good.json', { ...cartPlaybook(), id: 'good' });
+    writePlaybook(dir, 'good.json', { ...cartPlaybook(), id: 'good', priority: 80 });
     const bad = writePlaybook(dir, 'bad.yaml', threeMistakes());
     const run = journeys('playbooks', 'validate', dir);
     assert.equal(run.code, 1);
@@ -35,6 +35,19 @@ describe('journeys playbooks validate', () => {
     assert.ok(run.out[1]?.startsWith(`${bad}: steps[1].next (step "reminder"): `));
     assert.ok(run.out[2]?.startsWith(`${bad}: templates.reminder.sms: `));
     assert.deepEqual(run.err, ['3 problems in 1 of 2 playbook files']);
+  });
+
+  it('warns, without failing, when a playbook leaves priority to the default', () => {
+    const dir = tempDir();
+    const file = writePlaybook(dir, 'new.yaml', { ...cartPlaybook(), id: 'no-priority' });
+    const run = journeys('playbooks', 'validate', dir);
+    assert.equal(run.code, 0, run.out.concat(run.err).join('\n'));
+    assert.deepEqual(run.out, [
+      `${file}: priority: warning: not set, so it takes the default 100 and wins over every playbook with a ` +
+        'lower priority whenever both want the same customer at once; set priority (0–1000, higher wins) ' +
+        'to say where it ranks (journeys playbooks list shows the order)',
+      '1 playbook valid (1 warning)',
+    ]);
   });
 
   it('exits 2 with usage on a usage error', () => {

@@ -154,6 +154,61 @@ describe('journeys simulate', () => {
     ]);
   });
 
+  it('applies the workspace policy unless --no-policy: under the shipped one, one email a customer a day', async () => {
+    const zones = new Map(
+      events.flatMap((e) =>
+        e.type === 'customer.upserted' && e.data.timezone ? [[e.customerId, e.data.timezone] as const] : [],
+      ),
+    );
+    /** The most emails one customer got on one day of their own calendar. */
+    const mostEmailsADay = (out: string[]) => {
+      const perDay = new Map<string, number>();
+      for (const line of out.slice(0, -1)) {
+        const d = JSON.parse(line) as { at: string; customerId: string; action: string; channel?: string };
+        if (d.action !== 'send' || d.channel !== 'email') continue;
+        const day = new Date(d.at).toLocaleDateString('en-CA', {
+          timeZone: zones.get(d.customerId) ?? 'UTC',
+        });
+        const key = `${d.customerId} ${day}`;
+        perDay.set(key, (perDay.get(key) ?? 0) + 1);
+      }
+      return Math.max(0, ...perDay.values());
+    };
+    const saved = process.env.POLICY_FILE;
+    delete process.env.POLICY_FILE;
+    try {
+      const live = await run(['simulate', '--events', file, '--salt', 's']);
+      assert.equal(live.code, 0, live.err.join('\n'));
+      assert.equal(mostEmailsADay(live.out), 1);
+      assert.equal(
+        (JSON.parse(live.out.at(-1)!) as { policy: string }).policy,
+        join('policy', 'workspace.yaml'),
+      );
+      assert.match(live.err.join('\n'), /contact policy policy\/workspace\.yaml/);
+
+      const uncapped = await run(['simulate', '--events', file, '--salt', 's', '--no-policy']);
+      assert.equal(uncapped.code, 0, uncapped.err.join('\n'));
+      assert.ok(mostEmailsADay(uncapped.out) > 1, 'without a policy some customer gets two emails a day');
+      assert.equal((JSON.parse(uncapped.out.at(-1)!) as { policy: unknown }).policy, null);
+      assert.match(uncapped.err.join('\n'), /no contact policy \(--no-policy\)/);
+
+      // POLICY_FILE names the workspace policy, as for the worker.
+      const custom = join(dir.path, 'policy.json');
+      writeFileSync(custom, JSON.stringify({ timezone: 'UTC', caps: [] }));
+      process.env.POLICY_FILE = custom;
+      const fromEnv = await run(['simulate', '--events', file, '--salt', 's']);
+      assert.equal((JSON.parse(fromEnv.out.at(-1)!) as { policy: string }).policy, custom);
+      assert.ok(mostEmailsADay(fromEnv.out) > 1, 'a policy without caps caps nothing');
+
+      const both = await run(['simulate', '--events', file, '--policy', custom, '--no-policy']);
+      assert.equal(both.code, 2);
+      assert.match(both.err.join('\n'), /--policy and --no-policy contradict each other/);
+    } finally {
+      if (saved === undefined) delete process.env.POLICY_FILE;
+      else process.env.POLICY_FILE = saved;
+    }
+  });
+
   it('refuses a missing --events with a usage error', async () => {
     const result = await run(['simulate']);
     assert.equal(result.code, 2);
