@@ -25,7 +25,9 @@
 #
 # Each setting's output goes to $CLOCK_MATRIX_LOGS (default: a temp dir); the summary says which
 # passed. Exit status 1 if any failed. One setting runs the files once; expect the time of `npm test`
-# per setting.
+# per setting. On a loaded machine the JVM may miss the SDK's 5 s start-up deadline (the harness
+# retries it); a class-data-sharing archive speeds it up, e.g.
+# JAVA_TOOL_OPTIONS=-XX:SharedArchiveFile=/tmp/tts.jsa (made once with -XX:ArchiveClassesAtExit).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,13 +70,13 @@ for setting in "${SETTINGS[@]}"; do
   env "${env[@]}" node --import tsx --test --test-concurrency=1 "${FILES[@]}" >"$log" 2>&1
   status=$?
   took=$(($(date +%s) - started))
-  summary=$(grep -E '^ℹ (pass|fail) ' "$log" | tr '\n' ' ')
+  summary=$(grep -E '^(ℹ|#) (pass|fail|cancelled) ' "$log" | sed -E 's/^(ℹ|#) //' | tr '\n' ' ')
   if [[ $status -eq 0 ]]; then
     echo "clockMatrix: $name (${at:-real clock} ${zone}): passed in ${took}s: ${summary}"
   else
     failed=1
     echo "clockMatrix: $name (${at:-real clock} ${zone}): FAILED in ${took}s: ${summary}(log: $log)"
-    grep -E '^\s*✖' "$log" | head -20
+    grep -E '^\s*(✖|not ok)' "$log" | head -20
   fi
 done
 exit $failed
