@@ -26,7 +26,7 @@ export function fromDomain(from: string): string {
 }
 
 /**
- * Same key, same Message-ID: a copy sent again after a crash (README, "No event lost") goes
+ * Same key, same Message-ID: a copy sent again after a crash (docs/delivery-guarantees.md) goes
  * under the Message-ID of the first, so a receiver can drop it. It changes only if MAIL_FROM's
  * domain does.
  */
