@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Arm, HoldoutScheme } from '../engine/holdout';
 import { decideEntry, entryKeyValue, journeyId } from '../engine/interpreter/entry';
+import { legacyJourneyId } from '../engine/ids';
 import { liveRoute, type LiveRoute } from '../engine/interpreter/liveRoute';
 import { parseDuration } from '../engine/duration';
 import { fanOutPlan } from '../engine/fanOut';
@@ -227,10 +228,14 @@ export class JourneyClient implements EventPublisher, ConsentReader {
     const reached: string[] = [];
     const keyValue = entryKeyValue(playbook, event);
     const triggerRun = journeyId(playbook.id, customerId, keyValue);
-    const last = await lastEntry(this.deps.collections.entryHeads, playbook.id, customerId, keyValue);
+    const readLast = () => lastEntry(this.deps.collections.entryHeads, playbook.id, customerId, keyValue);
     // A run entered before ID parts were escaped (a `:`, `%` or `~` in the customer ID or key) runs under
-    // the unescaped ID its entry recorded: it is signalled there, and counts as this trigger's run.
-    const legacyRun = last !== null && last.journeyId !== triggerRun ? last.journeyId : undefined;
+    // the unescaped ID its entry recorded: it is signalled there, and counts as this trigger's run. Only
+    // such a customer needs the entry head before signalling; for everyone else it is read, as before,
+    // only when no live run took the event, so an event for a live run costs no extra read.
+    const early =
+      legacyJourneyId(playbook.id, customerId, keyValue) !== triggerRun ? await readLast() : undefined;
+    const legacyRun = early != null && early.journeyId !== triggerRun ? early.journeyId : undefined;
     const route = liveRoute(playbook, event);
     if (route !== undefined) {
       const candidates = await this.liveCandidates(playbook, customerId, route);
@@ -242,6 +247,7 @@ export class JourneyClient implements EventPublisher, ConsentReader {
     // A live run handles a repeated trigger itself.
     if (reached.includes(triggerRun) || (legacyRun !== undefined && reached.includes(legacyRun)))
       return reached;
+    const last = early !== undefined ? early : await readLast();
     const profile = await findProfile(this.deps.collections.profiles, customerId);
     const now = this.now();
     // The entry this very event made, found again when its publish is retried after failing

@@ -16,6 +16,15 @@ export function journeyId(playbookId: string, customerId: string, keyValue?: str
 }
 
 /**
+ * The workflow ID a run got before parts were escaped: the same as journeyId unless the customer ID
+ * or key holds a `:`, `%`, `~` or control character (or the ID is over-long), so only then can a
+ * customer have a live run under another ID.
+ */
+export function legacyJourneyId(playbookId: string, customerId: string, keyValue?: string): string {
+  return ['journey', playbookId, customerId, ...(keyValue === undefined ? [] : [keyValue])].join(':');
+}
+
+/**
  * What a run's message keys start with: `<playbookId>:<customerId>:<entry eventId>`, so a retried
  * activity or a replayed workflow finds the same idempotency key and never sends twice. The event ID
  * is left as it is: it runs up to the `:<stepId>` that stepKey appends (a step ID has no `:`), so
