@@ -26,20 +26,9 @@ const impureModules = [
 ];
 
 // Our own modules that run on the Node side (they import I/O modules); types only from there.
-const nodeSideModules = [
-  'activities',
-  'consent',
-  'events',
-  'playbooks',
-  'config',
-  'store',
-  'client',
-  'ingest',
-  'simulator',
-  'cli',
-  'devstack',
-  'offers',
-].flatMap((folder) => [`**/${folder}`, `**/${folder}/**`]);
+const nodeSideModules = ['activities', 'schemas', 'store', 'router', 'simulator', 'cli', 'tools'].flatMap(
+  (folder) => [`**/${folder}`, `**/${folder}/**`],
+);
 
 const restrictTo = (typeOnlyModules) => ({
   'no-restricted-imports': [

@@ -1,12 +1,12 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { createMailer } from './activities/providers/mailer';
-import { connectJourneyClient, type ConnectedJourneyClient } from './client/connect';
+import { connectJourneyClient, type ConnectedJourneyClient } from './router/connect';
 import { createTwilioClient } from './activities/providers/twilioClient';
-import { ConfigError, loadConfig, type Config } from './config/env';
-import { connectMongoDb, connectTemporal, UnreachableServiceError } from './config/connectServices';
-import { UnsubscribeTokens } from './consent/unsubscribeToken';
-import { InvalidPolicyError, loadPolicy } from './policy/load';
+import { ConfigError, loadConfig, type Config } from './schemas/env';
+import { connectMongoDb, connectTemporal, UnreachableServiceError } from './router/connectServices';
+import { UnsubscribeTokens } from './activities/unsubscribe/unsubscribeToken';
+import { InvalidPolicyError, loadPolicy } from './schemas/policy/load';
 import { collections, ensureIndexes } from './store/collections';
 import { runMigrations } from './store/migrations';
 

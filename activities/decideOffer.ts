@@ -1,10 +1,10 @@
 import type { Collection } from 'mongodb';
-import type { Arm } from '../engine/holdout';
-import type { OfferDecision } from '../engine/offer';
+import type { Arm } from '../engine/measurement/holdout';
+import type { OfferDecision } from '../engine/offers/offer';
 import { triggerBasket } from '../engine/offers/basket';
 import { decideOffer as scoreOffers } from '../engine/offers/decide';
-import type { JourneyEvent } from '../events/schema';
-import type { OfferKind } from '../offers/schema';
+import type { JourneyEvent } from '../schemas/events/schema';
+import type { OfferKind } from '../schemas/offers/schema';
 import type { OfferGrantRecord, OfferGrantTallyRecord } from '../store/collections';
 import { grantsOf, recordGrant, tallyGrant } from '../store/offerGrants';
 import type { OfferModelCache } from './offerModelCache';

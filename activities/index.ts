@@ -1,12 +1,12 @@
 import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
-import type { UnsubscribeLinks } from '../consent/unsubscribeHeaders';
-import type { Profile } from '../engine/profile';
+import type { UnsubscribeLinks } from './unsubscribe/unsubscribeHeaders';
+import type { Profile } from '../engine/profile/profile';
 import type { Collections } from '../store/collections';
 import { recordSuppression } from '../store/deliveries';
 import { findProfile, updateProfileFields } from '../store/profiles';
-import { OfferSettings } from '../policy/schema';
-import type { EventPublisher } from '../ingest/publisher';
+import { OfferSettings } from '../schemas/policy/schema';
+import type { EventPublisher } from '../router/http/publisher';
 import { createDecideOffer } from './decideOffer';
 import { createPublishEvent } from './publishEvent';
 import { OfferModelCache } from './offerModelCache';

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { Product } from '../engine/product';
+import type { Product } from '../engine/catalog/product';
 import { findProducts, type ProductRecord } from '../store/products';
 
 /** Reads the current catalog state of a send's products, for its recheck; a SKU never seen is left out. */

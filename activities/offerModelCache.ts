@@ -1,9 +1,9 @@
 import type { Collection } from 'mongodb';
-import { parseDuration } from '../engine/duration';
+import { parseDuration } from '../engine/time/duration';
 import { buildCatalogIndex } from '../engine/offers/catalogIndex';
 import type { OfferModel } from '../engine/offers/decide';
 import { engagementFromDaily } from '../engine/offers/learning';
-import type { OfferSettings } from '../policy/schema';
+import type { OfferSettings } from '../schemas/policy/schema';
 import type { OfferOutcomeRecord } from '../store/collections';
 import { dailyOutcomes, dayOf, offerUsage } from '../store/offerOutcomes';
 import type { OfferRecord } from '../store/offers';

@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { capLabel } from '../engine/interpreter/sendPolicy';
-import type { CalendarContext } from '../engine/policy/caps';
-import type { CapRule } from '../policy/schema';
+import type { CalendarContext } from '../engine/contactPolicy/frequencyCaps';
+import type { CapRule } from '../schemas/policy/schema';
 import type { LedgerDoc } from '../store/collections';
 import { reserveContactSlot } from '../store/contactLedger';
 

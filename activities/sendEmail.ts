@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer';
-import { withUnsubscribeFooter } from '../consent/unsubscribeFooter';
-import { unsubscribeLink, type UnsubscribeLinks } from '../consent/unsubscribeHeaders';
+import { withUnsubscribeFooter } from './unsubscribe/unsubscribeFooter';
+import { unsubscribeLink, type UnsubscribeLinks } from './unsubscribe/unsubscribeHeaders';
 import { claimDelivery, claimNextAttempt, settleDelivery } from '../store/deliveries';
 import { describe, failForNow, failPermanently, recordInDoubt, type FailureDeps } from './deliveryFailures';
 import { fromDomain, listIdFor, messageIdFor } from './mailIdentity';

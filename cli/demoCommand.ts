@@ -1,6 +1,6 @@
-import { countByType, generateDemoStore } from '../demo/generate';
-import { writeDemoFiles } from '../demo/files';
-import { InvalidSeasonsError, loadSeasons } from '../policy/loadSeasons';
+import { countByType, generateDemoStore } from '../tools/demo/generate';
+import { writeDemoFiles } from '../tools/demo/files';
+import { InvalidSeasonsError, loadSeasons } from '../schemas/policy/loadSeasons';
 import { UsageError, type CliCommand } from './command';
 import { parseOptions } from './options';
 

@@ -1,5 +1,5 @@
-import { UnreachableServiceError } from '../config/connectServices';
-import { InvalidPlaybooksError } from '../playbooks/load';
+import { UnreachableServiceError } from '../router/connectServices';
+import { InvalidPlaybooksError } from '../schemas/playbook/load';
 import { UsageError, usageLine, type CliCommand, type CliIo } from './command';
 import { playbooksValidate } from './playbooksCommand';
 import { eventsPublish, ingestServe } from './liveCommands';

@@ -1,11 +1,11 @@
 import type { ReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { BodyEntry } from '../ingest/eventsBody';
-import { mergeResults, publishableValues } from '../ingest/ingestResults';
-import type { IngestResult } from '../ingest/ingestResults';
-import { parseNdjsonLine } from '../ingest/ndjson';
-import type { EventPublisher } from '../ingest/publisher';
+import type { BodyEntry } from '../router/http/eventsBody';
+import { mergeResults, publishableValues } from '../router/http/ingestResults';
+import type { IngestResult } from '../router/http/ingestResults';
+import { parseNdjsonLine } from '../router/http/ndjson';
+import type { EventPublisher } from '../router/http/publisher';
 
 export interface EventsCommandDeps {
   publisher: EventPublisher;

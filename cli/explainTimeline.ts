@@ -1,5 +1,5 @@
 import type { Channel } from '../engine/interpreter/types';
-import type { OfferDecision } from '../engine/offer';
+import type { OfferDecision } from '../engine/offers/offer';
 import type { DeliveryRecord, EntryRecord, OfferGrantRecord } from '../store/collections';
 import type { DecisionRecord } from '../store/decisions';
 

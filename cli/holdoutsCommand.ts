@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Db } from 'mongodb';
-import { loadHoldoutConfig, type HoldoutConfig } from '../config/env';
+import { loadHoldoutConfig, type HoldoutConfig } from '../schemas/env';
 import { collections, type HoldoutSchemeRecord } from '../store/collections';
 import { currentScheme, reshuffle, ReshuffleError, schemeHistory } from '../store/holdouts';
 import { UsageError, type CliCommand, type CliIo } from './command';

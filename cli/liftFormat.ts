@@ -1,5 +1,5 @@
-import { isComputed, type EconomicsReport, type EconomicsStats } from '../measure/economicsStats';
-import { isValue, type Estimate, type LiftStats } from '../measure/lift';
+import { isComputed, type EconomicsReport, type EconomicsStats } from '../engine/measurement/economicsStats';
+import { isValue, type Estimate, type LiftStats } from '../engine/measurement/lift';
 import type { PlaybookLiftData } from '../store/liftData';
 
 /*

@@ -1,7 +1,7 @@
-import { connectJourneyClient } from '../client/connect';
-import { loadConfig } from '../config/env';
-import { UnsubscribeTokens } from '../consent/unsubscribeToken';
-import { IngestServer } from '../ingest/httpServer';
+import { connectJourneyClient } from '../router/connect';
+import { loadConfig } from '../schemas/env';
+import { UnsubscribeTokens } from '../activities/unsubscribe/unsubscribeToken';
+import { IngestServer } from '../router/http/httpServer';
 import type { CliCommand, CliIo } from './command';
 import { runEventsCommand } from './eventsCommand';
 import { settingsOrReport } from './settings';

@@ -1,7 +1,7 @@
-import { checkRows } from '../offers/checkRows';
-import { readOfferFile } from '../offers/readFile';
-import type { Offer } from '../offers/schema';
-import { formatIssue } from '../validation/issues';
+import { checkRows } from '../schemas/offers/checkRows';
+import { readOfferFile } from '../schemas/offers/readFile';
+import type { Offer } from '../schemas/offers/schema';
+import { formatIssue } from '../schemas/issues';
 import type { CliIo } from './command';
 
 export interface OfferFile {

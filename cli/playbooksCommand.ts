@@ -1,5 +1,5 @@
-import { validatePlaybookFiles, type PlaybookFileResult } from '../playbooks/load';
-import { formatIssue } from '../validation/issues';
+import { validatePlaybookFiles, type PlaybookFileResult } from '../schemas/playbook/load';
+import { formatIssue } from '../schemas/issues';
 import { UsageError, type CliCommand } from './command';
 
 /** A file's warnings as `file: path: warning: message`; they never make the file invalid. */

@@ -1,5 +1,5 @@
-import { validatePlaybookFiles, listPlaybookFiles } from '../playbooks/load';
-import { formatIssue } from '../validation/issues';
+import { validatePlaybookFiles, listPlaybookFiles } from '../schemas/playbook/load';
+import { formatIssue } from '../schemas/issues';
 import {
   activate,
   ensurePlaybookIndexes,
@@ -128,7 +128,7 @@ export const playbooksRetire = statusCommand(
 );
 
 /**
- * Arbitration's order (engine/policy/arbitration.ts `rank`): higher priority first, then higher
+ * Arbitration's order (engine/contactPolicy/arbitration.ts `rank`): higher priority first, then higher
  * expected value; playbooks without an active version last, by id.
  */
 function arbitrationOrder(a: ListedState, b: ListedState): number {

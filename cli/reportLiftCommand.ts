@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { CostModel } from '../engine/offers/basket';
-import { economicsNa, economicsStats } from '../measure/economicsStats';
-import { liftStats } from '../measure/lift';
-import { liftChartSvg } from '../measure/liftChart';
-import { InvalidPolicyError, loadPolicy, workspacePolicyFile } from '../policy/load';
+import { economicsNa, economicsStats } from '../engine/measurement/economicsStats';
+import { liftStats } from '../engine/measurement/lift';
+import { liftChartSvg } from '../engine/measurement/liftChart';
+import { InvalidPolicyError, loadPolicy, workspacePolicyFile } from '../schemas/policy/load';
 import { collections } from '../store/collections';
 import { liftData, type LiftQuery } from '../store/liftData';
 import { playbookCollections } from '../store/playbookVersions';

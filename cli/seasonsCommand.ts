@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { syncSeasonSchedules } from '../client/seasonSchedules';
-import { loadConfig } from '../config/env';
-import { temporalConnectionOptions } from '../config/temporalConnection';
-import { DEFAULT_SEASONS_FILE, InvalidSeasonsError, loadSeasons } from '../policy/loadSeasons';
+import { syncSeasonSchedules } from '../router/seasonSchedules';
+import { loadConfig } from '../schemas/env';
+import { temporalConnectionOptions } from '../router/temporalConnection';
+import { DEFAULT_SEASONS_FILE, InvalidSeasonsError, loadSeasons } from '../schemas/policy/loadSeasons';
 import { UsageError, type CliCommand } from './command';
 import { settingsOrReport } from './settings';
 
@@ -18,7 +18,7 @@ export const seasonsSync: CliCommand = {
   summary: 'make the Temporal Schedules of seasonal moments match the calendar (SEASONS_FILE)',
   async run(args, io) {
     if (args.length > 1) throw new UsageError('expected at most one calendar file');
-    // Read before the server settings (SEASONS_FILE as config/env.ts reads it), so a calendar
+    // Read before the server settings (SEASONS_FILE as schemas/env.ts reads it), so a calendar
     // mistake is reported on its own, even where the rest of the environment is not set up.
     const file = args[0] ?? (process.env.SEASONS_FILE || DEFAULT_SEASONS_FILE);
     let calendar;

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/env';
+import { ConfigError } from '../schemas/env';
 import type { CliIo } from './command';
 
 /**

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
-import { connectMongoDb } from '../config/connectServices';
-import { loadMongoConfig } from '../config/env';
+import { connectMongoDb } from '../router/connectServices';
+import { loadMongoConfig } from '../schemas/env';
 import type { CliIo } from './command';
 import { settingsOrReport } from './settings';
 

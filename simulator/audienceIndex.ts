@@ -3,9 +3,9 @@ import {
   type AudienceIndexes,
   type CategoryActivity,
   type Interaction,
-} from '../engine/fanOut';
-import type { Profile } from '../engine/profile';
-import type { CustomerEvent } from '../events/schema';
+} from '../engine/triggers/fanOut';
+import type { Profile } from '../engine/profile/profile';
+import type { CustomerEvent } from '../schemas/events/schema';
 
 /**
  * The simulator's answer to the fan-out lookups the client asks MongoDB: interactions are recorded

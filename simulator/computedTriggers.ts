@@ -1,4 +1,4 @@
-import { MAX_ORDER_HISTORY, POPULATION_SAMPLE_SIZE } from '../engine/cadence';
+import { MAX_ORDER_HISTORY, POPULATION_SAMPLE_SIZE } from '../engine/triggers/cadence';
 import {
   orderFact,
   ownReorderSamples,
@@ -10,10 +10,10 @@ import {
   type ReorderSample,
   type TimerCommand,
 } from '../engine/triggers/timerCommands';
-import type { OrderPlaced } from '../events/schema';
+import type { OrderPlaced } from '../schemas/events/schema';
 
 /**
- * The simulator's twin of client/computedTriggers.ts and computedTriggerWorkflow: the same timer
+ * The simulator's twin of router/computedTriggers.ts and computedTriggerWorkflow: the same timer
  * commands from the same order history and product samples, held in memory. Each armed timer is
  * keyed by its workflow ID, so re-arming replaces it exactly as a `rearm` signal does.
  */

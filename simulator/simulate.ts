@@ -1,6 +1,6 @@
-import { parseDuration } from '../engine/duration';
-import { fanOutAudience } from '../engine/fanOut';
-import { composeId } from '../engine/idParts';
+import { parseDuration } from '../engine/time/duration';
+import { fanOutAudience } from '../engine/triggers/fanOut';
+import { composeId } from '../engine/ids/idParts';
 import { decideEntry, entryKeyValue, journeyId } from '../engine/interpreter/entry';
 import { liveRoute } from '../engine/interpreter/liveRoute';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
@@ -9,10 +9,15 @@ import { triggerBasket } from '../engine/offers/basket';
 import { buildCatalogIndex } from '../engine/offers/catalogIndex';
 import { decideOffer, type OfferModel } from '../engine/offers/decide';
 import { stepKey } from '../engine/interpreter/stepKey';
-import type { Offer } from '../offers/schema';
-import type { HoldoutScheme } from '../engine/holdout';
-import type { Profile } from '../engine/profile';
-import { applyCatalogChange, catalogChange, toProduct, type ProductState } from '../engine/catalogProjection';
+import type { Offer } from '../schemas/offers/schema';
+import type { HoldoutScheme } from '../engine/measurement/holdout';
+import type { Profile } from '../engine/profile/profile';
+import {
+  applyCatalogChange,
+  catalogChange,
+  toProduct,
+  type ProductState,
+} from '../engine/catalog/catalogProjection';
 import {
   applyChanges,
   applyMaxima,
@@ -21,14 +26,14 @@ import {
   profileMaxima,
   profileMinima,
   stepChanges,
-} from '../engine/profileProjection';
-import { isCatalogEvent, isFanOutEvent, type JourneyEvent } from '../events/schema';
-import type { Playbook } from '../playbooks/schema';
-import { OfferSettings, type ContactPolicy } from '../policy/schema';
+} from '../engine/profile/profileProjection';
+import { isCatalogEvent, isFanOutEvent, type JourneyEvent } from '../schemas/events/schema';
+import type { Playbook } from '../schemas/playbook/schema';
+import { OfferSettings, type ContactPolicy } from '../schemas/policy/schema';
 import { capLabel } from '../engine/interpreter/sendPolicy';
-import { requestSlot, type CustomerLedger } from '../engine/policy/arbitration';
-import { longestWindow } from '../engine/policy/caps';
-import { runPolicy } from '../engine/policy/effective';
+import { requestSlot, type CustomerLedger } from '../engine/contactPolicy/arbitration';
+import { longestWindow } from '../engine/contactPolicy/frequencyCaps';
+import { runPolicy } from '../engine/contactPolicy/effective';
 import { MemoryAudienceIndexes } from './audienceIndex';
 import { summarize, type PlaybookSummary } from './summary';
 import { TimerQueue } from './timerQueue';

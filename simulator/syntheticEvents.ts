@@ -1,4 +1,4 @@
-import type { CartItem, JourneyEvent } from '../events/schema';
+import type { CartItem, JourneyEvent } from '../schemas/events/schema';
 
 /** mulberry32: a small seeded PRNG, so the same seed gives the same event stream. */
 export function random(seed: number): () => number {

@@ -1,5 +1,5 @@
 import type { AbstractCursor } from 'mongodb';
-import { CATEGORY_EVENT, INTERACTION_EVENT, type FanOutPlan } from '../engine/fanOut';
+import { CATEGORY_EVENT, INTERACTION_EVENT, type FanOutPlan } from '../engine/triggers/fanOut';
 import type { Collections } from './collections';
 
 /*

@@ -1,9 +1,9 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
-import type { OfferDecision } from '../engine/offer';
-import type { SendIntent } from '../engine/policy/arbitration';
-import type { LedgerEntry } from '../engine/policy/caps';
-import type { Profile } from '../engine/profile';
-import type { JourneyEvent } from '../events/schema';
+import type { OfferDecision } from '../engine/offers/offer';
+import type { SendIntent } from '../engine/contactPolicy/arbitration';
+import type { LedgerEntry } from '../engine/contactPolicy/frequencyCaps';
+import type { Profile } from '../engine/profile/profile';
+import type { JourneyEvent } from '../schemas/events/schema';
 import type { DecisionRecord } from './decisions';
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';

@@ -1,12 +1,16 @@
 import type { Collection, Db } from 'mongodb';
-import type { CapRule } from '../policy/schema';
+import type { CapRule } from '../schemas/policy/schema';
 import {
   requestSlot,
   type CustomerLedger,
   type SlotAnswer,
   type SlotRequest,
-} from '../engine/policy/arbitration';
-import { longestWindow, type CalendarContext, type SendCandidate } from '../engine/policy/caps';
+} from '../engine/contactPolicy/arbitration';
+import {
+  longestWindow,
+  type CalendarContext,
+  type SendCandidate,
+} from '../engine/contactPolicy/frequencyCaps';
 import { isDuplicateKeyError, type LedgerDoc } from './collections';
 import { upsertRacing } from './upsert';
 

@@ -1,6 +1,6 @@
 import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { Decision } from '../engine/interpreter/types';
-import { idPart } from '../engine/idParts';
+import { idPart } from '../engine/ids/idParts';
 import { isDuplicateKeyError } from './collections';
 
 /**
@@ -21,7 +21,7 @@ export type DecisionRecord = Decision & {
 };
 
 export function decisionRecordId(journeyId: string, entryEventId: string, seq: number): string {
-  // The workflow ID is already composed (engine/idParts); the event ID is escaped as one more part,
+  // The workflow ID is already composed (engine/ids/idParts); the event ID is escaped as one more part,
   // so an entry event ID with a `:` cannot pass for a longer workflow ID.
   return `${journeyId}:${idPart(entryEventId)}:${seq}`;
 }

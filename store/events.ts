@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import type { JourneyEvent } from '../events/schema';
+import type { JourneyEvent } from '../schemas/events/schema';
 import { isDuplicateKeyError, type EventRecord } from './collections';
 
 export type Acceptance =

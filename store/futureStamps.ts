@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import { collections } from './collections';
 
 /*
- * Newest-wins stamps written before occurredAt had a window (events/occurredAtWindow.ts): an event
+ * Newest-wins stamps written before occurredAt had a window (schemas/events/occurredAtWindow.ts): an event
  * dated 9999-12-31 left a stamp no later event could beat, so the profile or product stopped
  * changing. Bringing every stamp that lies in the future back to now lets the next event win again,
  * as the window and orderingTime now guarantee for new events.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection } from 'mongodb';
-import type { HoldoutScheme } from '../engine/holdout';
+import type { HoldoutScheme } from '../engine/measurement/holdout';
 import { isDuplicateKeyError, type HoldoutSchemeRecord } from './collections';
 
 /*

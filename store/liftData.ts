@@ -1,10 +1,10 @@
 import type { Collection } from 'mongodb';
-import { parseDuration } from '../engine/duration';
-import type { Arm } from '../engine/holdout';
+import { parseDuration } from '../engine/time/duration';
+import type { Arm } from '../engine/measurement/holdout';
 import { matches } from '../engine/interpreter/entry';
 import type { CostModel } from '../engine/offers/basket';
-import type { JourneyEvent } from '../events/schema';
-import type { ArmAggregate } from '../measure/lift';
+import type { JourneyEvent } from '../schemas/events/schema';
+import type { ArmAggregate } from '../engine/measurement/lift';
 import {
   addCustomer,
   customerEconomics,
@@ -12,8 +12,8 @@ import {
   noEconomics,
   type ArmEconomics,
   type OfferPayout,
-} from '../measure/orderEconomics';
-import type { EventMatcher, Playbook } from '../playbooks/schema';
+} from '../engine/measurement/orderEconomics';
+import type { EventMatcher, Playbook } from '../schemas/playbook/schema';
 import type { EntryRecord, EventRecord } from './collections';
 import type { OfferRecord } from './offers';
 import type { PlaybookCollections } from './playbookVersions';

@@ -1,5 +1,5 @@
-import { composeId } from '../engine/idParts';
-import type { JourneyEvent } from '../events/schema';
+import { composeId } from '../engine/ids/idParts';
+import type { JourneyEvent } from '../schemas/events/schema';
 import type { Collections } from './collections';
 import { latestGrant } from './offerGrants';
 import { recordOutcome } from './offerOutcomes';

@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, type Collection, type Db, type Filter, type WriteError } from 'mongodb';
-import type { Offer } from '../offers/schema';
+import type { Offer } from '../schemas/offers/schema';
 
 /**
  * A stored catalog offer: the parsed offer itself, so the decision reads exactly what was

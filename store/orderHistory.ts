@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { MAX_ORDER_HISTORY } from '../engine/cadence';
+import { MAX_ORDER_HISTORY } from '../engine/triggers/cadence';
 import { orderFact, type OrderFact } from '../engine/triggers/timerCommands';
 import type { EventRecord } from './collections';
 

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
-import { playbookHash } from '../playbooks/hash';
-import type { Playbook } from '../playbooks/schema';
+import { playbookHash } from '../schemas/playbook/hash';
+import type { Playbook } from '../schemas/playbook/schema';
 import { isDuplicateKeyError } from './collections';
 
 /** An immutable published definition. */

@@ -1,8 +1,8 @@
 import type { Collection } from 'mongodb';
-import { catalogChange, toProduct, type ProductState } from '../engine/catalogProjection';
-import type { Product } from '../engine/product';
-import { orderingTime } from '../events/occurredAtWindow';
-import type { CatalogEvent } from '../events/schema';
+import { catalogChange, toProduct, type ProductState } from '../engine/catalog/catalogProjection';
+import type { Product } from '../engine/catalog/product';
+import { orderingTime } from '../schemas/events/occurredAtWindow';
+import type { CatalogEvent } from '../schemas/events/schema';
 import { setIfNewer } from './setIfNewer';
 
 /** A product's current stock and price, keyed by SKU; each part carries the time of its event. */

@@ -1,8 +1,13 @@
 import type { Collection } from 'mongodb';
-import { orderingTime } from '../events/occurredAtWindow';
-import type { JourneyEvent } from '../events/schema';
-import type { HardBounce, Profile } from '../engine/profile';
-import { profileChanges, profileMaxima, profileMinima, stepChanges } from '../engine/profileProjection';
+import { orderingTime } from '../schemas/events/occurredAtWindow';
+import type { JourneyEvent } from '../schemas/events/schema';
+import type { HardBounce, Profile } from '../engine/profile/profile';
+import {
+  profileChanges,
+  profileMaxima,
+  profileMinima,
+  stepChanges,
+} from '../engine/profile/profileProjection';
 import type { ProfileRecord } from './collections';
 import { setIfNewer } from './setIfNewer';
 import { upsertRacing } from './upsert';

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { POPULATION_SAMPLE_SIZE } from '../engine/cadence';
+import { POPULATION_SAMPLE_SIZE } from '../engine/triggers/cadence';
 import type { ReorderSample } from '../engine/triggers/timerCommands';
 import { setIfNewer } from './setIfNewer';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { requestSlot, type CustomerLedger, type SlotRequest } from '../engine/policy/arbitration';
-import type { CapRule } from '../policy/schema';
+import { requestSlot, type CustomerLedger, type SlotRequest } from '../engine/contactPolicy/arbitration';
+import type { CapRule } from '../schemas/policy/schema';
 
 /* Priority arbitration as a pure function: the MongoDB ledger and the simulator both run it. */
 describe('priority arbitration', () => {

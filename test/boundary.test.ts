@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../config/env';
-import { temporalConnectionOptions } from '../config/temporalConnection';
-import { InvalidEventError, parseEvent } from '../events/parse';
+import { ConfigError, loadConfig } from '../schemas/env';
+import { temporalConnectionOptions } from '../router/temporalConnection';
+import { InvalidEventError, parseEvent } from '../schemas/events/parse';
 import { cartUpdated } from './support/events';
 
 const validEnv = {

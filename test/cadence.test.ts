@@ -6,7 +6,7 @@ import {
   lapseThreshold,
   reorderInterval,
   replenishmentTiming,
-} from '../engine/cadence';
+} from '../engine/triggers/cadence';
 import { supersedes, timersAfterOrder, type OrderFact } from '../engine/triggers/timerCommands';
 
 /* The computed triggers' pure core: whose cadence sets the timing, and when each timer falls due. */

@@ -6,7 +6,7 @@ import {
   type AcceptedMessage,
   type CapPolicy,
   type CheckInput,
-} from '../chaos/check';
+} from '../tools/chaos/check';
 
 const policy: CapPolicy = {
   timezone: 'UTC',

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, type Db } from 'mongodb';
 import { createRecordDecisions } from '../activities/recordDecisions';
-import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
-import { freePort } from '../devstack/net';
+import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
+import { freePort } from '../tools/devstack/net';
 import type { Decision } from '../engine/interpreter/types';
-import type { OfferDecision } from '../engine/offer';
+import type { OfferDecision } from '../engine/offers/offer';
 import {
   collections,
   ensureIndexes,

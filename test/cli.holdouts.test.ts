@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { saltFingerprint } from '../cli/holdoutsCommand';
-import { StoredHoldoutScheme } from '../client/holdoutSource';
-import { loadHoldoutConfig } from '../config/env';
-import { assignArm, inGlobalControl, type HoldoutScheme } from '../engine/holdout';
+import { StoredHoldoutScheme } from '../router/holdoutSource';
+import { loadHoldoutConfig } from '../schemas/env';
+import { assignArm, inGlobalControl, type HoldoutScheme } from '../engine/measurement/holdout';
 import { currentScheme, reshuffle, ReshuffleError, schemeHistory, toScheme } from '../store/holdouts';
 import { collections } from '../store/collections';
 import { uniqueId } from './support/events';

@@ -3,12 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, type Db } from 'mongodb';
-import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
-import { freePort } from '../devstack/net';
-import type { JourneyEvent } from '../events/schema';
-import { aggregateArms, syntheticPopulation, type SyntheticCustomer } from '../measure/synthetic';
-import { Offer } from '../offers/schema';
-import { Playbook } from '../playbooks/schema';
+import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
+import { freePort } from '../tools/devstack/net';
+import type { JourneyEvent } from '../schemas/events/schema';
+import { aggregateArms, syntheticPopulation, type SyntheticCustomer } from '../engine/measurement/synthetic';
+import { Offer } from '../schemas/offers/schema';
+import { Playbook } from '../schemas/playbook/schema';
 import { collections, ensureIndexes, type EntryRecord, type EventRecord } from '../store/collections';
 import { upsertOffers } from '../store/offers';
 import {

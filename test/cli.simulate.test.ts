@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../cli/dispatch';
-import { demoCatalog } from '../offers/demoCatalog';
+import { demoCatalog } from '../tools/demo/offerCatalog';
 import { syntheticEvents } from '../simulator/syntheticEvents';
 import { threeMistakes, writePlaybook } from './support/playbooks';
 import { tempDir } from './support/servers';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { daytimeZone, zoneWhereHourIs } from '../devstack/sampleCustomers';
+import { daytimeZone, zoneWhereHourIs } from '../tools/devstack/sampleCustomers';
 
 /*
  * Tests on a clock they cannot stop (the dev server's, the time-skipping server's between skips) and

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DAY_MS } from '../engine/cadence';
+import { DAY_MS } from '../engine/triggers/cadence';
 import { orderFact, timersAfterOrder, type ComputedEvent } from '../engine/triggers/timerCommands';
-import type { CustomerUpserted, JourneyEvent, OrderPlaced } from '../events/schema';
-import { loadPlaybooks } from '../playbooks/load';
+import type { CustomerUpserted, JourneyEvent, OrderPlaced } from '../schemas/events/schema';
+import { loadPlaybooks } from '../schemas/playbook/load';
 import { simulate } from '../simulator/simulate';
 
 /*

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DAY_MS } from '../engine/cadence';
+import { DAY_MS } from '../engine/triggers/cadence';
 import { journeyId } from '../engine/interpreter/entry';
 import { timerWorkflowId } from '../engine/triggers/timerCommands';
-import type { OrderPlaced } from '../events/schema';
-import { Offer } from '../offers/schema';
-import { loadPlaybooks } from '../playbooks/load';
-import type { Playbook } from '../playbooks/schema';
+import type { OrderPlaced } from '../schemas/events/schema';
+import { Offer } from '../schemas/offers/schema';
+import { loadPlaybooks } from '../schemas/playbook/load';
+import type { Playbook } from '../schemas/playbook/schema';
 import { upsertOffers } from '../store/offers';
 import { simulate } from '../simulator/simulate';
 import { upsertProfile } from '../store/profiles';

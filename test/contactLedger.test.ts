@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, type Collection } from 'mongodb';
-import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
-import { freePort } from '../devstack/net';
-import { loadPolicy } from '../policy/load';
+import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
+import { freePort } from '../tools/devstack/net';
+import { loadPolicy } from '../schemas/policy/load';
 import {
   contactLedger,
   currentLedger,

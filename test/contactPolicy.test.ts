@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkCaps, type LedgerEntry } from '../engine/policy/caps';
+import { checkCaps, type LedgerEntry } from '../engine/contactPolicy/frequencyCaps';
 import { planRoute } from '../engine/interpreter/route';
-import { quietHoursEnd } from '../engine/policy/quietHours';
-import type { Profile } from '../engine/profile';
-import { InvalidPolicyError, loadPolicy } from '../policy/load';
+import { quietHoursEnd } from '../engine/contactPolicy/quietHours';
+import type { Profile } from '../engine/profile/profile';
+import { InvalidPolicyError, loadPolicy } from '../schemas/policy/load';
 import { tempDir } from './support/servers';
 
 const policy = loadPolicy();

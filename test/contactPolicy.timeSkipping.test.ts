@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { journeyId } from '../engine/interpreter/entry';
-import type { Playbook } from '../playbooks/schema';
-import { loadPolicy } from '../policy/load';
+import type { Playbook } from '../schemas/playbook/schema';
+import { loadPolicy } from '../schemas/policy/load';
 import { currentLedger } from '../store/contactLedger';
-import { daytimeZone } from '../devstack/sampleCustomers';
+import { daytimeZone } from '../tools/devstack/sampleCustomers';
 import { upsertProfile } from '../store/profiles';
 import type { JourneyResult } from '../workflows/journey';
 import { cartUpdated, uniqueId } from './support/events';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluate } from '../engine/interpreter/context';
-import type { JourneyEvent } from '../events/schema';
-import { loadPlaybooks } from '../playbooks/load';
-import { validatePlaybook } from '../playbooks/validate';
+import type { JourneyEvent } from '../schemas/events/schema';
+import { loadPlaybooks } from '../schemas/playbook/load';
+import { validatePlaybook } from '../schemas/playbook/validate';
 import { orderPlaced } from './support/events';
 
 /* `contains` with `key`: an order holding the trigger's product, as replenishment's goal reads it. */

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../cli/dispatch';
-import type { DemoStoreCatalog } from '../demo/catalog';
-import { EventLog } from '../demo/eventLog';
-import { InvalidEventError } from '../events/parse';
-import { parseEvent } from '../events/parse';
-import type { JourneyEvent } from '../events/schema';
-import { loadPlaybooks } from '../playbooks/load';
+import type { DemoStoreCatalog } from '../tools/demo/catalog';
+import { EventLog } from '../tools/demo/eventLog';
+import { InvalidEventError } from '../schemas/events/parse';
+import { parseEvent } from '../schemas/events/parse';
+import type { JourneyEvent } from '../schemas/events/schema';
+import { loadPlaybooks } from '../schemas/playbook/load';
 import type { PlaybookSummary } from '../simulator/summary';
 import { tempDir } from './support/servers';
 

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectJourneyClient, type ConnectedJourneyClient } from '../client/connect';
-import { loadConfig } from '../config/env';
-import { writeShortWindowPolicy } from '../devstack/shortWindowPolicy';
-import { IngestServer } from '../ingest/httpServer';
-import { startStack, type Stack } from '../devstack/stack';
+import { connectJourneyClient, type ConnectedJourneyClient } from '../router/connect';
+import { loadConfig } from '../schemas/env';
+import { writeShortWindowPolicy } from '../tools/devstack/shortWindowPolicy';
+import { IngestServer } from '../router/http/httpServer';
+import { startStack, type Stack } from '../tools/devstack/stack';
 import { journeyId } from '../engine/interpreter/entry';
-import { withWaits } from '../devstack/fastPlaybooks';
+import { withWaits } from '../tools/devstack/fastPlaybooks';
 import type { JourneyResult } from '../workflows/journey';
-import { customerInArm } from '../devstack/sampleCustomers';
-import { loadPlaybooks } from '../playbooks/load';
+import { customerInArm } from '../tools/devstack/sampleCustomers';
+import { loadPlaybooks } from '../schemas/playbook/load';
 import { upsertProfile } from '../store/profiles';
 import { cartUpdated, orderPlaced, uniqueId } from './support/events';
 import { tempDir } from './support/servers';
-import { startWorkerProcess, type WorkerProcess } from '../devstack/workerProcess';
+import { startWorkerProcess, type WorkerProcess } from '../tools/devstack/workerProcess';
 
 /*
  * The whole path on real servers: the Temporal CLI dev server, FerretDB (or MONGODB_URI), the SMTP

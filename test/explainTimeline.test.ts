@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { explainHeader, formatTimeline } from '../cli/explainFormat';
 import { explainTimeline } from '../cli/explainTimeline';
-import type { OfferDecision } from '../engine/offer';
+import type { OfferDecision } from '../engine/offers/offer';
 import type { DeliveryRecord, EntryRecord, OfferGrantRecord } from '../store/collections';
 import type { DecisionRecord } from '../store/decisions';
 

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
-import { fixedHoldout } from '../client/holdoutSource';
-import { JourneyClient } from '../client/journeyClient';
-import { forEachConcurrently } from '../client/pool';
-import { ReachedRuns } from '../client/reachedRuns';
-import { fanOutAudience, fanOutPlan, type AudienceIndexes, type Interaction } from '../engine/fanOut';
-import type { CatalogEvent } from '../events/schema';
-import { Playbook, type PlaybookInput } from '../playbooks/schema';
-import { validatePlaybook } from '../playbooks/validate';
+import { fixedHoldout } from '../router/holdoutSource';
+import { JourneyClient } from '../router/journeyClient';
+import { forEachConcurrently } from '../router/pool';
+import { ReachedRuns } from '../router/reachedRuns';
+import {
+  fanOutAudience,
+  fanOutPlan,
+  type AudienceIndexes,
+  type Interaction,
+} from '../engine/triggers/fanOut';
+import type { CatalogEvent } from '../schemas/events/schema';
+import { Playbook, type PlaybookInput } from '../schemas/playbook/schema';
+import { validatePlaybook } from '../schemas/playbook/validate';
 import type { Collections } from '../store/collections';
-import type { InputIssue } from '../validation/issues';
+import type { InputIssue } from '../schemas/issues';
 import { cartPlaybook } from './support/playbooks';
 
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyMinima, profileMinima, type FirstOrder } from '../engine/profileProjection';
-import type { Profile } from '../engine/profile';
+import { applyMinima, profileMinima, type FirstOrder } from '../engine/profile/profileProjection';
+import type { Profile } from '../engine/profile/profile';
 import { simulate } from '../simulator/simulate';
 import { customerEvent, orderPlaced } from './support/events';
 import { shippedPlaybook } from './support/shippedPlaybooks';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { murmur3 } from '../engine/hash';
+import { murmur3 } from '../engine/ids/hash';
 import {
   assignArm,
   holdoutBucket,
   inGlobalControl,
   playbookBucket,
   type HoldoutScheme,
-} from '../engine/holdout';
+} from '../engine/measurement/holdout';
 
 /** The acceptance population: arm sizes must be within half a percentage point of the configuration. */
 const CUSTOMERS = Array.from({ length: 100_000 }, (_, i) => `customer-${i}`);

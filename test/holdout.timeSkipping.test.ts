@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { customerInArm, customerInGlobalControl } from '../devstack/sampleCustomers';
-import { inGlobalControl, type HoldoutScheme } from '../engine/holdout';
+import { customerInArm, customerInGlobalControl } from '../tools/devstack/sampleCustomers';
+import { inGlobalControl, type HoldoutScheme } from '../engine/measurement/holdout';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Decision } from '../engine/interpreter/types';
-import type { JourneyEvent } from '../events/schema';
-import type { Playbook } from '../playbooks/schema';
+import type { JourneyEvent } from '../schemas/events/schema';
+import type { Playbook } from '../schemas/playbook/schema';
 import { simulate } from '../simulator/simulate';
 import type { JourneyResult } from '../workflows/journey';
 import { uniqueId } from './support/events';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Arm, HoldoutScheme } from '../engine/holdout';
+import type { Arm, HoldoutScheme } from '../engine/measurement/holdout';
 import { decideEntry } from '../engine/interpreter/entry';
-import type { JourneyEvent } from '../events/schema';
+import type { JourneyEvent } from '../schemas/events/schema';
 import { simulate } from '../simulator/simulate';
 import { armsOf, oneSendPlaybook, profileEvent, triggerEvent } from './support/holdouts';
 

@@ -3,15 +3,15 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { decisionRecordId } from '../store/decisions';
 import { outcomeId } from '../store/offerEvidence';
-import { composeId, idPart, MAX_WORKFLOW_ID_BYTES } from '../engine/idParts';
-import { journeyId, legacyRunKey, runKey } from '../engine/ids';
+import { composeId, idPart, MAX_WORKFLOW_ID_BYTES } from '../engine/ids/idParts';
+import { journeyId, legacyRunKey, runKey } from '../engine/ids/journeyKeys';
 import {
   computedEventId,
   lapseTimerId,
   replenishmentTimerId,
   timerWorkflowId,
 } from '../engine/triggers/timerCommands';
-import { sha256Hex } from '../engine/sha256';
+import { sha256Hex } from '../engine/ids/sha256';
 import { stepKey } from '../engine/interpreter/stepKey';
 
 const long = (char: string) => char.repeat(200);

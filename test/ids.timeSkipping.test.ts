@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { versionLabel } from '../client/playbookSource';
-import { startJourneyRun } from '../client/startRun';
+import { versionLabel } from '../router/playbookSource';
+import { startJourneyRun } from '../router/startRun';
 import { journeyId } from '../engine/interpreter/entry';
 import { recordEntry, recordEntryHead } from '../store/entries';
 import { upsertProfile } from '../store/profiles';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { IngestServer } from '../ingest/httpServer';
+import { IngestServer } from '../router/http/httpServer';
 import { cartEvent, MemoryPublisher } from './support/memoryPublisher';
 
 const TOKEN = 'test-token-0123456789';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { signalCurrentRun } from '../client/signalCurrentRun';
+import { signalCurrentRun } from '../router/signalCurrentRun';
 import { journeyId } from '../engine/interpreter/entry';
-import { InvalidEventError } from '../events/parse';
-import type { Playbook } from '../playbooks/schema';
+import { InvalidEventError } from '../schemas/events/parse';
+import type { Playbook } from '../schemas/playbook/schema';
 import { upsertProfile } from '../store/profiles';
 import type { JourneyInput, JourneyResult } from '../workflows/journey';
 import { eventSignal, exitUpdate, pauseUpdate, resumeUpdate, stateQuery } from '../workflows/messages';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { liveRoute } from '../engine/interpreter/liveRoute';
-import type { JourneyEvent } from '../events/schema';
+import type { JourneyEvent } from '../schemas/events/schema';
 import { simulate } from '../simulator/simulate';
 import { customerEvent, orderPlaced } from './support/events';
 import { keyedWithCustomerGoal } from './support/keyedPlaybook';

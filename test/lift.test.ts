@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JourneyEvent } from '../events/schema';
+import { JourneyEvent } from '../schemas/events/schema';
 import { formatLift } from '../cli/liftFormat';
-import { economicsNa, economicsStats } from '../measure/economicsStats';
-import { isValue, liftStats, type Estimate } from '../measure/lift';
-import { t975, twoSidedP } from '../measure/normal';
-import { ratioInterval, wilson } from '../measure/proportions';
-import { addCustomer, customerEconomics, noEconomics, type OfferPayout } from '../measure/orderEconomics';
-import { aggregateArms, syntheticPopulation } from '../measure/synthetic';
+import { economicsNa, economicsStats } from '../engine/measurement/economicsStats';
+import { isValue, liftStats, type Estimate } from '../engine/measurement/lift';
+import { t975, twoSidedP } from '../engine/measurement/normal';
+import { ratioInterval, wilson } from '../engine/measurement/proportions';
+import {
+  addCustomer,
+  customerEconomics,
+  noEconomics,
+  type OfferPayout,
+} from '../engine/measurement/orderEconomics';
+import { aggregateArms, syntheticPopulation } from '../engine/measurement/synthetic';
 import type { PlaybookLiftData } from '../store/liftData';
 
 /*

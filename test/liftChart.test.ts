@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { liftChartSvg } from '../measure/liftChart';
+import { liftChartSvg } from '../engine/measurement/liftChart';
 
 /* The lift forest plot: well-formed, every playbook on it, and "not significant" said where it is. */
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OfferDecision } from '../engine/offer';
+import type { OfferDecision } from '../engine/offers/offer';
 import { basketOf, EMPTY_BASKET, type Basket } from '../engine/offers/basket';
 import { buildCatalogIndex } from '../engine/offers/catalogIndex';
 import { decideOffer, type OfferModel, type OfferRequest, type OfferUsage } from '../engine/offers/decide';
 import { engagementFromDaily, engagementKey, type DailyOutcomes } from '../engine/offers/learning';
 import { beta, mulberry32 } from '../engine/offers/sampling';
-import { Offer } from '../offers/schema';
-import { OfferSettings } from '../policy/schema';
+import { Offer } from '../schemas/offers/schema';
+import { OfferSettings } from '../schemas/policy/schema';
 
 const DAY = 86_400_000;
 const AT = Date.parse('2026-11-15T12:00:00Z');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CATEGORY_ADJACENCY, DEMO_CATEGORIES } from '../engine/offerCategories.data';
-import { checkRows } from '../offers/checkRows';
-import { cellsFromOffer, OFFER_COLUMNS, rowFromCells } from '../offers/columns';
-import { Offer } from '../offers/schema';
-import { parseCsv } from '../offers/csv';
-import { demoCatalog } from '../offers/demoCatalog';
-import { validateOffer } from '../offers/validate';
+import { CATEGORY_ADJACENCY, DEMO_CATEGORIES } from '../engine/offers/offerCategories.data';
+import { checkRows } from '../schemas/offers/checkRows';
+import { cellsFromOffer, OFFER_COLUMNS, rowFromCells } from '../schemas/offers/columns';
+import { Offer } from '../schemas/offers/schema';
+import { parseCsv } from '../schemas/offers/csv';
+import { demoCatalog } from '../tools/demo/offerCatalog';
+import { validateOffer } from '../schemas/offers/validate';
 
 const discount = {
   kind: 'discount',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { journeyId } from '../engine/interpreter/entry';
-import type { OrderPlaced } from '../events/schema';
-import { Offer, type OfferKind } from '../offers/schema';
-import type { Playbook, PlaybookInput } from '../playbooks/schema';
-import { validatePlaybook } from '../playbooks/validate';
+import type { OrderPlaced } from '../schemas/events/schema';
+import { Offer, type OfferKind } from '../schemas/offers/schema';
+import type { Playbook, PlaybookInput } from '../schemas/playbook/schema';
+import { validatePlaybook } from '../schemas/playbook/validate';
 import { upsertOffers } from '../store/offers';
 import { upsertProfile } from '../store/profiles';
 import type { JourneyResult } from '../workflows/journey';

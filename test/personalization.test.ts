@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { personalizationAllowed, profileForMessage } from '../engine/personalization';
-import type { Profile } from '../engine/profile';
+import { personalizationAllowed, profileForMessage } from '../engine/profile/personalization';
+import type { Profile } from '../engine/profile/profile';
 import { renderMessage } from '../engine/template/message';
 
 describe('the personalization purpose', () => {

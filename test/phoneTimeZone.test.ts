@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { customerTimeZone, quietUntil } from '../engine/interpreter/sendPolicy';
 import type { RunPolicy, RunState } from '../engine/interpreter/types';
-import { timeZoneOfPhone } from '../engine/phoneTimeZone';
-import { CALLING_CODE_ZONES } from '../engine/phoneTimeZones.data';
-import type { Profile } from '../engine/profile';
+import { timeZoneOfPhone } from '../engine/profile/phoneTimeZone';
+import { CALLING_CODE_ZONES } from '../engine/profile/phoneTimeZones.data';
+import type { Profile } from '../engine/profile/profile';
 import { cartUpdated } from './support/events';
 
 describe('timeZoneOfPhone', () => {

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import Ajv, { type ErrorObject } from 'ajv';
 import ajvErrors from 'ajv-errors';
 import { parse } from 'yaml';
-import { listPlaybookFiles } from '../playbooks/load';
-import { PLAYBOOK_SCHEMA_FILE, renderPlaybookSchemaFile } from '../scripts/playbookSchemaFile';
+import { listPlaybookFiles } from '../schemas/playbook/load';
+import { PLAYBOOK_SCHEMA_FILE, renderPlaybookSchemaFile } from '../tools/scripts/playbookSchemaFile';
 import { cartPlaybook } from './support/playbooks';
 
 interface ObjectSchema {

@@ -7,10 +7,10 @@ import {
   listPlaybookFiles,
   loadPlaybooks,
   validatePlaybookFiles,
-} from '../playbooks/load';
-import type { PlaybookInput } from '../playbooks/schema';
-import { validatePlaybook } from '../playbooks/validate';
-import { formatIssue, type InputIssue } from '../validation/issues';
+} from '../schemas/playbook/load';
+import type { PlaybookInput } from '../schemas/playbook/schema';
+import { validatePlaybook } from '../schemas/playbook/validate';
+import { formatIssue, type InputIssue } from '../schemas/issues';
 import { cartPlaybook, tempDir, threeMistakes, writePlaybook } from './support/playbooks';
 
 /** The issues of the cart playbook after `change`; the change may break the input's type on purpose. */

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../cli/dispatch';
-import { StoredPlaybooks } from '../client/playbookSource';
+import { StoredPlaybooks } from '../router/playbookSource';
 import { journeyId } from '../engine/interpreter/entry';
 import {
   activate,

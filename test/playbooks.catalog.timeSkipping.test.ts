@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { JourneyEvent } from '../events/schema';
-import { zoneWhereHourIs } from '../devstack/sampleCustomers';
+import type { JourneyEvent } from '../schemas/events/schema';
+import { zoneWhereHourIs } from '../tools/devstack/sampleCustomers';
 import { upsertProfile } from '../store/profiles';
 import { customerEvent, orderPlaced, uniqueId } from './support/events';
 import {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { JourneyClient } from '../client/journeyClient';
+import type { JourneyClient } from '../router/journeyClient';
 import { journeyId } from '../engine/interpreter/entry';
-import type { JourneyEvent, OrderPlaced } from '../events/schema';
-import { Offer } from '../offers/schema';
+import type { JourneyEvent, OrderPlaced } from '../schemas/events/schema';
+import { Offer } from '../schemas/offers/schema';
 import { findProfile } from '../store/profiles';
 import { upsertOffers } from '../store/offers';
 import { customerEvent, orderPlaced, uniqueId } from './support/events';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, type Db } from 'mongodb';
 import { runCli } from '../cli/dispatch';
-import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
-import { freePort } from '../devstack/net';
-import { playbookHash } from '../playbooks/hash';
-import { Playbook } from '../playbooks/schema';
+import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
+import { freePort } from '../tools/devstack/net';
+import { playbookHash } from '../schemas/playbook/hash';
+import { Playbook } from '../schemas/playbook/schema';
 import {
   ensurePlaybookIndexes,
   playbookCollections,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
-import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
-import { freePort } from '../devstack/net';
-import type { CartUpdated } from '../events/schema';
-import { loadPolicy } from '../policy/load';
+import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
+import { freePort } from '../tools/devstack/net';
+import type { CartUpdated } from '../schemas/events/schema';
+import { loadPolicy } from '../schemas/policy/load';
 import { collections, ensureIndexes, type EntryRecord, type LedgerDoc } from '../store/collections';
 import { currentLedger, reserveContactSlot } from '../store/contactLedger';
 import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient, type Collection } from 'mongodb';
-import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
-import { freePort } from '../devstack/net';
-import type { JourneyEvent } from '../events/schema';
+import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
+import { freePort } from '../tools/devstack/net';
+import type { JourneyEvent } from '../schemas/events/schema';
 import { collections, type ProfileRecord } from '../store/collections';
 import { applyProfileEvent, findProfile } from '../store/profiles';
 import { uniqueId } from './support/events';

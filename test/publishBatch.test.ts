@@ -5,7 +5,7 @@ import { cartUpdated, orderPlaced, uniqueId } from './support/events';
 import { startTimeSkippingHarness, type TimeSkippingHarness } from './support/timeSkipping';
 
 /*
- * publishEvents publishes different customers' events side by side (client/publishStages.ts) and
+ * publishEvents publishes different customers' events side by side (router/publishStages.ts) and
  * each customer's in the order given: on FerretDB and Temporal's test server, an order that follows
  * its cart in the same batch reaches the run the cart started, for every customer of the batch.
  */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { publishStages } from '../client/publishStages';
+import { publishStages } from '../router/publishStages';
 
 const event = (customerId: string | undefined, eventId: string) => ({
   type: customerId === undefined ? 'product.back_in_stock' : 'cart.updated',

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyCatalogChange, catalogChange, toProduct } from '../engine/catalogProjection';
+import { applyCatalogChange, catalogChange, toProduct } from '../engine/catalog/catalogProjection';
 import { applyInput, startRun } from '../engine/interpreter/run';
 import type { Effect, RunInput, RunPolicy, StepResult } from '../engine/interpreter/types';
-import type { Product } from '../engine/product';
-import type { Profile } from '../engine/profile';
-import { applyMaxima, profileMaxima } from '../engine/profileProjection';
-import type { CatalogEvent, JourneyEvent } from '../events/schema';
-import { Playbook, type Condition, type PlaybookInput } from '../playbooks/schema';
-import { validatePlaybook } from '../playbooks/validate';
+import type { Product } from '../engine/catalog/product';
+import type { Profile } from '../engine/profile/profile';
+import { applyMaxima, profileMaxima } from '../engine/profile/profileProjection';
+import type { CatalogEvent, JourneyEvent } from '../schemas/events/schema';
+import { Playbook, type Condition, type PlaybookInput } from '../schemas/playbook/schema';
+import { validatePlaybook } from '../schemas/playbook/validate';
 import { simulate } from '../simulator/simulate';
-import type { InputIssue } from '../validation/issues';
+import type { InputIssue } from '../schemas/issues';
 import { cartPlaybook } from './support/playbooks';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { journeyId } from '../engine/interpreter/entry';
-import type { CatalogEvent, JourneyEvent } from '../events/schema';
-import type { Condition, Playbook, PlaybookInput } from '../playbooks/schema';
-import { validatePlaybook } from '../playbooks/validate';
+import type { CatalogEvent, JourneyEvent } from '../schemas/events/schema';
+import type { Condition, Playbook, PlaybookInput } from '../schemas/playbook/schema';
+import { validatePlaybook } from '../schemas/playbook/validate';
 import { findProducts } from '../store/products';
 import type { JourneyResult } from '../workflows/journey';
 import { cartUpdated, customerEvent, orderPlaced, uniqueId } from './support/events';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { customerInArm, zoneWhereHourIs } from '../devstack/sampleCustomers';
+import { customerInArm, zoneWhereHourIs } from '../tools/devstack/sampleCustomers';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Decision } from '../engine/interpreter/types';
-import type { JourneyEvent } from '../events/schema';
-import { Offer } from '../offers/schema';
-import { loadPlaybooks } from '../playbooks/load';
-import type { Playbook } from '../playbooks/schema';
+import type { JourneyEvent } from '../schemas/events/schema';
+import { Offer } from '../schemas/offers/schema';
+import { loadPlaybooks } from '../schemas/playbook/load';
+import type { Playbook } from '../schemas/playbook/schema';
 import { simulate } from '../simulator/simulate';
 import { upsertOffers } from '../store/offers';
 import { updateProfileFields } from '../store/profiles';

@@ -4,10 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createPublishEvent } from '../activities/publishEvent';
-import { SEASON_SCHEDULE_PREFIX, syncSeasonSchedules } from '../client/seasonSchedules';
-import { freePort } from '../devstack/net';
-import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal';
-import { SeasonCalendar } from '../policy/seasons';
+import { SEASON_SCHEDULE_PREFIX, syncSeasonSchedules } from '../router/seasonSchedules';
+import { freePort } from '../tools/devstack/net';
+import { startTemporalDevServer, type TemporalDevServer } from '../tools/devstack/temporal';
+import { SeasonCalendar } from '../schemas/policy/seasons';
 import { MemoryPublisher } from './support/memoryPublisher';
 import { tempDir } from './support/servers';
 

@@ -9,9 +9,9 @@ import { ErrorType } from '../activities/errors';
 import { messageIdFor } from '../activities/mailIdentity';
 import { ATTEMPT_LEASE_MS } from '../store/deliveries';
 import { createMailer } from '../activities/providers/mailer';
-import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
-import { SmtpSink } from '../devstack/smtpSink';
-import { freePort } from '../devstack/net';
+import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
+import { SmtpSink } from '../tools/devstack/smtpSink';
+import { freePort } from '../tools/devstack/net';
 import { uniqueId } from './support/events';
 import { startChannelServers, tempDir, type ChannelServers } from './support/servers';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assignArm, type Arm } from '../engine/holdout';
+import { assignArm, type Arm } from '../engine/measurement/holdout';
 import { journeyId } from '../engine/interpreter/entry';
 import type { Decision } from '../engine/interpreter/types';
-import type { JourneyEvent } from '../events/schema';
-import { withWaits } from '../devstack/fastPlaybooks';
-import { loadPolicy } from '../policy/load';
+import type { JourneyEvent } from '../schemas/events/schema';
+import { withWaits } from '../tools/devstack/fastPlaybooks';
+import { loadPolicy } from '../schemas/policy/load';
 import { simulate } from '../simulator/simulate';
 import type { JourneyResult } from '../workflows/journey';
 import { CAP, TEE, cartUpdated, customerEvent, orderPlaced, uniqueId } from './support/events';

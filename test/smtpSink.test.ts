@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import nodemailer from 'nodemailer';
-import { SmtpSink } from '../devstack/smtpSink';
+import { SmtpSink } from '../tools/devstack/smtpSink';
 
 describe('the SMTP sink', () => {
   let sink: SmtpSink;

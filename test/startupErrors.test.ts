@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startFerretDb, type FerretDb } from '../devstack/ferretdb';
-import { freePort } from '../devstack/net';
+import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
+import { freePort } from '../tools/devstack/net';
 import { tempDir } from './support/servers';
 
 const ROOT = resolve(__dirname, '..');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { JourneyEvent } from '../events/schema';
-import type { Profile } from '../engine/profile';
+import type { JourneyEvent } from '../schemas/events/schema';
+import type { Profile } from '../engine/profile/profile';
 import {
   TemplateSyntaxError,
   parseTemplate,

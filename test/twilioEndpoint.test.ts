@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createTwilioClient } from '../activities/providers/twilioClient';
-import { TwilioEndpoint } from '../devstack/twilioEndpoint';
+import { TwilioEndpoint } from '../tools/devstack/twilioEndpoint';
 
 const account = {
   accountSid: `AC${randomBytes(16).toString('hex')}`,

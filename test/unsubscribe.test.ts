@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createActivities, type DeliveryContext } from '../activities';
-import { UnsubscribeTokens } from '../consent/unsubscribeToken';
-import type { CapturedEmail } from '../devstack/smtpSink';
+import { UnsubscribeTokens } from '../activities/unsubscribe/unsubscribeToken';
+import type { CapturedEmail } from '../tools/devstack/smtpSink';
 import { journeyId } from '../engine/interpreter/entry';
-import { IngestServer } from '../ingest/httpServer';
+import { IngestServer } from '../router/http/httpServer';
 import { upsertProfile } from '../store/profiles';
 import type { JourneyResult } from '../workflows/journey';
 import { cartUpdated, uniqueId } from './support/events';

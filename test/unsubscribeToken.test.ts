@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../config/env';
-import { ONE_CLICK, unsubscribeLink, unsubscribeUrl } from '../consent/unsubscribeHeaders';
-import { UnsubscribeTokens } from '../consent/unsubscribeToken';
+import { ConfigError, loadConfig } from '../schemas/env';
+import { ONE_CLICK, unsubscribeLink, unsubscribeUrl } from '../activities/unsubscribe/unsubscribeHeaders';
+import { UnsubscribeTokens } from '../activities/unsubscribe/unsubscribeToken';
 
 const SECRET = 'current-secret-0123456789abcdef-0123';
 const OLD_SECRET = 'previous-secret-0123456789abcdef-012';

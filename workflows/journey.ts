@@ -13,8 +13,8 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
-import type { Arm } from '../engine/holdout';
-import { legacyRunKey, runKey } from '../engine/ids';
+import type { Arm } from '../engine/measurement/holdout';
+import { legacyRunKey, runKey } from '../engine/ids/journeyKeys';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import { stepKey } from '../engine/interpreter/stepKey';
 import type {
@@ -26,9 +26,9 @@ import type {
   RunState,
   StepResult,
 } from '../engine/interpreter/types';
-import type { JourneyEvent } from '../events/schema';
-import type { Playbook } from '../playbooks/schema';
-import { profileForMessage } from '../engine/personalization';
+import type { JourneyEvent } from '../schemas/events/schema';
+import type { Playbook } from '../schemas/playbook/schema';
+import { profileForMessage } from '../engine/profile/personalization';
 import { renderMessage } from '../engine/template/message';
 import { markdownText } from '../engine/render/markdownText';
 import { eventSignal, exitUpdate, pauseUpdate, resumeUpdate, stateQuery } from './messages';
@@ -97,7 +97,7 @@ const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
 const DECISION_RECORDS = 'decision-records';
 
 /**
- * Message keys with escaped parts (engine/idParts). Asked only when the escaped key differs from the
+ * Message keys with escaped parts (engine/ids/idParts). Asked only when the escaped key differs from the
  * old one (a `:`, `%`, `~` or control character in the customer ID), so other runs
  * carry no marker: a run started before it keeps the key its sends were recorded under.
  */

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { JourneyEvent } from '../events/schema';
+import type { JourneyEvent } from '../schemas/events/schema';
 import type { RunState } from '../engine/interpreter/types';
 
 /*

@@ -2,7 +2,7 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { JourneyActivities } from '../activities';
 import type { PublishedEvent } from '../activities/publishEvent';
-import type { Cohort } from '../events/cohort';
+import type { Cohort } from '../schemas/events/cohort';
 
 /*
  * One firing of a seasonal moment: the action of the moment's Temporal Schedule

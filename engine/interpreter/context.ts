@@ -1,8 +1,8 @@
-import type { JourneyEvent } from '../../events/schema';
-import type { Condition } from '../../playbooks/schema';
-import type { OfferDecision } from '../offer';
-import type { Product } from '../product';
-import type { Profile } from '../profile';
+import type { JourneyEvent } from '../../schemas/events/schema';
+import type { Condition } from '../../schemas/playbook/schema';
+import type { OfferDecision } from '../offers/offer';
+import type { Product } from '../catalog/product';
+import type { Profile } from '../profile/profile';
 
 /**
  * What conditions and templates can read: `event.…`, `trigger.…`, `profile.…`, `offer.…`; and, in a

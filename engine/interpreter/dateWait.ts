@@ -1,6 +1,6 @@
-import type { JourneyEvent } from '../../events/schema';
-import type { Step } from '../../playbooks/schema';
-import { parseDuration } from '../duration';
+import type { JourneyEvent } from '../../schemas/events/schema';
+import type { Step } from '../../schemas/playbook/schema';
+import { parseDuration } from '../time/duration';
 import { valueAt } from './context';
 
 /*

@@ -1,8 +1,8 @@
-import type { EventType, JourneyEvent } from '../../events/schema';
-import type { EventMatcher, Playbook } from '../../playbooks/schema';
-import { parseDuration } from '../duration';
-import { assignArm, inGlobalControl, type Arm, type HoldoutScheme } from '../holdout';
-import type { Profile } from '../profile';
+import type { EventType, JourneyEvent } from '../../schemas/events/schema';
+import type { EventMatcher, Playbook } from '../../schemas/playbook/schema';
+import { parseDuration } from '../time/duration';
+import { assignArm, inGlobalControl, type Arm, type HoldoutScheme } from '../measurement/holdout';
+import type { Profile } from '../profile/profile';
 import { evaluate, valueAt, type EvalContext } from './context';
 
 /** Whether `event` is what `matcher` describes, for a run entered by `trigger`. */
@@ -37,7 +37,7 @@ export function entryKeyValue(playbook: Playbook, event: JourneyEvent): string |
 }
 
 /** The run's workflow ID, from ../ids (kept here too: callers find it beside the entry rules). */
-export { journeyId } from '../ids';
+export { journeyId } from '../ids/journeyKeys';
 
 export interface PastEntry {
   enteredAt: number;

@@ -1,4 +1,4 @@
-import type { Playbook, Step } from '../../playbooks/schema';
+import type { Playbook, Step } from '../../schemas/playbook/schema';
 
 /** Steps that never fall through to the following step in the list. */
 const NO_FALL_THROUGH: ReadonlySet<Step['type']> = new Set(['exit', 'branch', 'waitForEvent']);

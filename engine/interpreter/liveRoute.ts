@@ -1,5 +1,5 @@
-import type { JourneyEvent } from '../../events/schema';
-import type { EventMatcher, Playbook } from '../../playbooks/schema';
+import type { JourneyEvent } from '../../schemas/events/schema';
+import type { EventMatcher, Playbook } from '../../schemas/playbook/schema';
 import { entryKeyValue, eventsOfInterest } from './entry';
 
 /**

@@ -1,6 +1,6 @@
-import type { Condition, Step } from '../../playbooks/schema';
-import type { Product } from '../product';
-import { orderedSince } from '../profileProjection';
+import type { Condition, Step } from '../../schemas/playbook/schema';
+import type { Product } from '../catalog/product';
+import { orderedSince } from '../profile/profileProjection';
 import { evaluate, valueAt, type EvalContext } from './context';
 import type { RunState } from './types';
 

@@ -1,4 +1,4 @@
-import type { Profile } from '../profile';
+import type { Profile } from '../profile/profile';
 import type { Channel } from './types';
 
 export type Blocked = 'no-contact' | 'no-consent' | 'hard-bounce';

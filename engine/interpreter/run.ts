@@ -1,8 +1,8 @@
-import type { JourneyEvent } from '../../events/schema';
-import type { Playbook, Step } from '../../playbooks/schema';
-import { parseDuration } from '../duration';
-import { legacyRunKey, runKey } from '../ids';
-import type { Arm } from '../holdout';
+import type { JourneyEvent } from '../../schemas/events/schema';
+import type { Playbook, Step } from '../../schemas/playbook/schema';
+import { parseDuration } from '../time/duration';
+import { legacyRunKey, runKey } from '../ids/journeyKeys';
+import type { Arm } from '../measurement/holdout';
 import { evaluate } from './context';
 import { matches } from './entry';
 import { repeatsKey } from './liveRoute';

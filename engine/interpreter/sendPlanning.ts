@@ -1,5 +1,5 @@
-import type { Playbook, Step } from '../../playbooks/schema';
-import type { Product } from '../product';
+import type { Playbook, Step } from '../../schemas/playbook/schema';
+import type { Product } from '../catalog/product';
 import type { DecisionLog } from './decisionLog';
 import { staleReason } from './recheck';
 import { planRoute } from './route';

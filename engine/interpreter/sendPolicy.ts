@@ -1,6 +1,6 @@
-import type { CapRule } from '../../policy/schema';
-import { timeZoneOfPhone } from '../phoneTimeZone';
-import { quietHoursEnd } from '../policy/quietHours';
+import type { CapRule } from '../../schemas/policy/schema';
+import { timeZoneOfPhone } from '../profile/phoneTimeZone';
+import { quietHoursEnd } from '../contactPolicy/quietHours';
 import { safeTimeZone } from './localTime';
 import type { Channel, RunPolicy, RunState } from './types';
 

@@ -1,10 +1,10 @@
-import type { JourneyEvent } from '../../events/schema';
-import type { CapRule, QuietHours } from '../../policy/schema';
-import type { Template } from '../../playbooks/schema';
-import type { Arm } from '../holdout';
-import type { OfferDecision } from '../offer';
-import type { Product } from '../product';
-import type { Profile } from '../profile';
+import type { JourneyEvent } from '../../schemas/events/schema';
+import type { CapRule, QuietHours } from '../../schemas/policy/schema';
+import type { Template } from '../../schemas/playbook/schema';
+import type { Arm } from '../measurement/holdout';
+import type { OfferDecision } from '../offers/offer';
+import type { Product } from '../catalog/product';
+import type { Profile } from '../profile/profile';
 
 export type Channel = 'email' | 'sms';
 

@@ -1,4 +1,4 @@
-import type { OfferSettings } from '../../policy/schema';
+import type { OfferSettings } from '../../schemas/policy/schema';
 
 /*
  * The basket an offer decision and the lift report judge: what a cart or an order is worth, what

@@ -1,4 +1,4 @@
-import type { OwnOffer } from '../../offers/schema';
+import type { OwnOffer } from '../../schemas/offers/schema';
 import type { Indexed, IndexedPartner } from './catalogIndex';
 import type { CategoryMatch } from './partnerMatch';
 

@@ -1,5 +1,5 @@
-import type { Offer, OfferKind, OwnOffer, PartnerOffer } from '../../offers/schema';
-import { murmur3 } from '../hash';
+import type { Offer, OfferKind, OwnOffer, PartnerOffer } from '../../schemas/offers/schema';
+import { murmur3 } from '../ids/hash';
 
 /*
  * The offer catalog as a decision reads it, built once when the catalog is loaded: own offers in a

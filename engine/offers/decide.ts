@@ -1,4 +1,4 @@
-import type { OfferDecision } from '../offer';
+import type { OfferDecision } from './offer';
 import type { Basket } from './basket';
 import type { Candidate, PartnerCandidate } from './candidate';
 import { firstFailure, type DecisionContext, type RuleName } from './eligibility';

@@ -1,4 +1,4 @@
-import type { OfferDecision } from '../offer';
+import type { OfferDecision } from './offer';
 import type { Candidate } from './candidate';
 import { verdicts, type DecisionContext } from './eligibility';
 import { money, percent, round } from './format';

@@ -1,5 +1,5 @@
-import type { OfferKind } from '../../offers/schema';
-import type { OfferSettings } from '../../policy/schema';
+import type { OfferKind } from '../../schemas/offers/schema';
+import type { OfferSettings } from '../../schemas/policy/schema';
 import type { Basket } from './basket';
 import type { CatalogIndex } from './catalogIndex';
 import type { EngagementCounts } from './learning';

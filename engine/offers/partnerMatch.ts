@@ -1,4 +1,4 @@
-import { CATEGORY_ADJACENCY } from '../offerCategories.data';
+import { CATEGORY_ADJACENCY } from './offerCategories.data';
 
 /*
  * Which partner categories fit a purchase. A partner offer belongs next to what is bought with the

@@ -1,4 +1,4 @@
-import { murmur3 } from '../hash';
+import { murmur3 } from '../ids/hash';
 
 /*
  * Seeded randomness for offer decisions. A decision must come out the same when it is replayed or

@@ -1,5 +1,5 @@
-import type { OfferSettings } from '../../policy/schema';
-import type { OwnOffer } from '../../offers/schema';
+import type { OfferSettings } from '../../schemas/policy/schema';
+import type { OwnOffer } from '../../schemas/offers/schema';
 import { costRatio, type Basket, type CostModel } from './basket';
 import type { JudgedBasket, OwnCandidate, PartnerCandidate, ValueWeights } from './candidate';
 import type { IndexedOwn, IndexedPartner } from './catalogIndex';

@@ -2,7 +2,7 @@
  * Where a template inserts a value into a link. Escaping (escape.ts) keeps a value inside its
  * attribute, but not out of the link's scheme: `<a href="{{profile.attributes.site}}">` with
  * `javascript:alert(1)` is a script link however well it is escaped. Event URLs are checked at
- * the boundary (events/httpUrl.ts); profile attributes, catalog data and anything added later are
+ * the boundary (schemas/events/httpUrl.ts); profile attributes, catalog data and anything added later are
  * not, so the template itself refuses a value that would choose a link's scheme unless it is an
  * http(s) URL. Pure string scanning: this runs inside the workflow.
  */

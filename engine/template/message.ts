@@ -1,4 +1,4 @@
-import type { Template } from '../../playbooks/schema';
+import type { Template } from '../../schemas/playbook/schema';
 import type { EmailMessage } from '../../activities/types';
 import { renderTemplate, type TemplateContext } from './render';
 

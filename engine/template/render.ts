@@ -1,6 +1,6 @@
-import type { JourneyEvent } from '../../events/schema';
-import type { OfferDecision } from '../offer';
-import type { Profile } from '../profile';
+import type { JourneyEvent } from '../../schemas/events/schema';
+import type { OfferDecision } from '../offers/offer';
+import type { Profile } from '../profile/profile';
 import { escapeHtml } from '../render/escape';
 import { isHttpUrl, schemeChoosingTags } from '../render/urlAttributes';
 import type { TemplateAst, TemplateNode, TemplatePath, ValueNode } from './ast';

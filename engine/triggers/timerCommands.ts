@@ -1,7 +1,7 @@
-import type { CustomerLapsed, OrderPlaced, ReplenishmentDue } from '../../events/schema';
-import { DAY_MS, lapseThreshold, ownIntervalDays, reorderInterval, replenishmentTiming } from '../cadence';
-import { composeId, MAX_WORKFLOW_ID_BYTES } from '../idParts';
-import { sha256Hex } from '../sha256';
+import type { CustomerLapsed, OrderPlaced, ReplenishmentDue } from '../../schemas/events/schema';
+import { DAY_MS, lapseThreshold, ownIntervalDays, reorderInterval, replenishmentTiming } from './cadence';
+import { composeId, MAX_WORKFLOW_ID_BYTES } from '../ids/idParts';
+import { sha256Hex } from '../ids/sha256';
 
 /*
  * Computed triggers as timer commands: after an order, which timers to (re)arm and which event each
@@ -47,7 +47,7 @@ export function timerWorkflowId(timerId: string): string {
 /** Timer IDs leave room for `trigger:` within Temporal's workflow ID limit. */
 const MAX_TIMER_ID_BYTES = MAX_WORKFLOW_ID_BYTES - 'trigger:'.length;
 
-/** `replenishment:<customer>:<sku>`, parts escaped (engine/idParts) so no two timers share one. */
+/** `replenishment:<customer>:<sku>`, parts escaped (engine/ids/idParts) so no two timers share one. */
 export function replenishmentTimerId(customerId: string, sku: string): string {
   return composeId(['replenishment', customerId, sku], MAX_TIMER_ID_BYTES);
 }
@@ -56,7 +56,7 @@ export function lapseTimerId(customerId: string): string {
   return composeId(['lapse', customerId], MAX_TIMER_ID_BYTES);
 }
 
-/** The ID this command's timer had before parts were escaped (see client/computedTriggers.ts). */
+/** The ID this command's timer had before parts were escaped (see router/computedTriggers.ts). */
 export function legacyTimerId(command: TimerCommand): string {
   const { event } = command;
   return event.type === 'customer.lapsed'

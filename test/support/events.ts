@@ -1,4 +1,4 @@
-import type { CartItem, CartUpdated, JourneyEvent, OrderPlaced } from '../../events/schema';
+import type { CartItem, CartUpdated, JourneyEvent, OrderPlaced } from '../../schemas/events/schema';
 
 let counter = 0;
 /** IDs unique across a test run, so file-backed stores never see a stale duplicate. */

@@ -1,7 +1,7 @@
-import type { Arm } from '../../engine/holdout';
+import type { Arm } from '../../engine/measurement/holdout';
 import type { Decision } from '../../engine/interpreter/types';
-import type { CartUpdated, CustomerUpserted } from '../../events/schema';
-import { Playbook } from '../../playbooks/schema';
+import type { CartUpdated, CustomerUpserted } from '../../schemas/events/schema';
+import { Playbook } from '../../schemas/playbook/schema';
 import { cartPlaybook } from './playbooks';
 
 /*

@@ -1,5 +1,5 @@
-import type { Playbook } from '../../playbooks/schema';
-import { loadPlaybooks } from '../../playbooks/load';
+import type { Playbook } from '../../schemas/playbook/schema';
+import { loadPlaybooks } from '../../schemas/playbook/load';
 
 /**
  * The shipped care-tips playbook (one run per delivered order, `entry.key: data.orderId`) with a

@@ -4,7 +4,7 @@
  * It prints the child's pid first, so test/reapOnExit.test.ts can check the child is gone.
  */
 import { spawn } from 'node:child_process';
-import { exitOnInterrupt, reapOnExit } from '../../devstack/reapOnExit';
+import { exitOnInterrupt, reapOnExit } from '../../tools/devstack/reapOnExit';
 
 exitOnInterrupt();
 const child = spawn('sleep', ['300'], { stdio: 'ignore' });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { PlaybookInput } from '../../playbooks/schema';
+import type { PlaybookInput } from '../../schemas/playbook/schema';
 
 /** A small valid cart playbook; tests change one thing in a copy and expect one issue. */
 export function cartPlaybook(): PlaybookInput {

@@ -7,10 +7,10 @@ import type { Twilio } from 'twilio';
 import type { ActivityDeps } from '../../activities';
 import { createMailer } from '../../activities/providers/mailer';
 import { createTwilioClient } from '../../activities/providers/twilioClient';
-import { UnsubscribeTokens } from '../../consent/unsubscribeToken';
-import { DEVSTACK_TWILIO } from '../../devstack/stack';
-import { SmtpSink } from '../../devstack/smtpSink';
-import { TwilioEndpoint } from '../../devstack/twilioEndpoint';
+import { UnsubscribeTokens } from '../../activities/unsubscribe/unsubscribeToken';
+import { DEVSTACK_TWILIO } from '../../tools/devstack/stack';
+import { SmtpSink } from '../../tools/devstack/smtpSink';
+import { TwilioEndpoint } from '../../tools/devstack/twilioEndpoint';
 import { collections, ensureIndexes, type Collections } from '../../store/collections';
 
 /**

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import type { JourneyClient } from '../../client/journeyClient';
-import type { CapturedEmail } from '../../devstack/smtpSink';
+import type { JourneyClient } from '../../router/journeyClient';
+import type { CapturedEmail } from '../../tools/devstack/smtpSink';
 import { journeyId } from '../../engine/interpreter/entry';
 import type { Decision } from '../../engine/interpreter/types';
-import type { Profile } from '../../engine/profile';
-import type { CatalogEvent, JourneyEvent } from '../../events/schema';
-import { loadPlaybooks } from '../../playbooks/load';
-import type { Playbook } from '../../playbooks/schema';
+import type { Profile } from '../../engine/profile/profile';
+import type { CatalogEvent, JourneyEvent } from '../../schemas/events/schema';
+import { loadPlaybooks } from '../../schemas/playbook/load';
+import type { Playbook } from '../../schemas/playbook/schema';
 import { upsertProfile } from '../../store/profiles';
 import type { JourneyResult } from '../../workflows/journey';
 import { uniqueId } from './events';

@@ -1,17 +1,17 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { fixedHoldout, type HoldoutSource } from '../../client/holdoutSource';
-import { JourneyClient } from '../../client/journeyClient';
-import type { EventPublisher } from '../../ingest/publisher';
-import type { PlaybookSource } from '../../client/playbookSource';
-import { registerSearchAttributes } from '../../client/registerSearchAttributes';
-import { startFerretDb, type FerretDb } from '../../devstack/ferretdb';
-import { freePort } from '../../devstack/net';
-import type { HoldoutScheme } from '../../engine/holdout';
-import { BINARIES } from '../../devstack/paths';
-import { loadPlaybooks } from '../../playbooks/load';
-import type { Playbook } from '../../playbooks/schema';
-import type { ContactPolicy } from '../../policy/schema';
+import { fixedHoldout, type HoldoutSource } from '../../router/holdoutSource';
+import { JourneyClient } from '../../router/journeyClient';
+import type { EventPublisher } from '../../router/http/publisher';
+import type { PlaybookSource } from '../../router/playbookSource';
+import { registerSearchAttributes } from '../../router/registerSearchAttributes';
+import { startFerretDb, type FerretDb } from '../../tools/devstack/ferretdb';
+import { freePort } from '../../tools/devstack/net';
+import type { HoldoutScheme } from '../../engine/measurement/holdout';
+import { BINARIES } from '../../tools/devstack/paths';
+import { loadPlaybooks } from '../../schemas/playbook/load';
+import type { Playbook } from '../../schemas/playbook/schema';
+import type { ContactPolicy } from '../../schemas/policy/schema';
 import { createJourneyWorker } from '../../worker';
 import { startChannelServers, tempDir, type ChannelServers } from './servers';
 
@@ -57,7 +57,7 @@ export interface TimeSkippingHarness {
 
 /**
  * The Java test server, started by the SDK, which gives it a fixed 5 s to accept connections and
- * then kills it. A JVM on a loaded machine (or under libfaketime, scripts/clockMatrix.sh) can take
+ * then kills it. A JVM on a loaded machine (or under libfaketime, tools/scripts/clockMatrix.sh) can take
  * longer: a start that timed out is tried again, up to five times; any other failure is thrown.
  */
 async function startTestServer(): Promise<TestWorkflowEnvironment> {

@@ -1,0 +1,67 @@
+import { murmur3 } from '../ids/hash';
+
+export type Arm = 'treatment' | 'control';
+
+/** Number of buckets: a holdout percentage resolves to 0.01% steps. */
+export const BUCKETS = 10_000;
+
+/**
+ * How customers are split, as recorded in `holdout_schemes` (store/holdouts.ts). `epoch` numbers
+ * the schemes (1, 2, …) so entries made under different ones can be told apart; `salt` is the
+ * only input besides the IDs, so a new salt is a reshuffle; `globalControlPercent` of all
+ * customers never enter any playbook.
+ */
+export interface HoldoutScheme {
+  epoch: number;
+  salt: string;
+  globalControlPercent: number;
+}
+
+/*
+ * The assignment rule. Everything below is a pure function of (IDs, scheme), so the client, every
+ * worker, every retry and the simulator agree without sharing state. Changing any of it (the hash,
+ * the keys, the bucket count, the rounding) moves customers between arms exactly as a new salt
+ * would: it is a reshuffle, and must ship as one (recorded with `journeys holdouts reshuffle`),
+ * never as a refactor.
+ */
+
+/** The customer's stable bucket, 0..9999, for a salt: it decides the global control group. */
+export function holdoutBucket(customerId: string, salt: string): number {
+  return murmur3(`${salt}:${customerId}`) % BUCKETS;
+}
+
+/**
+ * The customer's bucket for one playbook. The playbook ID is part of the hashed key, so the
+ * control arms of two playbooks are independent draws: with one shared bucket, a 10% holdout
+ * would sit inside every 25% holdout, the same customers would be held out of everything, and
+ * the playbooks' lifts would be measured on correlated groups. Independence from the global
+ * bucket also makes `holdoutPercent` a share of the customers outside the global control.
+ */
+export function playbookBucket(customerId: string, playbookId: string, salt: string): number {
+  return murmur3(`${salt}:${playbookId}:${customerId}`) % BUCKETS;
+}
+
+/** Buckets below this are in: a percentage of 0 takes nobody, 100 takes everybody. */
+function threshold(percent: number): number {
+  return Math.round(percent * (BUCKETS / 100));
+}
+
+/** The global control group: excluded before any playbook entry, so it measures the whole program. */
+export function inGlobalControl(customerId: string, scheme: HoldoutScheme): boolean {
+  return holdoutBucket(customerId, scheme.salt) < threshold(scheme.globalControlPercent);
+}
+
+/**
+ * A customer's arm in one playbook, for a customer outside the global control: `control` customers
+ * enter but receive nothing (each send is recorded as a `holdout` suppression).
+ */
+export function assignArm(
+  customerId: string,
+  playbookId: string,
+  holdoutPercent: number,
+  scheme: HoldoutScheme,
+): Arm {
+  return playbookBucket(customerId, playbookId, scheme.salt) < threshold(holdoutPercent)
+    ? 'control'
+    : 'treatment';
+}

@@ -1,0 +1,103 @@
+import type { z } from 'zod';
+import { JourneyEvent, type EventType } from '../events/schema';
+
+/*
+ * Which fields an event type has, read from its zod schema in schemas/events/schema.ts so the validator
+ * can never disagree with what publishing accepts. Paths are parts such as
+ * ['data', 'items', '[]', 'name'], where '[]' stands for "an item of this list".
+ */
+
+type Schema = z.core.$ZodType;
+
+export type FieldKind = 'list' | 'object' | 'value';
+
+export type FieldLookup =
+  | { found: true; kind: FieldKind }
+  | {
+      found: false;
+      /** The parts that do exist, e.g. ['data'] when `data.cartUrll` is asked for. */
+      existing: string[];
+      /** The field names available where the walk stopped, for a "did you mean". */
+      siblings: string[];
+      /** What stopped the walk: an unknown name, a list read without `[]`, or a field of a plain value. */
+      stoppedAt: FieldKind;
+    };
+
+const EVENT_SCHEMAS = new Map<string, Schema>(
+  JourneyEvent.options.map((option) => [option.shape.type.value, option as Schema]),
+);
+
+/** Optional, nullable, defaulted, lazy and piped schemas read like what they wrap. */
+function unwrap(schema: Schema): Schema {
+  let current = schema;
+  for (;;) {
+    const def = current._zod.def as z.core.$ZodTypeDef & {
+      innerType?: Schema;
+      getter?: () => Schema;
+      in?: Schema;
+    };
+    if (def.innerType) current = def.innerType;
+    else if (def.type === 'lazy' && def.getter) current = def.getter();
+    else if (def.type === 'pipe' && def.in) current = def.in;
+    else return current;
+  }
+}
+
+function kindOf(schema: Schema): FieldKind {
+  const type = unwrap(schema)._zod.def.type;
+  if (type === 'array') return 'list';
+  if (type === 'object' || type === 'record') return 'object';
+  return 'value';
+}
+
+/** The schema one part further down, or undefined when `part` is not there. */
+function step(schema: Schema, part: string): Schema | undefined {
+  const def = unwrap(schema)._zod.def;
+  switch (def.type) {
+    case 'object': {
+      const shape = (def as z.core.$ZodObjectDef).shape;
+      return Object.prototype.hasOwnProperty.call(shape, part) ? shape[part] : undefined;
+    }
+    case 'array':
+      return part === '[]' ? (def as z.core.$ZodArrayDef).element : undefined;
+    case 'record':
+      // Open-ended keys (attributes, consents): any name is a field.
+      return part === '[]' ? undefined : (def as z.core.$ZodRecordDef).valueType;
+    case 'union':
+      for (const option of (def as z.core.$ZodUnionDef).options) {
+        const next = step(option, part);
+        if (next) return next;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function fieldNames(schema: Schema): string[] {
+  const def = unwrap(schema)._zod.def;
+  return def.type === 'object' ? Object.keys((def as z.core.$ZodObjectDef).shape) : [];
+}
+
+export function isEventType(type: string): type is EventType {
+  return EVENT_SCHEMAS.has(type);
+}
+
+/** Looks a path up in an event type's envelope (eventId, type, customerId, occurredAt, data.…). */
+export function lookupEventField(type: EventType, parts: readonly string[]): FieldLookup {
+  let schema = EVENT_SCHEMAS.get(type);
+  if (!schema) throw new Error(`no schema for event type ${type}`);
+  for (const [index, part] of parts.entries()) {
+    const next = step(schema, part);
+    if (!next) {
+      return {
+        found: false,
+        existing: parts.slice(0, index),
+        siblings: fieldNames(schema),
+        stoppedAt: kindOf(schema),
+      };
+    }
+    schema = next;
+  }
+  return { found: true, kind: kindOf(schema) };
+}
