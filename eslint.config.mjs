@@ -1,4 +1,4 @@
-// Lint rules from CONVENTIONS.md: strict types, no floating promises, type-only imports, no import
+// Lint rules from CONTRIBUTING.md: strict types, no floating promises, type-only imports, no import
 // cycles, and workflow code that can only reach deterministic modules.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
