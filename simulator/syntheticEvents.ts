@@ -1,16 +1,5 @@
+import { mulberry32 } from '../engine/random/mulberry32';
 import type { CartItem, JourneyEvent } from '../schemas/events/schema';
-
-/** mulberry32: a small seeded PRNG, so the same seed gives the same event stream. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PRODUCTS: CartItem[] = [
   { sku: 'TEE-01', name: 'Organic cotton tee', category: 'apparel', quantity: 1, unitPrice: 19.5 },
@@ -32,7 +21,7 @@ export function* syntheticEvents(options: {
   start: number;
   seed?: number;
 }): Generator<JourneyEvent> {
-  const rand = random(options.seed ?? 42);
+  const rand = mulberry32(options.seed ?? 42);
   const span = options.days * 24 * HOUR;
   let n = 0;
   const id = (kind: string) => `syn-${kind}-${(n++).toString(36)}`;

@@ -5,7 +5,8 @@ import { basketOf, EMPTY_BASKET, type Basket } from '../engine/offers/basket';
 import { buildCatalogIndex } from '../engine/offers/catalogIndex';
 import { decideOffer, type OfferModel, type OfferRequest, type OfferUsage } from '../engine/offers/decide';
 import { engagementFromDaily, engagementKey, type DailyOutcomes } from '../engine/offers/learning';
-import { beta, mulberry32 } from '../engine/offers/sampling';
+import { mulberry32 } from '../engine/random/mulberry32';
+import { beta } from '../engine/offers/sampling';
 import { Offer } from '../schemas/offers/schema';
 import { OfferSettings } from '../schemas/policy/schema';
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../random/mulberry32';
 import type { ArmAggregate } from './lift';
 
 /*
@@ -24,20 +25,8 @@ export interface SyntheticCustomer {
   revenue: number;
 }
 
-/** mulberry32: a small, fast, well-mixed 32-bit generator; plenty for simulation, not for secrets. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function syntheticPopulation(options: SyntheticOptions): SyntheticCustomer[] {
-  const random = seededRandom(options.seed);
+  const random = mulberry32(options.seed);
   const meanOrder = options.meanOrder ?? 80;
   const out: SyntheticCustomer[] = [];
   for (let i = 0; i < options.customers; i += 1) {

@@ -1,38 +1,11 @@
 import { murmur3 } from '../ids/hash';
+import type { Random } from '../random/mulberry32';
 
 /*
  * Seeded randomness for offer decisions. A decision must come out the same when it is replayed or
- * simulated, so nothing here reads Math.random: every draw comes from a generator seeded by the
- * decision's key. Beta draws (Thompson sampling) are built from Gamma draws.
+ * simulated, so every draw comes from the engine's one generator (engine/random/mulberry32.ts)
+ * seeded by the decision's key. Beta draws (Thompson sampling) are built from Gamma draws.
  */
-
-/** A source of uniform numbers in [0, 1). */
-export type Random = () => number;
-
-/** A generator that can be given a new seed: one per decision serves hundreds of offer streams. */
-export interface Stream {
-  random: Random;
-  reseed(seed: number): void;
-}
-
-/** mulberry32: tiny, fast and good enough for sampling; the same generator the simulator uses. */
-export function stream(seed: number): Stream {
-  let state = seed >>> 0;
-  return {
-    random: () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-    reseed: (next) => {
-      state = next >>> 0;
-    },
-  };
-}
-
-export const mulberry32 = (seed: number): Random => stream(seed).random;
 
 /** The seed of a decision: murmur3 of its key, so the same key always draws the same numbers. */
 export const seedOf = (key: string): number => murmur3(key);

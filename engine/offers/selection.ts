@@ -1,5 +1,5 @@
 import type { Candidate } from './candidate';
-import type { Random } from './sampling';
+import type { Random } from '../random/mulberry32';
 
 /*
  * Choosing among the eligible offers as they are screened, without keeping them all: exploiting

@@ -1,7 +1,8 @@
 import type { Candidate } from './candidate';
 import { engagementBelief, type EngagementBelief, type OfferEngagement } from './learning';
 import { SAME_CATEGORY_ENGAGEMENT } from './partnerMatch';
-import { beta, mulberry32, stream, streamSeed, type Stream } from './sampling';
+import { mulberry32, stream, type Stream } from '../random/mulberry32';
+import { beta, streamSeed } from './sampling';
 
 /*
  * Thompson sampling: each eligible offer's engagement probability is drawn from what is believed

@@ -12,7 +12,7 @@ import { basketOf, type BasketLine } from '../../engine/offers/basket';
 import { buildCatalogIndex } from '../../engine/offers/catalogIndex';
 import { decideOffer, type OfferModel, type OfferRequest, type OfferUsage } from '../../engine/offers/decide';
 import { engagementFromDaily, type DailyOutcomes } from '../../engine/offers/learning';
-import { mulberry32, type Random } from '../../engine/offers/sampling';
+import { mulberry32, type Random } from '../../engine/random/mulberry32';
 import { demoCatalog, LOYALTY_TIERS } from '../demo/offerCatalog';
 import { OfferSettings } from '../../schemas/policy/schema';
 import { percentile } from './harness/stats';

@@ -1,5 +1,5 @@
 import { DEMO_CATEGORIES, type DemoCategory } from '../../engine/offers/offerCategories.data';
-import { random } from '../../simulator/syntheticEvents';
+import { mulberry32 } from '../../engine/random/mulberry32';
 import type {
   DiscountOffer,
   FreeShippingOffer,
@@ -122,7 +122,7 @@ function partnerOffer(rng: Rng, index: number, start: number): PartnerOffer {
 
 /** The own offers first, then the partner offers; IDs are stable for a given size. */
 export function demoCatalog(options: DemoCatalogOptions = {}): Offer[] {
-  const rng = random(options.seed ?? 42);
+  const rng = mulberry32(options.seed ?? 42);
   const start = Date.parse(options.start ?? '2026-11-01T00:00:00Z');
   const own = Array.from({ length: options.ownOffers ?? 200 }, (_, i) => ownOffer(rng, i, start));
   const partner = Array.from({ length: options.partnerOffers ?? 5000 }, (_, i) =>

@@ -1,7 +1,7 @@
-import { random } from '../../simulator/syntheticEvents';
+import { mulberry32 } from '../../engine/random/mulberry32';
 
 /*
- * The demo store's randomness: one seeded stream (the simulator's mulberry32), so a seed gives
+ * The demo store's randomness: one seeded stream (the engine's mulberry32), so a seed gives
  * byte-identical files. Every draw goes through this object, in a fixed order; a new draw added in
  * the middle changes everything after it, which is fine for demo data but not for a test fixture.
  */
@@ -9,7 +9,7 @@ export class Rng {
   private readonly next: () => number;
 
   constructor(seed: number) {
-    this.next = random(seed);
+    this.next = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */

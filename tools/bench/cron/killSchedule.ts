@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SmtpSink } from '../../devstack/smtpSink';
 // The project's seeded generator (mulberry32): the same seed, the same kill moments.
-import { seededRandom } from '../../../engine/measurement/synthetic';
+import { mulberry32 } from '../../../engine/random/mulberry32';
 
 /** The process a kill plan kills: the engine's worker or the naive cron. */
 export interface Killable {
@@ -24,7 +24,7 @@ export interface KillPlan {
  * The first is the aimed one.
  */
 export function planKills(seed: number, loadMs: number, kills: number): KillPlan {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const span = loadMs * 0.8;
   const slice = span / kills;
   const atMs = Array.from({ length: kills }, (_, i) => Math.round(loadMs * 0.1 + slice * (i + random())));
