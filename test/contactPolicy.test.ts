@@ -59,6 +59,32 @@ describe('the shipped workspace policy', () => {
       dir.remove();
     }
   });
+
+  it('says what a duration and a clock time look like, in the words a playbook author reads too', () => {
+    const dir = tempDir('policy');
+    try {
+      const file = join(dir.path, 'times.yaml');
+      writeFileSync(
+        file,
+        'caps:\n  - { channel: email, max: 1, window: { rolling: 1 day } }\n' +
+          'quietHours:\n  - { channel: sms, from: 9pm, to: "08:00" }\narbitrationWindow: 5 minutes\n',
+      );
+      assert.throws(
+        () => loadPolicy(file),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidPolicyError);
+          assert.deepEqual(error.message.split('\n').sort(), [
+            `${file}: arbitrationWindow: expected a duration such as 90s, 15m, 1h, 2d or 1w`,
+            `${file}: caps[0].window.rolling: expected a duration such as 90s, 15m, 1h, 2d or 1w`,
+            `${file}: quietHours[0].from: expected a 24-hour time such as 21:00`,
+          ]);
+          return true;
+        },
+      );
+    } finally {
+      dir.remove();
+    }
+  });
 });
 
 describe('frequency caps', () => {

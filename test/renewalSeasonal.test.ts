@@ -101,7 +101,7 @@ describe('the seasonal calendar', () => {
     const file = writePlaybook(dir, 'seasons.yaml', {
       timezone: 'Mars/Olympus',
       moments: [
-        { id: 'bf', name: 'Black Friday', yearly: { date: '02-30' }, cohort: { tags: ['x'] } },
+        { id: 'bf', name: 'Black Friday', yearly: { date: '02-30', time: '8am' }, cohort: { tags: ['x'] } },
         { id: 'bf', name: 'Twice', at: '2026-11-27T08:00:00+01:00', cohort: {} },
         {
           id: 'both',
@@ -118,6 +118,7 @@ describe('the seasonal calendar', () => {
         assert.ok(error instanceof InvalidSeasonsError);
         assert.deepEqual(error.message.split('\n').sort(), [
           `${file}: moments[0].yearly.date: no such day in that month`,
+          `${file}: moments[0].yearly.time: expected a 24-hour time such as 08:00`,
           `${file}: moments[1].cohort: empty: say whom it reaches with ordered, viewed, tiers or tags`,
           `${file}: moments[1].id: "bf" is used twice`,
           `${file}: moments[2]: say when: either at (one instant) or yearly (a date and time every year), not both`,

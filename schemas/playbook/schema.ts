@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../../engine/time/duration';
+import { clockTime, Duration } from '../time';
 import { EVENT_TYPES, type EventType } from '../events/schema';
 
 /*
@@ -16,25 +16,12 @@ import { EVENT_TYPES, type EventType } from '../events/schema';
  * playbooks/playbook.schema.json, and `errorMessage` is what an editor says when a value is wrong.
  */
 
-const DURATION_MESSAGE = 'expected a duration such as 90s, 15m, 1h, 2d or 1w';
-
-const Duration = z
-  .string()
-  .regex(DURATION_PATTERN, DURATION_MESSAGE)
-  .meta({
-    examples: ['15m', '1h', '2d', '1w'],
-    // yaml-language-server and ajv-errors show this instead of "does not match the pattern".
-    errorMessage: `${DURATION_MESSAGE} (a whole number, then ms, s, m, h, d or w)`,
-  });
 const StepId = z
   .string()
   .regex(/^[a-z][a-z0-9-]*$/, 'expected a step id of lowercase letters, digits and dashes')
   .meta({ examples: ['wait-1h', 'reminder'] });
 const EventTypeName = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
-const ClockTime = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as 09:00')
-  .meta({ examples: ['09:00', '18:30'] });
+const ClockTime = clockTime('09:00');
 const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../../engine/time/duration';
+import { clockTime, Duration } from '../time';
 
 /*
  * The workspace contact policy: caps, quiet hours, arbitration and consent rules that govern every
@@ -7,8 +7,7 @@ import { DURATION_PATTERN } from '../../engine/time/duration';
  * Compatibility: new fields are optional with defaults; a rule's meaning never changes in place.
  */
 
-const Duration = z.string().regex(DURATION_PATTERN, 'expected a duration such as 90s, 15m, 1h, 2d or 1w');
-const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as 21:00');
+const ClockTime = clockTime('21:00');
 
 export const CapWindow = z.union([
   z.strictObject({ rolling: Duration }),

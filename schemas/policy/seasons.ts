@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Cohort } from '../events/cohort';
+import { clockTime } from '../time';
 
 /*
  * The workspace's seasonal calendar (policy/seasons.yaml, or SEASONS_FILE): the moments that start
@@ -21,7 +22,7 @@ const MonthDay = z
   .refine((text) => Number(text.slice(3)) <= (DAYS_IN_MONTH[Number(text.slice(0, 2)) - 1] ?? 0), {
     message: 'no such day in that month',
   });
-const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as 08:00');
+const ClockTime = clockTime('08:00');
 
 const TimeZone = z.string().refine(
   (zone) => {
