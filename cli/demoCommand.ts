@@ -1,6 +1,6 @@
 import { countByType, generateDemoStore } from '../tools/demo/generate';
 import { writeDemoFiles } from '../tools/demo/files';
-import { InvalidSeasonsError, loadSeasons } from '../schemas/policy/loadSeasons';
+import { InvalidPolicyError, loadSeasons } from '../schemas/policy/load';
 import { UsageError, type CliCommand } from './command';
 import { parseOptions } from './options';
 
@@ -48,7 +48,7 @@ export const demoGenerate: CliCommand = {
     try {
       seasons = loadSeasons(opts.seasons);
     } catch (error) {
-      if (!(error instanceof InvalidSeasonsError)) throw error;
+      if (!(error instanceof InvalidPolicyError)) throw error;
       io.err(error.message);
       return 2;
     }

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { syncSeasonSchedules } from '../router/seasonSchedules';
 import { loadConfig } from '../schemas/env';
 import { temporalConnectionOptions } from '../router/temporalConnection';
-import { DEFAULT_SEASONS_FILE, InvalidSeasonsError, loadSeasons } from '../schemas/policy/loadSeasons';
+import { DEFAULT_SEASONS_FILE, InvalidPolicyError, loadSeasons } from '../schemas/policy/load';
 import { UsageError, type CliCommand } from './command';
 import { settingsOrReport } from './settings';
 
@@ -25,7 +25,7 @@ export const seasonsSync: CliCommand = {
     try {
       calendar = loadSeasons(file);
     } catch (error) {
-      if (!(error instanceof InvalidSeasonsError)) throw error;
+      if (!(error instanceof InvalidPolicyError)) throw error;
       io.err(error.message);
       return 1;
     }

@@ -9,7 +9,7 @@ import type { JourneyEvent, SeasonStarted } from '../schemas/events/schema';
 import { loadPlaybooks } from '../schemas/playbook/load';
 import type { Playbook, Step } from '../schemas/playbook/schema';
 import { validatePlaybook } from '../schemas/playbook/validate';
-import { InvalidSeasonsError, loadSeasons } from '../schemas/policy/loadSeasons';
+import { InvalidPolicyError, loadSeasons } from '../schemas/policy/load';
 import { MemoryAudienceIndexes } from '../simulator/audienceIndex';
 import { customerEvent, orderPlaced } from './support/events';
 import { tempDir, writePlaybook } from './support/playbooks';
@@ -115,7 +115,7 @@ describe('the seasonal calendar', () => {
     assert.throws(
       () => loadSeasons(file),
       (error: unknown) => {
-        assert.ok(error instanceof InvalidSeasonsError);
+        assert.ok(error instanceof InvalidPolicyError);
         assert.deepEqual(error.message.split('\n').sort(), [
           `${file}: moments[0].yearly.date: no such day in that month`,
           `${file}: moments[0].yearly.time: expected a 24-hour time such as 08:00`,
