@@ -315,7 +315,3 @@ async function ensureEntryUnique(entries: Collection<EntryRecord>): Promise<void
     await entries.createIndex(key, { unique: true, name: 'entry_unique' });
   }
 }
-
-export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}

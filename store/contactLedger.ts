@@ -11,7 +11,8 @@ import {
   type CalendarContext,
   type SendCandidate,
 } from '../engine/contactPolicy/frequencyCaps';
-import { isDuplicateKeyError, type LedgerDoc } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
+import type { LedgerDoc } from './collections';
 import { upsertRacing } from './upsert';
 
 export type { LedgerDoc } from './collections';

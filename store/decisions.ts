@@ -1,7 +1,7 @@
 import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { Decision } from '../engine/interpreter/types';
 import { idPart } from '../engine/ids/idParts';
-import { isDuplicateKeyError } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
 
 /**
  * One line of a run's decision log, as stored. Runs of one playbook for one customer can share a

@@ -1,10 +1,6 @@
 import type { Collection } from 'mongodb';
-import {
-  isDuplicateKeyError,
-  type DeliveryAttempt,
-  type DeliveryRecord,
-  type DeliveryStatus,
-} from './collections';
+import type { DeliveryAttempt, DeliveryRecord, DeliveryStatus } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
 
 export type DeliveryDraft = Omit<DeliveryRecord, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>;
 

@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError, type EntryHeadRecord, type EntryRecord } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
+import type { EntryHeadRecord, EntryRecord } from './collections';
 import { upsertRacing } from './upsert';
 
 /**

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { JourneyEvent } from '../schemas/events/schema';
-import { isDuplicateKeyError, type EventRecord } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
+import type { EventRecord } from './collections';
 
 export type Acceptance =
   | { kind: 'new' }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { HoldoutScheme } from '../engine/measurement/holdout';
-import { isDuplicateKeyError, type HoldoutSchemeRecord } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
+import type { HoldoutSchemeRecord } from './collections';
 
 /*
  * The holdout schemes, one record per epoch. Epochs are only ever inserted, under the unique `_id`,

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
-import { collections, isDuplicateKeyError } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
+import { collections } from './collections';
 import { backfillLedgerHeads } from './contactLedger';
 import { backfillEntryHeads } from './entries';
 import { backfillEntryRuns } from './entryRuns';

@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKeyError, type OfferGrantRecord, type OfferGrantTallyRecord } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
+import type { OfferGrantRecord, OfferGrantTallyRecord } from './collections';
 import { upsertRacing } from './upsert';
 
 /**

@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { DailyOutcomes } from '../engine/offers/learning';
-import { isDuplicateKeyError, type OfferOutcomeRecord } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
+import type { OfferOutcomeRecord } from './collections';
 
 const DAY = 86_400_000;
 

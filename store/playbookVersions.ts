@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { playbookHash } from '../schemas/playbook/hash';
 import type { Playbook } from '../schemas/playbook/schema';
-import { isDuplicateKeyError } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
 
 /** An immutable published definition. */
 export interface PlaybookVersionRecord {

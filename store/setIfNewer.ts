@@ -1,5 +1,5 @@
 import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
-import { isDuplicateKeyError } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
 
 /**
  * Sets `fields` on document `id` unless the time kept at `stamp` is newer than `at`, creating the

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from './collections';
+import { isDuplicateKeyError } from './duplicateKey';
 
 /**
  * Runs an upsert, and once more if it lost the race to insert the document: two first writers for

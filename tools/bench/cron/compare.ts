@@ -11,19 +11,9 @@
  */
 import { runCronSide } from './cronSide';
 import { runEngineSide } from './engineSide';
-import { formatComparison } from './format';
-import type { SideRun } from './measureSide';
-import { comparisonSettings, type ComparisonSettings } from './settings';
+import { formatComparison, type CronComparisonRun } from './format';
+import { comparisonSettings } from './settings';
 import type { CronComparison } from './types';
-
-export interface CronComparisonRun {
-  settings: ComparisonSettings;
-  seed: number;
-  engine: SideRun;
-  cron: SideRun;
-  /** Each side's wall time, stack start and stop included. */
-  wallMs: { engine: number; cron: number };
-}
 
 /** Both sides with their details (per-process CPU, kill moments), for the CLI's table. */
 export async function runCronComparisonWithDetails(options: {

@@ -1,5 +1,15 @@
-import type { CronComparisonRun } from './compare';
 import type { SideRun } from './measureSide';
+import type { ComparisonSettings } from './settings';
+
+/** Both sides of one comparison with their details (per-process CPU, kill moments): what the table shows. */
+export interface CronComparisonRun {
+  settings: ComparisonSettings;
+  seed: number;
+  engine: SideRun;
+  cron: SideRun;
+  /** Each side's wall time, stack start and stop included. */
+  wallMs: { engine: number; cron: number };
+}
 
 const pad = (text: string, width: number): string => text.padStart(width);
 
