@@ -6,7 +6,7 @@ import type { Collections } from '../store/collections';
 import { recordSuppression } from '../store/deliveries';
 import { findProfile, updateProfileFields } from '../store/profiles';
 import { OfferSettings } from '../schemas/policy/schema';
-import type { EventPublisher } from '../router/http/publisher';
+import type { EventPublisher } from '../schemas/events/publisher';
 import { createDecideOffer } from './decideOffer';
 import { createPublishEvent } from './publishEvent';
 import { OfferModelCache } from './offerModelCache';
@@ -113,4 +113,5 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type JourneyActivities = ReturnType<typeof createActivities>;
-export type { DeliveryContext, EmailMessage, SendResult, SuppressionInput } from './types';
+export type { DeliveryContext, SendResult, SuppressionInput } from './types';
+export type { EmailMessage } from '../engine/template/message';

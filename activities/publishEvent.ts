@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { JourneyEventInput } from '../schemas/events/schema';
-import type { EventPublisher } from '../router/http/publisher';
+import type { EventPublisher } from '../schemas/events/publisher';
 
 export interface PublishedEvent {
   eventId: string;

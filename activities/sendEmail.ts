@@ -5,7 +5,8 @@ import { claimDelivery, claimNextAttempt, settleDelivery } from '../store/delive
 import { describe, failForNow, failPermanently, recordInDoubt, type FailureDeps } from './deliveryFailures';
 import { fromDomain, listIdFor, messageIdFor } from './mailIdentity';
 import { settledResult } from './settledResult';
-import type { DeliveryContext, EmailMessage, SendResult } from './types';
+import type { EmailMessage } from '../engine/template/message';
+import type { DeliveryContext, SendResult } from './types';
 
 export interface SendEmailDeps extends FailureDeps {
   mailer: Transporter;

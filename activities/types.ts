@@ -4,12 +4,6 @@ import type { DeliveryIdentity } from '../store/collections';
 /** Who a message belongs to, carried into its delivery record. Plain data so workflows can build it. */
 export type DeliveryContext = DeliveryIdentity;
 
-export interface EmailMessage {
-  subject: string;
-  text: string;
-  html: string;
-}
-
 export type SendResult =
   /** `reconciled`: an earlier, ambiguous attempt turned out to have reached the provider. */
   | { status: 'sent'; providerMessageId: string; attempts: number; reconciled?: true }

@@ -5,7 +5,7 @@ import type { BodyEntry } from '../router/http/eventsBody';
 import { mergeResults, publishableValues } from '../router/http/ingestResults';
 import type { IngestResult } from '../router/http/ingestResults';
 import { parseNdjsonLine } from '../router/http/ndjson';
-import type { EventPublisher } from '../router/http/publisher';
+import type { EventPublisher } from '../schemas/events/publisher';
 
 export interface EventsCommandDeps {
   publisher: EventPublisher;

@@ -14,7 +14,7 @@ import {
   type JourneyEvent,
   type JourneyEventInput,
 } from '../schemas/events/schema';
-import type { EventPublisher, PublishOutcome } from './http/publisher';
+import type { EventPublisher, PublishOutcome } from '../schemas/events/publisher';
 import type { ConsentReader } from './http/unsubscribe';
 import { fanOutIssues } from '../schemas/playbook/rules/fanOut';
 import type { Playbook } from '../schemas/playbook/schema';

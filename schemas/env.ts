@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
-import { MIN_SECRET_LENGTH } from '../activities/unsubscribe/unsubscribeToken';
-import { DEFAULT_MAX_EVENTS_PER_REQUEST } from '../router/http/limits';
+import { DEFAULT_MAX_EVENTS_PER_REQUEST, MIN_SECRET_LENGTH } from './limits';
 import { describeValue } from './masking';
 
 /*

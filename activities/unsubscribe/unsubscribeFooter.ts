@@ -1,4 +1,4 @@
-import type { EmailMessage } from '../types';
+import type { EmailMessage } from '../../engine/template/message';
 import { escapeHtml } from '../../engine/render/escape';
 
 /**

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MIN_SECRET_LENGTH } from '../../schemas/limits';
 
 /*
  * Unsubscribe tokens: `<payload>.<signature>`, both base64url. The payload is the JSON array
@@ -10,9 +11,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * US CAN-SPAM Act asks for at least 30 days), and honouring an old one only ever sends less. The
  * signed issued-at leaves room for a cut-off later.
  */
-
-/** HMAC-SHA256 keys shorter than this are guessable long before the hash is. */
-export const MIN_SECRET_LENGTH = 32;
 
 const VERSION = 1;
 /** Domain separation: a secret also used for some other HMAC cannot mint tokens here, nor the reverse. */

@@ -1,6 +1,12 @@
 import type { Template } from '../../schemas/playbook/schema';
-import type { EmailMessage } from '../../activities/types';
 import { renderTemplate, type TemplateContext } from './render';
+
+/** A rendered email: what the template yields and the send activity hands to the provider. */
+export interface EmailMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
 
 export interface RenderedMessage {
   /** Present when the template has a subject and a text body. */

@@ -4,9 +4,9 @@ import { UNSUBSCRIBE_PATH } from '../../activities/unsubscribe/unsubscribeHeader
 import type { UnsubscribeVerifier } from '../../activities/unsubscribe/unsubscribeToken';
 import { AUTH_FAILURES, BearerTokens } from './bearerTokens';
 import { parseEventsBody } from './eventsBody';
-import { DEFAULT_MAX_EVENTS_PER_REQUEST, MAX_EVENTS_PER_REQUEST_VARIABLE } from './limits';
+import { DEFAULT_MAX_EVENTS_PER_REQUEST, MAX_EVENTS_PER_REQUEST_VARIABLE } from '../../schemas/limits';
 import { mergeResults, publishableValues, rejectionMessage } from './ingestResults';
-import type { EventPublisher, PublishOutcome } from './publisher';
+import type { EventPublisher, PublishOutcome } from '../../schemas/events/publisher';
 import { ConnectionCloser, sendJson, sendText } from './jsonResponse';
 import { bodyFormat, declaresLargeBody, readBody } from './requestBody';
 import { UnsubscribeHandler, type ConsentReader } from './unsubscribe';
@@ -22,7 +22,7 @@ export interface IngestServerOptions {
   port?: number;
   /** Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Default DEFAULT_MAX_EVENTS_PER_REQUEST (router/http/limits.ts). */
+  /** Default DEFAULT_MAX_EVENTS_PER_REQUEST (schemas/limits.ts). */
   maxEventsPerRequest?: number;
   /** Where failures are logged (never with a token). Default console.error. */
   log?: (line: string) => void;

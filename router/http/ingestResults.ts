@@ -1,5 +1,5 @@
 import type { BodyEntry } from './eventsBody';
-import type { PublishOutcome } from './publisher';
+import type { PublishOutcome } from '../../schemas/events/publisher';
 
 /** A publish outcome as the HTTP endpoint reports it: `index` in the request, `line` for ndjson. */
 export type IngestResult = PublishOutcome & { line?: number };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { UnsubscribeClaims, UnsubscribeVerifier } from '../../activities/unsubscribe/unsubscribeToken';
 import type { JourneyEvent } from '../../schemas/events/schema';
 import type { ConsentState } from '../../store/profiles';
-import type { EventPublisher, PublishOutcome } from './publisher';
+import type { EventPublisher, PublishOutcome } from '../../schemas/events/publisher';
 import { unsubscribeReply, type PageReply, type UnsubscribeOutcome } from './unsubscribePage';
 
 /** Reads a customer's consent as the profile holds it now (JourneyClient implements it). */

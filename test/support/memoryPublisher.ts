@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JourneyEvent } from '../../schemas/events/schema';
 import { InvalidEventError, parseEvent } from '../../schemas/events/parse';
-import type { EventPublisher, PublishOutcome } from '../../router/http/publisher';
+import type { EventPublisher, PublishOutcome } from '../../schemas/events/publisher';
 
 /**
  * An EventPublisher that validates with parseEvent and keeps accepted events in memory. It stands in

@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { fixedHoldout, type HoldoutSource } from '../../router/holdoutSource';
 import { JourneyClient } from '../../router/journeyClient';
-import type { EventPublisher } from '../../router/http/publisher';
+import type { EventPublisher } from '../../schemas/events/publisher';
 import type { PlaybookSource } from '../../router/playbookSource';
 import { registerSearchAttributes } from '../../router/registerSearchAttributes';
 import { startFerretDb, type FerretDb } from '../../tools/devstack/ferretdb';

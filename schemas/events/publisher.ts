@@ -1,4 +1,4 @@
-import type { InputIssue } from '../../schemas/issues';
+import type { InputIssue } from '../issues';
 
 /** What happened to one submitted event. Each event succeeds or fails on its own. */
 export type PublishOutcome =
@@ -11,6 +11,8 @@ export type PublishOutcome =
 /**
  * The one way events enter the engine: the typed client implements it, and the HTTP endpoint and
  * the `journeys events publish` command call it. Inputs are unvalidated; validation happens inside.
+ * It sits with the event schemas, below its users, so the publishEvent activity can take one
+ * without importing the router above it.
  */
 export interface EventPublisher {
   publishEvents(inputs: readonly unknown[]): Promise<PublishOutcome[]>;

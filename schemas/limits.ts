@@ -1,3 +1,9 @@
+/*
+ * Bounds that the configuration schema (env.ts) checks and the router and the activities enforce.
+ * They live here, below both, so that validating the environment never imports the HTTP server or
+ * the unsubscribe tokens.
+ */
+
 /**
  * Events one HTTP request may carry (INGEST_MAX_EVENTS_PER_REQUEST). A request is answered once
  * every event in it is published, so this bounds the answer time, which must stay inside a client's
@@ -9,3 +15,6 @@
  */
 export const DEFAULT_MAX_EVENTS_PER_REQUEST = 100;
 export const MAX_EVENTS_PER_REQUEST_VARIABLE = 'INGEST_MAX_EVENTS_PER_REQUEST';
+
+/** Unsubscribe-token secrets (HMAC-SHA256 keys) shorter than this are guessable long before the hash is. */
+export const MIN_SECRET_LENGTH = 32;
