@@ -1,6 +1,6 @@
 import { isComputed, type EconomicsReport, type EconomicsStats } from '../engine/measurement/economicsStats';
 import { isValue, type Estimate, type LiftStats } from '../engine/measurement/lift';
-import type { PlaybookLiftData } from '../store/liftData';
+import type { PlaybookLiftData } from '../engine/measurement/liftTally';
 
 /*
  * How `journeys report lift` prints one playbook: a table per arm, then the comparison. Numbers

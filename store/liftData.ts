@@ -1,28 +1,27 @@
 import type { Collection } from 'mongodb';
-import { parseDuration } from '../engine/time/duration';
-import type { Arm } from '../engine/measurement/holdout';
-import { matches } from '../engine/interpreter/entry';
 import type { CostModel } from '../engine/offers/basket';
-import type { JourneyEvent } from '../schemas/events/schema';
-import type { ArmAggregate } from '../engine/measurement/lift';
 import {
-  addCustomer,
-  customerEconomics,
-  isPayableEngagement,
-  noEconomics,
-  type ArmEconomics,
-  type OfferPayout,
-} from '../engine/measurement/orderEconomics';
+  attributionSpan,
+  countedEventTypes,
+  firstEntries,
+  needsTrigger,
+  offerPayout,
+  payableOfferIds,
+  tallyPlaybook,
+  type LiftEvidence,
+  type PlaybookLiftData,
+} from '../engine/measurement/liftTally';
+import type { OfferPayout } from '../engine/measurement/orderEconomics';
+import type { JourneyEvent } from '../schemas/events/schema';
 import type { EventMatcher, Playbook } from '../schemas/playbook/schema';
 import type { EntryRecord, EventRecord } from './collections';
 import type { OfferRecord } from './offers';
 import type { PlaybookCollections } from './playbookVersions';
 
 /*
- * The per-arm sums `journeys report lift` judges, read from who entered (entries) and what they
- * did afterwards (events). Attribution follows the playbook's own success definition: a
- * conversion is an event matching `success.metric` within `success.window` after entry. Discounts,
- * margin and partner payouts are read from the same window's orders and offer engagements.
+ * Reads what `journeys report lift` judges: who entered (entries), what they did afterwards
+ * (events), what the engaged offers earn (offers) and which definition's success metric applies
+ * (playbook versions). The counting is engine/measurement/liftTally.ts; this only reads.
  */
 
 export interface LiftQuery {
@@ -33,45 +32,12 @@ export interface LiftQuery {
   to?: Date;
 }
 
-export interface ArmData extends ArmAggregate, ArmEconomics {
-  /** Customers who opted out of marketing (any channel) within the window after entry. */
-  unsubscribes: number;
-}
-
-export type PlaybookLiftData = {
-  playbookId: string;
-  arms: Record<Arm, ArmData>;
-  /**
-   * Holdout scheme epochs the counted entries were assigned under (0: before schemes were
-   * recorded). More than one means a reshuffle moved customers between arms inside the range.
-   */
-  holdoutEpochs: number[];
-} & (
-  | {
-      success: Playbook['success'];
-      /** Currencies of the order totals summed; more than one means revenue mixes currencies. */
-      currencies: string[];
-      /** Paid-for engagements naming an offer the catalog does not hold: not counted as revenue. */
-      unpricedEngagements: number;
-    }
-  | { na: string }
-);
-
 export interface LiftSources {
   entries: Collection<EntryRecord>;
   events: Collection<EventRecord>;
   offers: Collection<OfferRecord>;
   playbooks: PlaybookCollections;
 }
-
-const emptyArm = (): ArmData => ({
-  customers: 0,
-  conversions: 0,
-  revenue: 0,
-  revenueSquares: 0,
-  unsubscribes: 0,
-  ...noEconomics(),
-});
 
 /**
  * The definition whose success metric judges a playbook: the active version, or, for a playbook
@@ -92,55 +58,32 @@ async function successDefinition(
   return version?.definition;
 }
 
-/**
- * Each customer's first entry in the range, per playbook: a customer counts once, in the arm of
- * that entry, so a re-entering customer is not weighted more than one who entered once.
- */
-async function firstEntries(
-  entries: Collection<EntryRecord>,
-  query: LiftQuery,
-): Promise<Map<string, Map<string, EntryRecord>>> {
+/** The entries in the range, oldest first. */
+async function entriesInRange(entries: Collection<EntryRecord>, query: LiftQuery): Promise<EntryRecord[]> {
   const enteredAt = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
   const filter = {
     ...(query.playbookId !== undefined && { playbookId: query.playbookId }),
     ...(Object.keys(enteredAt).length > 0 && { enteredAt }),
   };
-  const byPlaybook = new Map<string, Map<string, EntryRecord>>();
-  for await (const entry of entries.find(filter).sort({ enteredAt: 1 })) {
-    let customers = byPlaybook.get(entry.playbookId);
-    if (!customers) byPlaybook.set(entry.playbookId, (customers = new Map<string, EntryRecord>()));
-    if (!customers.has(entry.customerId)) customers.set(entry.customerId, entry);
-  }
-  return byPlaybook;
-}
-
-function isMarketingOptOut(event: JourneyEvent): boolean {
-  return event.type === 'consent.updated' && event.data.purpose === 'marketing' && !event.data.granted;
-}
-
-/** Whether the metric reads the entry event: matched on a trigger field, or a `trigger.…` condition. */
-function needsTrigger(metric: EventMatcher): boolean {
-  return metric.matchTriggerOn !== undefined || JSON.stringify(metric.where ?? {}).includes('"trigger.');
+  return entries.find(filter).sort({ enteredAt: 1 }).toArray();
 }
 
 /**
- * The events that can count (the metric's type, orders, consent changes, offer engagements) from
- * the first entry to the last window's end, by customer. One pass over the time range rather than
- * one query per batch of customers: on the MongoDB-wire servers we run, a `$in` over customers
- * scans as much and is repeated per batch. Only the entered customers' events are kept.
+ * The counted types' events (countedEventTypes) in the span after the first entry, by customer.
+ * One pass over the time range rather than one query per batch of customers: on the MongoDB-wire
+ * servers we run, a `$in` over customers scans as much and is repeated per batch. Only the entered
+ * customers' events are kept.
  */
-async function eventsInWindow(
+async function eventsInSpan(
   events: Collection<EventRecord>,
   customers: ReadonlyMap<string, EntryRecord>,
-  metricEvent: EventMatcher['event'],
+  types: EventMatcher['event'][],
   from: number,
   to: number,
 ): Promise<Map<string, EventRecord[]>> {
   const byCustomer = new Map<string, EventRecord[]>();
   const cursor = events.find({
-    type: {
-      $in: [...new Set([metricEvent, 'order.placed', 'consent.updated', 'message.engaged'] as const)],
-    },
+    type: { $in: types },
     occurredAt: { $gt: new Date(from), $lte: new Date(to) },
   });
   for await (const event of cursor) {
@@ -172,95 +115,33 @@ async function entryEvents(
   return out;
 }
 
-/**
- * What the catalog says each engaged offer earns, for the offers the engagements name: a few
- * offers looked up by the unique offerId rather than the whole catalog read.
- */
+/** The named offers' payouts: a few offers looked up by the unique offerId, not the whole catalog. */
 async function offerPayouts(
   offers: Collection<OfferRecord>,
-  byCustomer: ReadonlyMap<string, EventRecord[]>,
+  offerIds: ReadonlySet<string>,
 ): Promise<Map<string, OfferPayout>> {
-  const offerIds = new Set<string>();
-  for (const events of byCustomer.values())
-    for (const { payload } of events) if (isPayableEngagement(payload)) offerIds.add(payload.data.offerId);
   const out = new Map<string, OfferPayout>();
   if (offerIds.size === 0) return out;
   for await (const offer of offers.find({ offerId: { $in: [...offerIds] } }))
-    out.set(
-      offer.offerId,
-      offer.kind === 'partner'
-        ? { kind: 'partner', payoutModel: offer.payoutModel, payout: offer.payout }
-        : { kind: 'own' },
-    );
+    out.set(offer.offerId, offerPayout(offer));
   return out;
 }
 
-async function aggregatePlaybook(
+/** What one playbook's first entries need to be judged, read once the success definition is known. */
+async function evidenceFor(
   sources: LiftSources,
-  costModel: CostModel,
-  playbookId: string,
-  customers: Map<string, EntryRecord>,
-): Promise<PlaybookLiftData> {
-  const arms: Record<Arm, ArmData> = { treatment: emptyArm(), control: emptyArm() };
-  for (const entry of customers.values()) arms[entry.arm].customers += 1;
-  const holdoutEpochs = [...new Set([...customers.values()].map((e) => e.holdoutEpoch ?? 0))].sort(
-    (a, b) => a - b,
-  );
-  const definition = await successDefinition(sources.playbooks, playbookId);
-  if (!definition)
-    return { playbookId, arms, holdoutEpochs, na: 'no published definition, so no success metric' };
-  const window = parseDuration(definition.success.window) ?? 0;
-  const metric = definition.success.metric;
-  const currencies = new Set<string>();
-  const list = [...customers.values()];
-  const earliest = Math.min(...list.map((e) => e.enteredAt.getTime()));
-  const latest = Math.max(...list.map((e) => e.enteredAt.getTime()));
-  const byCustomer = await eventsInWindow(sources.events, customers, metric.event, earliest, latest + window);
-  const triggerById = needsTrigger(metric)
-    ? await entryEvents(sources.events, definition.trigger.event, customers, earliest, latest)
+  definition: Playbook,
+  customers: ReadonlyMap<string, EntryRecord>,
+): Promise<LiftEvidence> {
+  const { success } = definition;
+  const span = attributionSpan([...customers.values()], success);
+  const types = countedEventTypes(success.metric.event);
+  const eventsByCustomer = await eventsInSpan(sources.events, customers, types, span.from, span.to);
+  const triggerById = needsTrigger(success.metric)
+    ? await entryEvents(sources.events, definition.trigger.event, customers, span.from, span.lastEntry)
     : new Map<string, JourneyEvent>();
-  const payouts = await offerPayouts(sources.offers, byCustomer);
-  let unpricedEngagements = 0;
-  for (const entry of list) {
-    const start = entry.enteredAt.getTime();
-    // After entry, not at it: the event that entered the run is never its own conversion.
-    const inWindow = (byCustomer.get(entry.customerId) ?? []).filter(
-      (e) =>
-        e.eventId !== entry.entryEventId &&
-        e.occurredAt.getTime() > start &&
-        e.occurredAt.getTime() <= start + window,
-    );
-    const trigger = triggerById.get(entry.entryEventId);
-    const context = trigger === undefined ? {} : { trigger };
-    const arm = arms[entry.arm];
-    if (inWindow.some((e) => matches(metric, e.payload, context))) arm.conversions += 1;
-    if (inWindow.some((e) => isMarketingOptOut(e.payload))) arm.unsubscribes += 1;
-    // Revenue is every order in the window, converting or not: what the customer spent, not only
-    // the order that counted as the conversion.
-    let revenue = 0;
-    for (const { payload } of inWindow) {
-      if (payload.type !== 'order.placed') continue;
-      revenue += payload.data.total;
-      currencies.add(payload.data.currency);
-    }
-    arm.revenue += revenue;
-    arm.revenueSquares += revenue * revenue;
-    const economics = customerEconomics(
-      inWindow.map((e) => e.payload),
-      costModel,
-      payouts,
-    );
-    addCustomer(arm, economics);
-    unpricedEngagements += economics.unpricedEngagements;
-  }
-  return {
-    playbookId,
-    arms,
-    holdoutEpochs,
-    success: definition.success,
-    currencies: [...currencies].sort(),
-    unpricedEngagements,
-  };
+  const payouts = await offerPayouts(sources.offers, payableOfferIds([...eventsByCustomer.values()].flat()));
+  return { success, eventsByCustomer, triggerById, payouts };
 }
 
 /**
@@ -272,10 +153,13 @@ export async function liftData(
   query: LiftQuery,
   costModel: CostModel,
 ): Promise<PlaybookLiftData[]> {
-  const byPlaybook = await firstEntries(sources.entries, query);
+  const byPlaybook = firstEntries(await entriesInRange(sources.entries, query));
   const out: PlaybookLiftData[] = [];
   for (const playbookId of [...byPlaybook.keys()].sort()) {
-    out.push(await aggregatePlaybook(sources, costModel, playbookId, byPlaybook.get(playbookId)!));
+    const customers = byPlaybook.get(playbookId)!;
+    const definition = await successDefinition(sources.playbooks, playbookId);
+    const evidence = definition && (await evidenceFor(sources, definition, customers));
+    out.push(tallyPlaybook(playbookId, [...customers.values()], evidence, costModel));
   }
   return out;
 }

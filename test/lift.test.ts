@@ -13,7 +13,12 @@ import {
   type OfferPayout,
 } from '../engine/measurement/orderEconomics';
 import { aggregateArms, syntheticPopulation } from '../engine/measurement/synthetic';
-import type { PlaybookLiftData } from '../store/liftData';
+import {
+  attributionSpan,
+  firstEntries,
+  tallyPlaybook,
+  type PlaybookLiftData,
+} from '../engine/measurement/liftTally';
 
 /*
  * The lift statistics: known values, the edges that would give NaN, and a known true effect; and
@@ -282,5 +287,90 @@ describe('the lift report across a reshuffle', () => {
       note(formatLift(single, liftStats(single.arms.treatment, single.arms.control), economicsNa('n/a'))),
       [],
     );
+  });
+});
+
+describe('the lift tally (pure: the store reads, this counts)', () => {
+  const costModel = { defaultCostRatio: 0.6, costRatios: {} };
+  const enteredAt = new Date('2026-10-01T00:00:00Z');
+  const entry = (
+    customerId: string,
+    arm: 'treatment' | 'control',
+    at: Date,
+    entryEventId = `e-${customerId}`,
+  ) => ({
+    playbookId: 'p',
+    customerId,
+    entryEventId,
+    arm,
+    enteredAt: at,
+    holdoutEpoch: 1,
+  });
+  const order = (eventId: string, customerId: string, occurredAt: string, total: number) => {
+    const payload = JourneyEvent.parse({
+      type: 'order.placed',
+      eventId,
+      customerId,
+      occurredAt,
+      data: {
+        orderId: eventId,
+        items: [{ sku: 'A', category: 'shoes', price: total, quantity: 1 }],
+        total,
+        currency: 'EUR',
+        channel: 'online',
+      },
+    });
+    return { eventId, occurredAt: new Date(occurredAt), payload };
+  };
+  const success = { metric: { event: 'order.placed' as const }, window: '7d' };
+
+  it('counts a customer once, in the arm of the first entry, and the entering order never as its own conversion', () => {
+    const later = new Date('2026-10-03T00:00:00Z');
+    const byPlaybook = firstEntries([
+      entry('c1', 'treatment', later, 'e-c1-again'),
+      entry('c1', 'control', enteredAt),
+    ]);
+    const customers = [...byPlaybook.get('p')!.values(), entry('c2', 'treatment', enteredAt, 'o-c2')];
+    assert.deepEqual(
+      customers.map((e) => [e.customerId, e.arm]),
+      [
+        ['c1', 'control'],
+        ['c2', 'treatment'],
+      ],
+    );
+    const eventsByCustomer = new Map([
+      // c1: one order inside the window, one after it.
+      ['c1', [order('o1', 'c1', '2026-10-02T00:00:00Z', 40), order('o2', 'c1', '2026-10-09T00:00:01Z', 99)]],
+      // c2 entered with this very order.
+      ['c2', [order('o-c2', 'c2', '2026-10-01T00:00:00Z', 60)]],
+    ]);
+    assert.deepEqual(attributionSpan(customers, success), {
+      from: enteredAt.getTime(),
+      to: enteredAt.getTime() + 7 * 86_400_000,
+      lastEntry: enteredAt.getTime(),
+    });
+    const data = tallyPlaybook(
+      'p',
+      customers,
+      { success, eventsByCustomer, triggerById: new Map(), payouts: new Map() },
+      costModel,
+    );
+    assert.ok(!('na' in data));
+    assert.deepEqual(
+      [data.arms.control.customers, data.arms.control.conversions, data.arms.control.revenue],
+      [1, 1, 40],
+    );
+    assert.deepEqual(
+      [data.arms.treatment.customers, data.arms.treatment.conversions, data.arms.treatment.revenue],
+      [1, 0, 0],
+    );
+    assert.deepEqual(data.currencies, ['EUR']);
+    assert.deepEqual(data.holdoutEpochs, [1]);
+  });
+
+  it('without a success definition counts only the customers, and says why', () => {
+    const data = tallyPlaybook('p', [entry('c1', 'treatment', enteredAt)], undefined, costModel);
+    assert.deepEqual(data.arms.treatment.customers, 1);
+    assert.ok('na' in data && data.na === 'no published definition, so no success metric');
   });
 });
