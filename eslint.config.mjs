@@ -1,7 +1,7 @@
-// Lint rules from CONTRIBUTING.md: strict types, no floating promises, type-only imports, no import
-// cycles, and workflow code that can only reach deterministic modules.
+// Lint rules from CONTRIBUTING.md: strict types, no floating promises, type-only imports, and workflow
+// code that can only reach deterministic modules. Import cycles and the layers' arrows are checked by
+// dependency-cruiser (.dependency-cruiser.cjs, `npm run check:layers`), type imports included.
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 
 // Modules that do I/O or are non-deterministic. Workflows and the pure engine may import their types
 // (erased at compile time) but never their values: zod inside a workflow would retry a task forever.
@@ -50,11 +50,10 @@ const restrictTo = (typeOnlyModules) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'eslint.config.mjs', '.dependency-cruiser.cjs'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
@@ -68,7 +67,6 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'import-x/no-cycle': 'error',
     },
   },
   { files: ['workflows/**/*.ts'], rules: restrictTo(nodeSideModules) },
