@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadHoldoutConfig } from '../schemas/env';
+import { loadContentFiles, loadHoldoutConfig } from '../schemas/env';
 import type { HoldoutScheme } from '../engine/measurement/holdout';
 import { InvalidEventError, parseEvent } from '../schemas/events/parse';
 import type { JourneyEvent } from '../schemas/events/schema';
 import { loadPlaybooks } from '../schemas/playbook/load';
-import { InvalidPolicyError, loadPolicy, workspacePolicyFile } from '../schemas/policy/load';
+import { InvalidPolicyError, loadPolicy } from '../schemas/policy/load';
 import type { ContactPolicy } from '../schemas/policy/schema';
 import { simulate } from '../simulator/simulate';
 import { UsageError, type CliCommand, type CliIo } from './command';
@@ -51,8 +51,8 @@ function instant(name: string, value: string | undefined): number | undefined {
  * `journeys holdouts show --json` prints them. Offline, so it never reads `holdout_schemes` itself;
  * the epoch number is only recorded, never part of a decision.
  */
-function holdoutScheme(opts: Record<string, string>): HoldoutScheme {
-  const bootstrap = loadHoldoutConfig();
+function holdoutScheme(opts: Record<string, string>, io: CliIo): HoldoutScheme {
+  const bootstrap = loadHoldoutConfig(process.env, (line) => io.err(line));
   const salt = opts.salt ?? bootstrap.salt;
   if (salt === '') throw new UsageError('--salt must not be empty');
   const global = opts['global-control'];
@@ -102,9 +102,16 @@ export const simulateCommand: CliCommand = {
     const from = instant('from', opts.from);
     const until = instant('to', opts.to);
     const playbooks = loadPlaybooks(opts.playbooks ?? 'playbooks');
-    const holdout = settingsOrReport(io, () => holdoutScheme(opts));
+    const holdout = settingsOrReport(io, () => holdoutScheme(opts, io));
     if (holdout === undefined) return 2;
-    const policyFile = noPolicy ? undefined : shown(opts.policy ?? workspacePolicyFile());
+    let policyFile: string | undefined;
+    if (!noPolicy) {
+      const file =
+        opts.policy ??
+        settingsOrReport(io, () => loadContentFiles(process.env, (line) => io.err(line)).policyFile);
+      if (file === undefined) return 2;
+      policyFile = shown(file);
+    }
     let policy: ContactPolicy | undefined;
     try {
       policy = policyFile === undefined ? undefined : loadPolicy(policyFile);
