@@ -10,7 +10,7 @@ import { InvalidPolicyError, loadPolicy } from '../schemas/policy/load';
 import type { ContactPolicy } from '../schemas/policy/schema';
 import { simulate } from '../simulator/simulate';
 import { UsageError, type CliCommand, type CliIo } from './command';
-import { parseOptions } from './options';
+import { commandInput, parseOptions } from './options';
 import { settingsOrReport } from './settings';
 import { percentArgument } from './holdoutsCommand';
 import { readOffersReporting } from './offerFile';
@@ -27,9 +27,17 @@ const SIMULATE_OPTIONS = {
   'no-policy': 'boolean',
 } as const;
 
-function options(args: readonly string[]): { opts: Record<string, string>; noPolicy: boolean } {
-  const { 'no-policy': noPolicy, ...opts } = parseOptions(args, SIMULATE_OPTIONS).values;
-  return { opts, noPolicy: noPolicy === true };
+const EVENTS = '<events.ndjson|->';
+
+function options(args: readonly string[]): {
+  events: string;
+  opts: Record<string, string>;
+  noPolicy: boolean;
+} {
+  const { values, positionals } = parseOptions(args, SIMULATE_OPTIONS, 1);
+  const { 'no-policy': noPolicy, events: oldFlag, ...opts } = values;
+  const events = commandInput({ positionals, oldFlag }, 'events', EVENTS);
+  return { events, opts, noPolicy: noPolicy === true };
 }
 
 /** A file as the summary names it: relative to where the command runs, when it is below it. */
@@ -90,15 +98,15 @@ async function readEvents(file: string, io: CliIo): Promise<{ events: JourneyEve
  */
 export const simulateCommand: CliCommand = {
   words: ['simulate'],
-  args: '--events <file.ndjson|-> [--playbooks <dir>] [--policy <file> | --no-policy] [--offers <file.json|csv>] [--from <iso>] [--to <iso>] [--salt <salt>] [--global-control <percent>]',
+  args: `${EVENTS} [--playbooks <dir>] [--policy <file> | --no-policy] [--offers <file.json|csv>] [--from <iso>] [--to <iso>] [--salt <salt>] [--global-control <percent>]`,
   summary: 'backtest playbooks over recorded events on a virtual clock, without any server',
+  notes: ['--events <file.ndjson|-> (the older form of the events argument) is still accepted'],
   async run(args, io) {
     // A backtest answers "what would the engine have done", so it applies the workspace policy
     // unless told not to.
-    const { opts, noPolicy } = options(args);
+    const { events, opts, noPolicy } = options(args);
     if (noPolicy && opts.policy !== undefined)
       throw new UsageError('--policy and --no-policy contradict each other: give one');
-    if (opts.events === undefined) throw new UsageError('--events is required');
     const from = instant('from', opts.from);
     const until = instant('to', opts.to);
     const playbooks = loadPlaybooks(opts.playbooks ?? 'playbooks');
@@ -127,9 +135,9 @@ export const simulateCommand: CliCommand = {
     const started = process.hrtime.bigint();
     let read: { events: JourneyEvent[]; bad: number };
     try {
-      read = await readEvents(opts.events, io);
+      read = await readEvents(events, io);
     } catch (error) {
-      io.err(`cannot read "${opts.events}": ${(error as Error).message}`);
+      io.err(`cannot read "${events}": ${(error as Error).message}`);
       return 2;
     }
     // Events before --from still build profiles and interaction history; they just enter no run.
