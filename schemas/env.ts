@@ -51,8 +51,7 @@ const integer = (min: number, max: number) =>
   nonEmpty.regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
 
 /** Needed by the worker and by every command that reaches Temporal. */
-const FOR_THE_WORKER =
-  'by the worker and the commands that reach Temporal (events publish, ingest serve, seasons sync)';
+const FOR_THE_WORKER = 'by the worker and by `events publish`, `ingest serve` and `seasons sync`';
 
 export const EnvSchema = z.object({
   TEMPORAL_ADDRESS: nonEmpty
