@@ -72,4 +72,12 @@ export default tseslint.config(
   { files: ['workflows/**/*.ts'], rules: restrictTo(nodeSideModules) },
   // The engine sits below the workflows too: it may not even import their values.
   { files: ['engine/**/*.ts'], rules: restrictTo([...nodeSideModules, '**/workflows', '**/workflows/**']) },
+  // The bin launcher (cli/bin.cjs) is the one plain-JavaScript file: node runs it before tsx is
+  // registered, so it is CommonJS outside the TypeScript project, linted without type information.
+  {
+    files: ['**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -69,7 +69,7 @@ export const demoGenerate: CliCommand = {
         `${store.offers.length} offers to ${files.offers}`,
     );
     io.out(
-      `replay: journeys simulate --events ${files.events} --offers ${files.offers} --policy policy/workspace.yaml`,
+      `replay: journeys simulate ${files.events} --offers ${files.offers} --policy policy/workspace.yaml`,
     );
     return 0;
   },

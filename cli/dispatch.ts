@@ -85,6 +85,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = COMM
   const args = argv.slice(command.words.length);
   if (args.includes('--help') || args.includes('-h')) {
     io.out(usage([command]));
+    for (const note of command.notes ?? []) io.out(`  ${note}`);
     return 0;
   }
   try {

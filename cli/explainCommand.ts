@@ -1,7 +1,7 @@
 import { collections } from '../store/collections';
 import { customerHistory } from '../store/customerHistory';
 import { UsageError, type CliCommand } from './command';
-import { parseOptions } from './options';
+import { commandInput, parseOptions } from './options';
 import { explainHeader, formatTimeline, nothingRecorded } from './explainFormat';
 import { explainTimeline } from './explainTimeline';
 import { withMongoDb } from './withMongoDb';
@@ -16,27 +16,32 @@ interface ExplainOptions {
 }
 
 function parseExplainOptions(args: readonly string[]): ExplainOptions {
-  const { values } = parseOptions(args, { customer: 'string', json: 'boolean', limit: 'string' });
-  if (values.customer === undefined) throw new UsageError('--customer is required');
+  const { values, positionals } = parseOptions(
+    args,
+    { customer: 'string', json: 'boolean', limit: 'string' },
+    1,
+  );
+  const customerId = commandInput({ positionals, oldFlag: values.customer }, 'customer', '<customerId>');
   let limit = DEFAULT_LIMIT;
   if (values.limit !== undefined) {
     if (!/^[1-9]\d{0,5}$/.test(values.limit))
       throw new UsageError(`--limit: "${values.limit}" is not a whole number from 1 to 999999`);
     limit = Number(values.limit);
   }
-  return { customerId: values.customer, json: values.json === true, limit };
+  return { customerId, json: values.json === true, limit };
 }
 
 /**
- * `journeys explain --customer <id>`: why a customer got (or did not get) a message, and which
+ * `journeys explain <customerId>`: why a customer got (or did not get) a message, and which
  * offer it carried. Reads the entries, decision records, offer grants and delivery records, and
  * prints them as one timeline, oldest first. Nothing recorded is an answer, not an error: it prints
  * so and exits 0. Needs only MONGODB_URI.
  */
 export const explainCommand: CliCommand = {
   words: ['explain'],
-  args: '--customer <id> [--json] [--limit N]',
+  args: '<customerId> [--json] [--limit N]',
   summary: `a customer's entries, decisions, offers and deliveries as one timeline (latest ${DEFAULT_LIMIT} by default)`,
+  notes: ['--customer <id> (the older form of the customer argument) is still accepted'],
   async run(args, io) {
     const options = parseExplainOptions(args);
     return withMongoDb(io, async (db) => {

@@ -1,6 +1,9 @@
 import { runCli } from './dispatch';
 
-/* The `journeys` command line: `npm run journeys -- <command> [args…]`; see cli/dispatch.ts. */
+/*
+ * The `journeys` command line: `npx journeys <command> [args…]` (package.json's bin, cli/bin.cjs, runs
+ * this file under tsx) or `npm run journeys -- <command>`; see cli/dispatch.ts.
+ */
 
 runCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),

@@ -1,5 +1,5 @@
 import { connectJourneyClient } from '../router/connect';
-import { loadConfig } from '../schemas/env';
+import { loadConfig, type Config } from '../schemas/env';
 import { UnsubscribeTokens } from '../activities/unsubscribe/unsubscribeToken';
 import { IngestServer } from '../router/http/httpServer';
 import type { CliCommand, CliIo } from './command';
@@ -9,13 +9,13 @@ import { settingsOrReport } from './settings';
 /** Commands that talk to the running engine: they connect with the environment's configuration. */
 async function withClient(
   io: CliIo,
-  run: (client: Awaited<ReturnType<typeof connectJourneyClient>>) => Promise<number>,
+  run: (client: Awaited<ReturnType<typeof connectJourneyClient>>, config: Config) => Promise<number>,
 ): Promise<number> {
-  const config = settingsOrReport(io, () => loadConfig());
+  const config = settingsOrReport(io, () => loadConfig(process.env, (line) => io.err(line)));
   if (config === undefined) return 2;
   const client = await connectJourneyClient(config);
   try {
-    return await run(client);
+    return await run(client, config);
   } finally {
     await client.close();
   }
@@ -43,8 +43,7 @@ export const ingestServe: CliCommand = {
     'serve POST /v1/events (bearer tokens from INGEST_TOKENS), and /unsubscribe when UNSUBSCRIBE_SECRETS ' +
     'is set, until SIGINT or SIGTERM',
   run: (_args, io) =>
-    withClient(io, async (client) => {
-      const config = loadConfig();
+    withClient(io, async (client, config) => {
       if (config.ingest.tokens.length === 0) {
         io.err('INGEST_TOKENS: is not set; expected at least one bearer token for the HTTP endpoint');
         return 2;

@@ -77,3 +77,22 @@ export function parseOptions<K extends OptionKinds>(
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   return { values: { ...parsed.values } as OptionValues<K>, positionals: parsed.positionals };
 }
+
+/**
+ * The one input a command acts on (cli/command.ts): its positional argument, or the flag that was
+ * its old form, still accepted. Both, or neither, is a usage error naming the positional form.
+ */
+export function commandInput(
+  parsed: { positionals: readonly string[]; oldFlag: string | undefined },
+  oldFlagName: string,
+  usage: string,
+): string {
+  const [positional] = parsed.positionals;
+  if (positional !== undefined && parsed.oldFlag !== undefined)
+    throw new UsageError(
+      `${usage} is given twice ("${positional}" and --${oldFlagName} "${parsed.oldFlag}"): give it once, as ${usage}`,
+    );
+  const input = positional ?? parsed.oldFlag;
+  if (input === undefined) throw new UsageError(`missing ${usage}`);
+  return input;
+}

@@ -3,7 +3,9 @@ import type { CostModel } from '../engine/offers/basket';
 import { economicsNa, economicsStats } from '../engine/measurement/economicsStats';
 import { liftStats } from '../engine/measurement/lift';
 import { liftChartSvg } from '../engine/measurement/liftChart';
-import { InvalidPolicyError, loadPolicy, workspacePolicyFile } from '../schemas/policy/load';
+import { InvalidPolicyError, loadPolicy } from '../schemas/policy/load';
+import { loadContentFiles } from '../schemas/env';
+import { settingsOrReport } from './settings';
 import { collections } from '../store/collections';
 import { liftData, type LiftQuery } from '../store/liftData';
 import { playbookCollections } from '../store/playbookVersions';
@@ -54,7 +56,8 @@ function parseReportOptions(args: readonly string[]): ReportOptions {
  * SMTP and Twilio settings a read-only report has no use for.
  */
 function costModel(io: CliIo, env: NodeJS.ProcessEnv = process.env): CostModel | undefined {
-  const file = workspacePolicyFile(env);
+  const file = settingsOrReport(io, () => loadContentFiles(env, (line) => io.err(line)))?.policyFile;
+  if (file === undefined) return undefined;
   try {
     return loadPolicy(file).offers;
   } catch (error) {

@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { syncSeasonSchedules } from '../router/seasonSchedules';
-import { loadConfig } from '../schemas/env';
+import { loadConfig, loadContentFiles } from '../schemas/env';
 import { temporalConnectionOptions } from '../router/temporalConnection';
-import { DEFAULT_SEASONS_FILE, InvalidPolicyError, loadSeasons } from '../schemas/policy/load';
+import { InvalidPolicyError, loadSeasons } from '../schemas/policy/load';
 import { UsageError, type CliCommand } from './command';
 import { settingsOrReport } from './settings';
 
@@ -18,9 +18,12 @@ export const seasonsSync: CliCommand = {
   summary: 'make the Temporal Schedules of seasonal moments match the calendar (SEASONS_FILE)',
   async run(args, io) {
     if (args.length > 1) throw new UsageError('expected at most one calendar file');
-    // Read before the server settings (SEASONS_FILE as schemas/env.ts reads it), so a calendar
-    // mistake is reported on its own, even where the rest of the environment is not set up.
-    const file = args[0] ?? (process.env.SEASONS_FILE || DEFAULT_SEASONS_FILE);
+    // Read before the server settings, so a calendar mistake is reported on its own, even where
+    // the rest of the environment is not set up.
+    const file =
+      args[0] ??
+      settingsOrReport(io, () => loadContentFiles(process.env, (line) => io.err(line)).seasonsFile);
+    if (file === undefined) return 2;
     let calendar;
     try {
       calendar = loadSeasons(file);
@@ -29,7 +32,7 @@ export const seasonsSync: CliCommand = {
       io.err(error.message);
       return 1;
     }
-    const config = settingsOrReport(io, () => loadConfig());
+    const config = settingsOrReport(io, () => loadConfig(process.env, (line) => io.err(line)));
     if (config === undefined) return 2;
     const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     try {

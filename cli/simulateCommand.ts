@@ -1,16 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadHoldoutConfig } from '../schemas/env';
+import { loadContentFiles, loadHoldoutConfig } from '../schemas/env';
 import type { HoldoutScheme } from '../engine/measurement/holdout';
 import { InvalidEventError, parseEvent } from '../schemas/events/parse';
 import type { JourneyEvent } from '../schemas/events/schema';
 import { loadPlaybooks } from '../schemas/playbook/load';
-import { InvalidPolicyError, loadPolicy, workspacePolicyFile } from '../schemas/policy/load';
+import { InvalidPolicyError, loadPolicy } from '../schemas/policy/load';
 import type { ContactPolicy } from '../schemas/policy/schema';
 import { simulate } from '../simulator/simulate';
 import { UsageError, type CliCommand, type CliIo } from './command';
-import { parseOptions } from './options';
+import { commandInput, parseOptions } from './options';
 import { settingsOrReport } from './settings';
 import { percentArgument } from './holdoutsCommand';
 import { readOffersReporting } from './offerFile';
@@ -27,9 +27,17 @@ const SIMULATE_OPTIONS = {
   'no-policy': 'boolean',
 } as const;
 
-function options(args: readonly string[]): { opts: Record<string, string>; noPolicy: boolean } {
-  const { 'no-policy': noPolicy, ...opts } = parseOptions(args, SIMULATE_OPTIONS).values;
-  return { opts, noPolicy: noPolicy === true };
+const EVENTS = '<events.ndjson|->';
+
+function options(args: readonly string[]): {
+  events: string;
+  opts: Record<string, string>;
+  noPolicy: boolean;
+} {
+  const { values, positionals } = parseOptions(args, SIMULATE_OPTIONS, 1);
+  const { 'no-policy': noPolicy, events: oldFlag, ...opts } = values;
+  const events = commandInput({ positionals, oldFlag }, 'events', EVENTS);
+  return { events, opts, noPolicy: noPolicy === true };
 }
 
 /** A file as the summary names it: relative to where the command runs, when it is below it. */
@@ -51,8 +59,8 @@ function instant(name: string, value: string | undefined): number | undefined {
  * `journeys holdouts show --json` prints them. Offline, so it never reads `holdout_schemes` itself;
  * the epoch number is only recorded, never part of a decision.
  */
-function holdoutScheme(opts: Record<string, string>): HoldoutScheme {
-  const bootstrap = loadHoldoutConfig();
+function holdoutScheme(opts: Record<string, string>, io: CliIo): HoldoutScheme {
+  const bootstrap = loadHoldoutConfig(process.env, (line) => io.err(line));
   const salt = opts.salt ?? bootstrap.salt;
   if (salt === '') throw new UsageError('--salt must not be empty');
   const global = opts['global-control'];
@@ -90,21 +98,28 @@ async function readEvents(file: string, io: CliIo): Promise<{ events: JourneyEve
  */
 export const simulateCommand: CliCommand = {
   words: ['simulate'],
-  args: '--events <file.ndjson|-> [--playbooks <dir>] [--policy <file> | --no-policy] [--offers <file.json|csv>] [--from <iso>] [--to <iso>] [--salt <salt>] [--global-control <percent>]',
+  args: `${EVENTS} [--playbooks <dir>] [--policy <file> | --no-policy] [--offers <file.json|csv>] [--from <iso>] [--to <iso>] [--salt <salt>] [--global-control <percent>]`,
   summary: 'backtest playbooks over recorded events on a virtual clock, without any server',
+  notes: ['--events <file.ndjson|-> (the older form of the events argument) is still accepted'],
   async run(args, io) {
     // A backtest answers "what would the engine have done", so it applies the workspace policy
     // unless told not to.
-    const { opts, noPolicy } = options(args);
+    const { events, opts, noPolicy } = options(args);
     if (noPolicy && opts.policy !== undefined)
       throw new UsageError('--policy and --no-policy contradict each other: give one');
-    if (opts.events === undefined) throw new UsageError('--events is required');
     const from = instant('from', opts.from);
     const until = instant('to', opts.to);
     const playbooks = loadPlaybooks(opts.playbooks ?? 'playbooks');
-    const holdout = settingsOrReport(io, () => holdoutScheme(opts));
+    const holdout = settingsOrReport(io, () => holdoutScheme(opts, io));
     if (holdout === undefined) return 2;
-    const policyFile = noPolicy ? undefined : shown(opts.policy ?? workspacePolicyFile());
+    let policyFile: string | undefined;
+    if (!noPolicy) {
+      const file =
+        opts.policy ??
+        settingsOrReport(io, () => loadContentFiles(process.env, (line) => io.err(line)).policyFile);
+      if (file === undefined) return 2;
+      policyFile = shown(file);
+    }
     let policy: ContactPolicy | undefined;
     try {
       policy = policyFile === undefined ? undefined : loadPolicy(policyFile);
@@ -120,9 +135,9 @@ export const simulateCommand: CliCommand = {
     const started = process.hrtime.bigint();
     let read: { events: JourneyEvent[]; bad: number };
     try {
-      read = await readEvents(opts.events, io);
+      read = await readEvents(events, io);
     } catch (error) {
-      io.err(`cannot read "${opts.events}": ${(error as Error).message}`);
+      io.err(`cannot read "${events}": ${(error as Error).message}`);
       return 2;
     }
     // Events before --from still build profiles and interaction history; they just enter no run.

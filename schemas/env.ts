@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolve } from 'node:path';
 import { DEFAULT_MAX_EVENTS_PER_REQUEST, MIN_SECRET_LENGTH } from './limits';
 import { describeValue } from './masking';
+import { resolveRenames, type Rename } from './envRenames';
 
 /*
  * All runtime configuration comes from environment variables, checked once at start-up. A bad value
@@ -16,122 +17,211 @@ const TOKEN_LIST = new RegExp(`^${TOKEN68}(\\s*,\\s*${TOKEN68})*$`);
 const SECRET_ITEM = `[^,\\s]{${MIN_SECRET_LENGTH},}`;
 const SECRET_LIST = new RegExp(`^${SECRET_ITEM}(\\s*,\\s*${SECRET_ITEM})*$`);
 
-/** What each variable must hold, in words, for the error message. */
-const EXPECTED = {
-  TEMPORAL_ADDRESS: 'host:port of the Temporal frontend, e.g. 127.0.0.1:7233',
-  TEMPORAL_NAMESPACE: 'a Temporal namespace name',
-  TEMPORAL_TASK_QUEUE: 'a task queue name',
-  TEMPORAL_API_KEY: 'a Temporal Cloud API key (turns TLS on)',
-  TEMPORAL_TLS: '"true" or "false": TLS to the Temporal frontend with the system CAs',
-  TEMPORAL_TLS_CERT: 'the path of a PEM client certificate for mTLS (with TEMPORAL_TLS_KEY)',
-  TEMPORAL_TLS_KEY: 'the path of the PEM private key of TEMPORAL_TLS_CERT',
-  TEMPORAL_TLS_CA: 'the path of a PEM CA certificate that signed the server certificate',
-  MONGODB_URI: 'a mongodb:// or mongodb+srv:// connection string',
-  MONGODB_DB: 'a database name',
-  SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587',
-  MAIL_FROM: 'the From address of journey emails, e.g. "Shop <shop@example.com>"',
-  TWILIO_ACCOUNT_SID: 'a Twilio Account SID: AC followed by 32 hex digits',
-  TWILIO_AUTH_TOKEN: 'the Twilio auth token',
-  TWILIO_FROM: 'the sending phone number in E.164 form, e.g. +15005550006',
-  TWILIO_API_BASE_URL: 'an http(s) URL of a Twilio-compatible API; leave unset for Twilio itself',
-  TWILIO_TIMEOUT_MS: 'how long a Twilio API call may take, in milliseconds (an integer from 100 to 29000)',
-  TWILIO_STATUS_CALLBACK_URL:
-    'the http(s) URL Twilio posts delivery receipts to; each message adds its idempotency key as ?key=',
-  HOLDOUT_SALT:
-    'a non-empty string: the salt of the first holdout scheme (later ones come from `journeys holdouts reshuffle`)',
-  HOLDOUT_GLOBAL_CONTROL_PERCENT:
-    'a percentage from 0 to 100 with at most two decimals: the global control group of the first holdout scheme',
-  PLAYBOOKS_DIR: 'the directory of the active playbook files',
-  POLICY_FILE: 'the contact policy file (YAML or JSON)',
-  SEASONS_FILE: 'the seasonal calendar file (YAML or JSON) that `journeys seasons sync` schedules',
-  WORKFLOW_BUNDLE_PATH: 'the path of a prebuilt workflow bundle (npm run build:bundle)',
-  WORKER_MAX_CACHED_WORKFLOWS:
-    'how many workflow runs the worker keeps in memory between tasks (a positive integer; unset, the SDK sizes it from the heap)',
-  WORKER_STATUS_INTERVAL_MS:
-    'how often the worker prints a status line (cached runs, memory), in milliseconds (an integer from 100 up)',
-  INGEST_TOKENS:
-    'comma-separated bearer tokens the HTTP ingestion endpoint accepts (letters, digits, ._~+/-)',
-  INGEST_PORT: 'the port of the HTTP ingestion endpoint, an integer from 1 to 65535',
-  INGEST_MAX_BODY_BYTES:
-    'the largest request body the HTTP ingestion endpoint reads, in bytes (a positive integer)',
-  INGEST_MAX_EVENTS_PER_REQUEST:
-    'the most events one request to the HTTP ingestion endpoint may hold (an integer from 1 to 10000)',
-  UNSUBSCRIBE_SECRETS:
-    `comma-separated secrets that sign unsubscribe links, each at least ${MIN_SECRET_LENGTH} characters ` +
-    'without spaces (e.g. from `openssl rand -base64 32`); the first signs, all verify',
-  UNSUBSCRIBE_BASE_URL:
-    'the public https URL of the ingest server, where unsubscribe links point, e.g. https://mail.example.com ' +
-    '(no query or fragment; RFC 8058 one-click unsubscribe requires https, and plain http is allowed only ' +
-    'on a loopback host such as 127.0.0.1 or localhost, as the dev stack uses)',
-} as const;
-type Variable = keyof typeof EXPECTED;
+declare module 'zod' {
+  interface GlobalMeta {
+    /** What the configuration reference says of a variable beyond its description (schemas/env.ts). */
+    env?: EnvVariableMeta;
+  }
+}
 
-const SECRET: ReadonlySet<Variable> = new Set([
-  'TWILIO_AUTH_TOKEN',
-  'MONGODB_URI',
-  'SMTP_URL',
-  'TEMPORAL_API_KEY',
-  'INGEST_TOKENS',
-  'UNSUBSCRIBE_SECRETS',
-]);
+export interface EnvVariableMeta {
+  /** Shown in an error only masked, or not at all (schemas/masking.ts). */
+  secret?: true;
+  /** When a variable the schema lets be unset is needed after all, or who needs a required one. */
+  requiredWhen?: string;
+  /** The default in words, where the schema's default is computed or unset means something. */
+  defaultText?: string;
+  /** The variable's earlier name, still read (schemas/envRenames.ts). */
+  oldName?: string;
+}
+
+/*
+ * Each variable's description says what it must hold, in words: it is the "expected …" of the error
+ * message and the description in docs/configuration.md (`npm run env:reference` writes it from here).
+ *
+ * Names: a variable that holds a path ends in _DIR (a folder) or _FILE (a file), never _PATH. The
+ * TEMPORAL_ variables keep the names Temporal's own tools read (TEMPORAL_TLS_CERT, _KEY and _CA
+ * are the Temporal UI server's), so one set of variables configures both.
+ */
 
 const nonEmpty = z.string().trim().min(1);
 /** Digits only, so "0x50", "1e3" or "80.0" are refused rather than read as something unintended. */
 const integer = (min: number, max: number) =>
   nonEmpty.regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
 
-const EnvSchema = z.object({
+/** Needed by the worker and by every command that reaches Temporal. */
+const FOR_THE_WORKER = 'by the worker and by `events publish`, `ingest serve` and `seasons sync`';
+
+export const EnvSchema = z.object({
   TEMPORAL_ADDRESS: nonEmpty
     .regex(HOST_PORT)
     .refine((value) => validPort(value.slice(value.lastIndexOf(':') + 1)), 'the port must be from 1 to 65535')
-    .default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: nonEmpty.default('default'),
-  TEMPORAL_TASK_QUEUE: nonEmpty.default('journeys'),
-  TEMPORAL_API_KEY: nonEmpty.optional(),
-  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
-  TEMPORAL_TLS_CERT: nonEmpty.optional(),
-  TEMPORAL_TLS_KEY: nonEmpty.optional(),
-  TEMPORAL_TLS_CA: nonEmpty.optional(),
-  MONGODB_URI: nonEmpty.regex(/^mongodb(\+srv)?:\/\/\S+$/),
-  MONGODB_DB: nonEmpty.regex(/^[^/\\. "$]+$/).default('journeys'),
+    .default('127.0.0.1:7233')
+    .meta({ description: 'host:port of the Temporal frontend, e.g. 127.0.0.1:7233' }),
+  TEMPORAL_NAMESPACE: nonEmpty.default('default').meta({ description: 'a Temporal namespace name' }),
+  TEMPORAL_TASK_QUEUE: nonEmpty
+    .default('journeys')
+    .meta({ description: 'a task queue name: the one the journey workers poll' }),
+  TEMPORAL_API_KEY: nonEmpty
+    .optional()
+    .meta({ description: 'a Temporal Cloud API key (turns TLS on)', env: { secret: true } }),
+  TEMPORAL_TLS: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({
+      description: '"true" or "false": TLS to the Temporal frontend with the system CAs',
+      env: { defaultText: '`false`, but on with TEMPORAL_API_KEY or TEMPORAL_TLS_CERT' },
+    }),
+  TEMPORAL_TLS_CERT: nonEmpty.optional().meta({
+    description: 'the path of a PEM client certificate for mTLS (with TEMPORAL_TLS_KEY)',
+    env: { requiredWhen: 'with TEMPORAL_TLS_KEY (mTLS needs both)' },
+  }),
+  TEMPORAL_TLS_KEY: nonEmpty.optional().meta({
+    description: 'the path of the PEM private key of TEMPORAL_TLS_CERT',
+    env: { requiredWhen: 'with TEMPORAL_TLS_CERT (mTLS needs both)' },
+  }),
+  TEMPORAL_TLS_CA: nonEmpty.optional().meta({
+    description: 'the path of a PEM CA certificate that signed the server certificate',
+    env: { defaultText: 'the system CAs' },
+  }),
+  MONGODB_URI: nonEmpty.regex(/^mongodb(\+srv)?:\/\/\S+$/).meta({
+    description: 'a mongodb:// or mongodb+srv:// connection string',
+    env: { secret: true, requiredWhen: 'by the worker and every command that reads or writes the database' },
+  }),
+  MONGODB_DB: nonEmpty
+    .regex(/^[^/\\. "$]+$/)
+    .default('journeys')
+    .meta({ description: 'a database name' }),
   SMTP_URL: nonEmpty
     .regex(/^smtps?:\/\/\S+$/)
     .refine(
       decodableUserinfo,
       'the user name or password holds a % that is not a %-escape: write a % in them as %25',
-    ),
-  MAIL_FROM: nonEmpty.default('Journeys <journeys@localhost>'),
-  TWILIO_ACCOUNT_SID: nonEmpty.regex(/^AC[0-9a-fA-F]{32}$/),
-  TWILIO_AUTH_TOKEN: nonEmpty,
-  TWILIO_FROM: nonEmpty.regex(E164),
-  TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    )
+    .meta({
+      description:
+        'an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587 (STARTTLS when offered) or smtps://…:465',
+      env: { secret: true, requiredWhen: FOR_THE_WORKER },
+    }),
+  MAIL_FROM: nonEmpty.default('Journeys <journeys@localhost>').meta({
+    description:
+      'the From address of journey emails, e.g. "Shop <shop@example.com>"; its domain ends every Message-ID and List-Id',
+  }),
+  TWILIO_ACCOUNT_SID: nonEmpty.regex(/^AC[0-9a-fA-F]{32}$/).meta({
+    description: 'a Twilio Account SID: AC followed by 32 hex digits',
+    env: { requiredWhen: FOR_THE_WORKER },
+  }),
+  TWILIO_AUTH_TOKEN: nonEmpty.meta({
+    description: 'the Twilio auth token',
+    env: { secret: true, requiredWhen: FOR_THE_WORKER },
+  }),
+  TWILIO_FROM: nonEmpty.regex(E164).meta({
+    description: 'the sending phone number in E.164 form, e.g. +15005550006',
+    env: { requiredWhen: FOR_THE_WORKER },
+  }),
+  TWILIO_API_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description:
+        'an http(s) URL of a Twilio-compatible API (the dev stack sets its own); leave unset for Twilio itself',
+      env: { defaultText: 'Twilio' },
+    }),
   // Below the send activities' 30 s start-to-close timeout, so a hung call fails inside the
   // activity as a retryable, reconcilable error rather than as an activity timeout.
-  TWILIO_TIMEOUT_MS: integer(100, 29_000).default(15_000),
-  TWILIO_STATUS_CALLBACK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TWILIO_TIMEOUT_MS: integer(100, 29_000).default(15_000).meta({
+    description:
+      "how long a Twilio API call may take, in milliseconds (an integer from 100 to 29000, below the send activity's 30 s)",
+  }),
+  TWILIO_STATUS_CALLBACK_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description:
+        'the http(s) URL Twilio posts delivery receipts to; each message adds its idempotency key as ?key=',
+    }),
   // Both only make epoch 1 of the holdout schemes, on a database that has none (store/holdouts.ts).
   // After that the recorded scheme rules: changing these does not reshuffle anyone, which is what
   // makes a reshuffle an explicit, recorded act (`journeys holdouts reshuffle`) and not a config slip.
-  HOLDOUT_SALT: nonEmpty.default('journeys-holdout-v1'),
+  HOLDOUT_SALT: nonEmpty.default('journeys-holdout-v1').meta({
+    description:
+      'a non-empty string: the salt of the first holdout scheme (later ones come from `journeys holdouts reshuffle`)',
+  }),
   HOLDOUT_GLOBAL_CONTROL_PERCENT: nonEmpty
     .regex(/^\d{1,3}(\.\d{1,2})?$/)
     .transform(Number)
     .pipe(z.number().min(0).max(100))
-    .default(5),
-  PLAYBOOKS_DIR: nonEmpty.default(resolve(__dirname, '..', 'playbooks')),
-  POLICY_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'workspace.yaml')),
-  SEASONS_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'seasons.yaml')),
-  WORKFLOW_BUNDLE_PATH: nonEmpty.optional(),
-  WORKER_MAX_CACHED_WORKFLOWS: integer(1, 10_000_000).optional(),
-  WORKER_STATUS_INTERVAL_MS: integer(100, 86_400_000).optional(),
-  INGEST_TOKENS: nonEmpty.regex(TOKEN_LIST).optional(),
-  INGEST_PORT: integer(1, 65535).default(8080),
-  INGEST_MAX_BODY_BYTES: integer(1, Number.MAX_SAFE_INTEGER).default(1024 * 1024),
-  INGEST_MAX_EVENTS_PER_REQUEST: integer(1, 10_000).default(DEFAULT_MAX_EVENTS_PER_REQUEST),
+    .default(5)
+    .meta({
+      description:
+        'a percentage from 0 to 100 with at most two decimals: the global control group of the first holdout scheme (ignored once one is recorded)',
+    }),
+  PLAYBOOKS_DIR: nonEmpty.default(resolve(__dirname, '..', 'playbooks')).meta({
+    description:
+      'the folder of playbook files that `npm run demo` publishes and activates; the worker and the router ' +
+      'never read it: they run the versions stored with `journeys playbooks publish` and `activate`',
+  }),
+  POLICY_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'workspace.yaml')).meta({
+    description:
+      'the contact policy file (YAML or JSON) the worker and the router apply, and `journeys simulate` and `report lift` read',
+  }),
+  SEASONS_FILE: nonEmpty.default(resolve(__dirname, '..', 'policy', 'seasons.yaml')).meta({
+    description: 'the seasonal calendar file (YAML or JSON) that `journeys seasons sync` schedules',
+  }),
+  WORKFLOW_BUNDLE_FILE: nonEmpty.optional().meta({
+    description: 'the path of a prebuilt workflow bundle (npm run build:bundle)',
+    env: {
+      oldName: 'WORKFLOW_BUNDLE_PATH',
+      defaultText: 'none: the worker bundles the workflows at start-up',
+    },
+  }),
+  WORKER_MAX_CACHED_WORKFLOWS: integer(1, 10_000_000)
+    .optional()
+    .meta({
+      description:
+        'how many workflow runs the worker keeps in memory between tasks (a positive integer; unset, the SDK sizes it from the heap)',
+      env: { defaultText: "the SDK's, from the heap size" },
+    }),
+  WORKER_STATUS_INTERVAL_MS: integer(100, 86_400_000)
+    .optional()
+    .meta({
+      description:
+        'how often the worker prints a status line (`worker: status {cachedWorkflows, rssBytes, …}`), in milliseconds (an integer from 100 up)',
+      env: { defaultText: 'none: no status line' },
+    }),
+  INGEST_TOKENS: nonEmpty
+    .regex(TOKEN_LIST)
+    .optional()
+    .meta({
+      description:
+        'comma-separated bearer tokens the HTTP ingestion endpoint accepts (letters, digits, ._~+/-)',
+      env: { secret: true, requiredWhen: 'by `journeys ingest serve`' },
+    }),
+  INGEST_PORT: integer(1, 65535)
+    .default(8080)
+    .meta({ description: 'the port of the HTTP ingestion endpoint, an integer from 1 to 65535' }),
+  INGEST_MAX_BODY_BYTES: integer(1, Number.MAX_SAFE_INTEGER)
+    .default(1024 * 1024)
+    .meta({
+      description:
+        'the largest request body the HTTP ingestion endpoint reads, in bytes (a positive integer)',
+    }),
+  INGEST_MAX_EVENTS_PER_REQUEST: integer(1, 10_000).default(DEFAULT_MAX_EVENTS_PER_REQUEST).meta({
+    description:
+      'the most events one request to the HTTP ingestion endpoint may hold (an integer from 1 to 10000); more is refused with 413',
+  }),
   // No default, as for the other secrets: a default would be public, and anyone could sign an
   // opt-out for any customer. Unset, marketing mail carries no unsubscribe link and the ingest
   // server has no /unsubscribe; the dev stack sets a development secret (tools/devstack/stack.ts).
-  UNSUBSCRIBE_SECRETS: nonEmpty.regex(SECRET_LIST).optional(),
+  UNSUBSCRIBE_SECRETS: nonEmpty
+    .regex(SECRET_LIST)
+    .optional()
+    .meta({
+      description:
+        `comma-separated secrets that sign unsubscribe links, each at least ${MIN_SECRET_LENGTH} characters ` +
+        'without spaces (e.g. from `openssl rand -base64 32`); the first signs, all verify',
+      env: { secret: true, defaultText: 'none: marketing email goes out without an unsubscribe link' },
+    }),
   // Its default depends on INGEST_PORT, so it is filled in by loadConfig.
   // https, as RFC 8058 requires of List-Unsubscribe. A loopback link only ever works on the
   // sender's own machine, so http there is the dev stack (and its default below), never production.
@@ -139,7 +229,27 @@ const EnvSchema = z.object({
     .url({ protocol: /^https?$/ })
     .regex(/^[^?#]*$/)
     .refine((url) => url.toLowerCase().startsWith('https:') || isLoopbackHost(new URL(url).hostname))
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        'the public https URL of the ingest server, where unsubscribe links point, e.g. https://mail.example.com ' +
+        '(no query or fragment; RFC 8058 one-click unsubscribe requires https, and plain http is allowed only ' +
+        'on a loopback host such as 127.0.0.1 or localhost, as the dev stack uses)',
+      env: { defaultText: '`http://127.0.0.1:<INGEST_PORT>`' },
+    }),
+});
+type Variable = keyof typeof EnvSchema.shape;
+
+/** A variable's description and reference notes, as its schema carries them. */
+export function variableMeta(name: Variable): { description: string; env: EnvVariableMeta } {
+  const meta = EnvSchema.shape[name].meta();
+  return { description: meta?.description ?? '', env: meta?.env ?? {} };
+}
+
+/** Every renamed variable, from the oldName its schema records. */
+export const RENAMES: readonly Rename[] = (Object.keys(EnvSchema.shape) as Variable[]).flatMap((name) => {
+  const { oldName } = variableMeta(name).env;
+  return oldName === undefined ? [] : [{ name, oldName }];
 });
 
 /** 127.0.0.0/8, ::1 and localhost (RFC 6761: `*.localhost` too): names that never leave the machine. */
@@ -210,21 +320,48 @@ export class ConfigError extends Error {
   }
 }
 
+/** Where a deprecation warning goes: a line on stderr, once per process however often settings are read. */
+export type Warn = (line: string) => void;
+const warned = new Set<string>();
+const warnOnStderr: Warn = (line) => {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(`journeys: warning: ${line}\n`);
+};
+
+function describeVariable(name: string, value: string): string {
+  const secret = name in EnvSchema.shape && variableMeta(name as Variable).env.secret === true;
+  return describeValue(value, secret);
+}
+
 /** Parses the variables a schema names; every problem is reported with the variable and what it expects. */
-function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv, warn: Warn): z.infer<S> {
+  const names = Object.keys(schema.shape);
+  const renamed = resolveRenames(
+    env,
+    RENAMES.filter((rename) => names.includes(rename.name)),
+    describeVariable,
+  );
+  if (renamed.problems.length > 0) throw new ConfigError(renamed.problems);
+  for (const line of renamed.warnings) warn(line);
   // An empty variable counts as unset, as shells and .env files commonly leave them.
   const input = Object.fromEntries(
-    Object.keys(schema.shape).map((name) => [name, env[name] === '' ? undefined : env[name]]),
+    names.map((name) => [name, renamed.env[name] === '' ? undefined : renamed.env[name]]),
   );
   const result = schema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = String(issue.path[0]) as Variable;
       const value = input[variable];
-      const shown = value === undefined ? 'is not set' : describeValue(value, SECRET.has(variable));
+      const shown = value === undefined ? 'is not set' : describeVariable(variable, value);
       // A refinement's own words say what exactly is wrong, after what is expected in general.
       const detail = issue.code === 'custom' ? ` (${issue.message})` : '';
-      return { variable, problem: `${shown}; expected ${EXPECTED[variable]}${detail}` };
+      const oldName = renamed.readFrom.get(variable);
+      const named = oldName === undefined ? variable : `${variable} (set as ${oldName})`;
+      return {
+        variable: named,
+        problem: `${shown}; expected ${variableMeta(variable).description}${detail}`,
+      };
     });
     throw new ConfigError(problems);
   }
@@ -253,24 +390,40 @@ function splitList(value: string): string[] {
 }
 
 /** Just MongoDB, for commands that only read and write playbooks or records. */
-export function loadMongoConfig(env: NodeJS.ProcessEnv = process.env): Config['mongo'] {
-  const e = parseEnv(EnvSchema.pick({ MONGODB_URI: true, MONGODB_DB: true }), env);
+export function loadMongoConfig(env: NodeJS.ProcessEnv = process.env, warn = warnOnStderr): Config['mongo'] {
+  const e = parseEnv(EnvSchema.pick({ MONGODB_URI: true, MONGODB_DB: true }), env, warn);
   return { uri: e.MONGODB_URI, db: e.MONGODB_DB };
 }
 
 /** Just the holdout bootstrap, for commands that make or read holdout schemes without the rest. */
-export function loadHoldoutConfig(env: NodeJS.ProcessEnv = process.env): HoldoutConfig {
-  const e = parseEnv(EnvSchema.pick({ HOLDOUT_SALT: true, HOLDOUT_GLOBAL_CONTROL_PERCENT: true }), env);
+export function loadHoldoutConfig(env: NodeJS.ProcessEnv = process.env, warn = warnOnStderr): HoldoutConfig {
+  const e = parseEnv(EnvSchema.pick({ HOLDOUT_SALT: true, HOLDOUT_GLOBAL_CONTROL_PERCENT: true }), env, warn);
   return { salt: e.HOLDOUT_SALT, globalControlPercent: e.HOLDOUT_GLOBAL_CONTROL_PERCENT };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = { data: parseEnv(EnvSchema, env) };
+/**
+ * The content files offline commands read (simulate, report lift, seasons sync), as the worker reads
+ * them, without demanding the server settings those commands have no use for.
+ */
+export function loadContentFiles(
+  env: NodeJS.ProcessEnv = process.env,
+  warn = warnOnStderr,
+): Pick<Config, 'playbooksDir' | 'policyFile' | 'seasonsFile'> {
+  const e = parseEnv(
+    EnvSchema.pick({ PLAYBOOKS_DIR: true, POLICY_FILE: true, SEASONS_FILE: true }),
+    env,
+    warn,
+  );
+  return { playbooksDir: e.PLAYBOOKS_DIR, policyFile: e.POLICY_FILE, seasonsFile: e.SEASONS_FILE };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn = warnOnStderr): Config {
+  const result = { data: parseEnv(EnvSchema, env, warn) };
   const e = result.data;
   if ((e.TEMPORAL_TLS_CERT === undefined) !== (e.TEMPORAL_TLS_KEY === undefined)) {
     const variable = e.TEMPORAL_TLS_CERT === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
     throw new ConfigError([
-      { variable, problem: `is not set; expected ${EXPECTED[variable]} (mTLS needs both)` },
+      { variable, problem: `is not set; expected ${variableMeta(variable).description} (mTLS needs both)` },
     ]);
   }
   const config: Config = {
@@ -312,7 +465,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.TWILIO_API_BASE_URL !== undefined) config.twilio.apiBaseUrl = e.TWILIO_API_BASE_URL;
   if (e.TWILIO_STATUS_CALLBACK_URL !== undefined)
     config.twilio.statusCallbackUrl = e.TWILIO_STATUS_CALLBACK_URL;
-  if (e.WORKFLOW_BUNDLE_PATH !== undefined) config.workflowBundlePath = e.WORKFLOW_BUNDLE_PATH;
+  if (e.WORKFLOW_BUNDLE_FILE !== undefined) config.workflowBundlePath = e.WORKFLOW_BUNDLE_FILE;
   if (e.WORKER_MAX_CACHED_WORKFLOWS !== undefined)
     config.worker.maxCachedWorkflows = e.WORKER_MAX_CACHED_WORKFLOWS;
   if (e.WORKER_STATUS_INTERVAL_MS !== undefined) config.worker.statusIntervalMs = e.WORKER_STATUS_INTERVAL_MS;

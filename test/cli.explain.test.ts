@@ -349,7 +349,7 @@ describe('decision records and journeys explain', () => {
   });
 
   it("prints the customer's entries, decisions, offers and deliveries as one timeline, oldest first", async () => {
-    const run = await explain('--customer', ADA);
+    const run = await explain(ADA);
     assert.equal(run.code, 0, run.err.join('\n'));
     assert.deepEqual(run.err, []);
     assert.deepEqual(run.out, [
@@ -374,7 +374,7 @@ describe('decision records and journeys explain', () => {
   });
 
   it('--json prints the same timeline as an array, with every field', async () => {
-    const run = await explain('--customer', ADA, '--json');
+    const run = await explain(ADA, '--json');
     assert.equal(run.code, 0, run.err.join('\n'));
     const items = JSON.parse(run.stdout) as { kind: string; at: string }[];
     assert.deepEqual(
@@ -472,7 +472,7 @@ describe('decision records and journeys explain', () => {
   });
 
   it('--limit keeps the newest items, offers among them, and says how many there are', async () => {
-    const run = await explain('--customer', ADA, '--limit', '2');
+    const run = await explain(ADA, '--limit', '2');
     assert.equal(run.code, 0, run.err.join('\n'));
     assert.deepEqual(run.out, [
       'customer c-ada: 3 entries, 7 decisions, 1 offer, 4 deliveries; the latest 2 of 15 shown (--limit N for more)',
@@ -484,26 +484,43 @@ describe('decision records and journeys explain', () => {
   });
 
   it('says so, and exits 0, for a customer with nothing recorded', async () => {
-    const run = await explain('--customer', 'c-nobody');
+    const run = await explain('c-nobody');
     assert.equal(run.code, 0);
     assert.deepEqual(run.out, ['no entries, decisions, offers or deliveries recorded for customer c-nobody']);
-    const json = await explain('--customer', 'c-nobody', '--json');
+    const json = await explain('c-nobody', '--json');
     assert.equal(json.code, 0);
     assert.deepEqual(JSON.parse(json.stdout), []);
   });
 
   it('exits 2 with the usage on wrong arguments', async () => {
     for (const [args, message] of [
-      [[], '--customer is required'],
+      [[], 'missing <customerId>'],
       [['--customer'], '--customer needs a value'],
-      [['--customer', ADA, '--limit', '0'], '--limit: "0" is not a whole number from 1 to 999999'],
-      [['--customer', ADA, '--verbose'], 'unknown option --verbose'],
-      [['--customer', ADA, 'extra'], 'unexpected argument "extra"'],
+      [[ADA, '--limit', '0'], '--limit: "0" is not a whole number from 1 to 999999'],
+      [[ADA, '--verbose'], 'unknown option --verbose'],
+      [[ADA, 'extra'], 'unexpected argument "extra"'],
+      [
+        [ADA, '--customer', ADA],
+        `<customerId> is given twice ("${ADA}" and --customer "${ADA}"): give it once, as <customerId>`,
+      ],
     ] as const) {
       const run = await explain(...args);
       assert.equal(run.code, 2, args.join(' '));
       assert.equal(run.err[0], message);
-      assert.match(run.err.at(-1) ?? '', /journeys explain --customer <id> \[--json\] \[--limit N\]/);
+      assert.match(run.err.at(-1) ?? '', /journeys explain <customerId> \[--json\] \[--limit N\]/);
     }
+  });
+
+  it('still takes the customer in its older form, --customer <id>, and says so in --help', async () => {
+    const positional = await explain(ADA, '--json');
+    const flag = await explain('--customer', ADA, '--json');
+    assert.equal(flag.code, 0, flag.err.join('\n'));
+    assert.equal(flag.stdout, positional.stdout);
+    const help = await explain('--help');
+    assert.match(help.stdout, /journeys explain <customerId> \[--json\] \[--limit N\]/);
+    assert.match(
+      help.stdout,
+      /--customer <id> \(the older form of the customer argument\) is still accepted/,
+    );
   });
 });

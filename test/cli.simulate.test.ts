@@ -43,8 +43,8 @@ describe('journeys simulate', () => {
   writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
 
   it('prints one JSON line per decision and a per-playbook summary, byte-identical on every run', async () => {
-    const first = await run(['simulate', '--events', file, '--playbooks', 'playbooks', '--salt', 's']);
-    const second = await run(['simulate', '--events', file, '--playbooks', 'playbooks', '--salt', 's']);
+    const first = await run(['simulate', file, '--playbooks', 'playbooks', '--salt', 's']);
+    const second = await run(['simulate', file, '--playbooks', 'playbooks', '--salt', 's']);
     assert.equal(first.code, 0, first.err.join('\n'));
     assert.equal(first.out.join('\n'), second.out.join('\n'));
 
@@ -85,7 +85,7 @@ describe('journeys simulate', () => {
         ...good.slice(10),
       ].join('\n'),
     );
-    const result = await run(['simulate', '--events', bad, '--salt', 's']);
+    const result = await run(['simulate', bad, '--salt', 's']);
     assert.equal(result.code, 1);
     assert.match(result.err.join('\n'), new RegExp(`${bad}:11: invalid JSON`));
     assert.match(result.err.join('\n'), new RegExp(`${bad}:12: eventId: `));
@@ -94,7 +94,7 @@ describe('journeys simulate', () => {
 
   it('--from lets earlier events build profiles without entering runs', async () => {
     const from = '2026-08-20T00:00:00Z';
-    const result = await run(['simulate', '--events', file, '--salt', 's', '--from', from]);
+    const result = await run(['simulate', file, '--salt', 's', '--from', from]);
     assert.equal(result.code, 0, result.err.join('\n'));
     const decisions = result.out.slice(0, -1).map((l) => JSON.parse(l) as { at: string; action: string });
     assert.ok(decisions.length > 0);
@@ -113,7 +113,7 @@ describe('journeys simulate', () => {
       offers,
       JSON.stringify([...catalog, { kind: 'discount', offerId: 'broken', title: 'No amount' }], null, 2),
     );
-    const args = ['simulate', '--events', file, '--salt', 's', '--offers', offers];
+    const args = ['simulate', file, '--salt', 's', '--offers', offers];
     const first = await run(args);
     assert.equal(first.code, 1, 'a bad row makes the exit code 1');
     assert.match(
@@ -130,7 +130,7 @@ describe('journeys simulate', () => {
     // Seeded by the decision's key: the same input decides the same offers.
     assert.equal((await run(args)).out.join('\n'), first.out.join('\n'));
     // Without a catalog, the playbook's runs end without an offer rather than guessing one.
-    const none = await run(['simulate', '--events', file, '--salt', 's']);
+    const none = await run(['simulate', file, '--salt', 's']);
     const exits = none.out
       .slice(0, -1)
       .map((l) => JSON.parse(l) as { playbookId: string; action: string; reason?: string })
@@ -142,7 +142,7 @@ describe('journeys simulate', () => {
     const playbooks = join(dir.path, 'invalid-playbooks');
     mkdirSync(playbooks);
     const bad = writePlaybook(playbooks, 'bad.yaml', threeMistakes());
-    const result = await run(['simulate', '--events', file, '--playbooks', playbooks, '--salt', 's']);
+    const result = await run(['simulate', file, '--playbooks', playbooks, '--salt', 's']);
     assert.equal(result.code, 1);
     assert.deepEqual(result.out, []);
     assert.deepEqual(result.err, [
@@ -177,7 +177,7 @@ describe('journeys simulate', () => {
     const saved = process.env.POLICY_FILE;
     delete process.env.POLICY_FILE;
     try {
-      const live = await run(['simulate', '--events', file, '--salt', 's']);
+      const live = await run(['simulate', file, '--salt', 's']);
       assert.equal(live.code, 0, live.err.join('\n'));
       assert.equal(mostEmailsADay(live.out), 1);
       assert.equal(
@@ -186,7 +186,7 @@ describe('journeys simulate', () => {
       );
       assert.match(live.err.join('\n'), /contact policy policy\/workspace\.yaml/);
 
-      const uncapped = await run(['simulate', '--events', file, '--salt', 's', '--no-policy']);
+      const uncapped = await run(['simulate', file, '--salt', 's', '--no-policy']);
       assert.equal(uncapped.code, 0, uncapped.err.join('\n'));
       assert.ok(mostEmailsADay(uncapped.out) > 1, 'without a policy some customer gets two emails a day');
       assert.equal((JSON.parse(uncapped.out.at(-1)!) as { policy: unknown }).policy, null);
@@ -196,11 +196,11 @@ describe('journeys simulate', () => {
       const custom = join(dir.path, 'policy.json');
       writeFileSync(custom, JSON.stringify({ timezone: 'UTC', caps: [] }));
       process.env.POLICY_FILE = custom;
-      const fromEnv = await run(['simulate', '--events', file, '--salt', 's']);
+      const fromEnv = await run(['simulate', file, '--salt', 's']);
       assert.equal((JSON.parse(fromEnv.out.at(-1)!) as { policy: string }).policy, custom);
       assert.ok(mostEmailsADay(fromEnv.out) > 1, 'a policy without caps caps nothing');
 
-      const both = await run(['simulate', '--events', file, '--policy', custom, '--no-policy']);
+      const both = await run(['simulate', file, '--policy', custom, '--no-policy']);
       assert.equal(both.code, 2);
       assert.match(both.err.join('\n'), /--policy and --no-policy contradict each other/);
     } finally {
@@ -209,9 +209,33 @@ describe('journeys simulate', () => {
     }
   });
 
-  it('refuses a missing --events with a usage error', async () => {
+  it('refuses a missing events file with a usage error', async () => {
     const result = await run(['simulate']);
     assert.equal(result.code, 2);
-    assert.match(result.err.join('\n'), /--events is required/);
+    assert.equal(result.err[0], 'missing <events.ndjson|->');
+    assert.match(result.err.at(-1) ?? '', /journeys simulate <events\.ndjson\|->/);
+  });
+
+  it('still takes the events file in its older form, --events <file>, with the same output', async () => {
+    const positional = await run(['simulate', file, '--salt', 's']);
+    const flag = await run(['simulate', '--events', file, '--salt', 's']);
+    assert.equal(flag.code, positional.code, flag.err.join('\n'));
+    assert.deepEqual(flag.out, positional.out);
+    const both = await run(['simulate', file, '--events', file, '--salt', 's']);
+    assert.equal(both.code, 2);
+    assert.match(
+      both.err[0] ?? '',
+      /^<events\.ndjson\|-> is given twice .*: give it once, as <events\.ndjson\|->$/,
+    );
+  });
+
+  it('--help shows the events file as its argument and notes the older --events form', async () => {
+    const help = await run(['simulate', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.out.join('\n'), /journeys simulate <events\.ndjson\|-> \[--playbooks <dir>\]/);
+    assert.match(
+      help.out.join('\n'),
+      /--events <file\.ndjson\|-> \(the older form of the events argument\) is still accepted/,
+    );
   });
 });

@@ -152,4 +152,34 @@ describe('start-up failures name the variable, its masked value and what to chec
     );
     assertNoStack(exit);
   });
+  it('the worker, a renamed variable under its old name: one warning naming the new one', async () => {
+    // A bad TEMPORAL_ADDRESS stops it right after reading the settings: no server is needed.
+    const exit = await run(['worker.ts'], {
+      ...base,
+      WORKFLOW_BUNDLE_PATH: 'dist/workflow-bundle.js',
+      TEMPORAL_ADDRESS: '127.0.0.1:99999',
+    });
+    assert.equal(exit.code, 2, exit.output);
+    const warnings = exit.output.split('\n').filter((line) => line.includes('WORKFLOW_BUNDLE_PATH'));
+    assert.deepEqual(warnings, [
+      'journeys: warning: WORKFLOW_BUNDLE_PATH is deprecated: it is read as WORKFLOW_BUNDLE_FILE, its new name; ' +
+        'set WORKFLOW_BUNDLE_FILE instead',
+    ]);
+    assert.match(exit.output, /TEMPORAL_ADDRESS: is "127\.0\.0\.1:99999"/);
+    assertNoStack(exit);
+  });
+
+  it('the worker, a renamed variable set under both names to different values: refused, naming both', async () => {
+    const exit = await run(['worker.ts'], {
+      ...base,
+      WORKFLOW_BUNDLE_PATH: 'old-bundle.js',
+      WORKFLOW_BUNDLE_FILE: 'new-bundle.js',
+    });
+    assert.equal(exit.code, 2, exit.output);
+    assert.match(
+      exit.output,
+      /WORKFLOW_BUNDLE_FILE: is "new-bundle\.js", but its old name WORKFLOW_BUNDLE_PATH is "old-bundle\.js": set only WORKFLOW_BUNDLE_FILE/,
+    );
+    assertNoStack(exit);
+  });
 });

@@ -13,15 +13,6 @@ import { SeasonCalendar } from './seasons';
 export const DEFAULT_POLICY_FILE = resolve(__dirname, '..', '..', 'policy', 'workspace.yaml');
 export const DEFAULT_SEASONS_FILE = resolve(__dirname, '..', '..', 'policy', 'seasons.yaml');
 
-/**
- * The workspace policy file the worker and the client read: POLICY_FILE, or when it is unset or
- * empty the shipped policy/workspace.yaml. Offline commands (simulate, report lift) that answer
- * "what did or would the engine do" read the same one, without demanding the rest of the config.
- */
-export function workspacePolicyFile(env: NodeJS.ProcessEnv = process.env): string {
-  return env.POLICY_FILE?.trim() || DEFAULT_POLICY_FILE;
-}
-
 /** A policy or calendar file that could not be read or does not validate, with every problem. */
 export class InvalidPolicyError extends Error {
   override readonly name = 'InvalidPolicyError';

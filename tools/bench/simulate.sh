@@ -9,5 +9,5 @@ days=${DAYS:-90}
 data=${TMPDIR:-/tmp}/journeys-bench-events-$customers-$days.ndjson
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, node $(node --version)"
 npx tsx tools/scripts/generateEvents.ts --customers "$customers" --days "$days" --out "$data"
-npx tsx cli/journeys.ts simulate --events "$data" --playbooks playbooks > "$data.decisions"
+npx tsx cli/journeys.ts simulate "$data" --playbooks playbooks > "$data.decisions"
 echo "decisions: $(wc -l < "$data.decisions") lines in $data.decisions"

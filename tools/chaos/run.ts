@@ -59,7 +59,7 @@ export async function runScenario(
     POLICY_FILE: policy.file,
     HOLDOUT_GLOBAL_CONTROL_PERCENT: '0',
     TWILIO_STATUS_CALLBACK_URL: STATUS_CALLBACK_URL,
-    WORKFLOW_BUNDLE_PATH: options.bundlePath,
+    WORKFLOW_BUNDLE_FILE: options.bundlePath,
     ...scenario.workerEnv,
   };
   const worker = new WorkerSupervisor(env, join(dataDir, 'worker.log'));

@@ -5,7 +5,7 @@ import type { DemoStore } from './generate';
 
 /*
  * The demo store on disk. Customers are not a file of their own: their `customer.upserted` events
- * open events.ndjson, so `journeys simulate --events` and `journeys events publish` build every
+ * open events.ndjson, so `journeys simulate` and `journeys events publish` build every
  * profile before any behaviour reaches a playbook, with no extra flag.
  */
 

@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { resolveRenames } from '../../schemas/envRenames';
 import { chromium, type Browser } from 'playwright-core';
 
 /*
@@ -17,15 +18,28 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-/** Headless Chromium at CHROMIUM_PATH (default Debian's /usr/bin/chromium); the caller closes it. */
-export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** CHROMIUM_FILE, read under its old name CHROMIUM_PATH too, as schemas/env.ts reads renamed variables. */
+function chromiumFile(env: NodeJS.ProcessEnv): string {
+  const renamed = resolveRenames(
+    env,
+    [{ name: 'CHROMIUM_FILE', oldName: 'CHROMIUM_PATH' }],
+    (_, value) => `is "${value}"`,
+  );
+  const [problem] = renamed.problems;
+  if (problem) throw new Error(`${problem.variable}: ${problem.problem}`);
+  for (const line of renamed.warnings) process.stderr.write(`journeys: warning: ${line}\n`);
+  return renamed.env.CHROMIUM_FILE || '/usr/bin/chromium';
+}
+
+/** Headless Chromium at CHROMIUM_FILE (default Debian's /usr/bin/chromium); the caller closes it. */
+export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Promise<Browser> {
+  const executablePath = chromiumFile(env);
   try {
     accessSync(executablePath, constants.X_OK);
   } catch {
     throw new Error(
       `no Chromium at ${executablePath}: run \`npm run setup\`, which installs Debian's chromium ` +
-        '(or set CHROMIUM_PATH to a Chromium executable)',
+        '(or set CHROMIUM_FILE to a Chromium executable)',
     );
   }
   return chromium.launch({ executablePath, args: FLAGS });

@@ -84,13 +84,15 @@ chmod +x "$wrapper.tmp" && mv "$wrapper.tmp" "$wrapper"
 
 # --- Chromium (the browser test drives the Temporal Web UI) -----------------------------------
 # Debian's package rather than Playwright's browser download: our machines reach the package mirror.
-chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
+# CHROMIUM_PATH is CHROMIUM_FILE's old name (a file's path ends in _FILE), still read.
+[ -z "${CHROMIUM_PATH:-}" ] || say "warning: CHROMIUM_PATH is deprecated: set CHROMIUM_FILE instead"
+chromium=${CHROMIUM_FILE:-${CHROMIUM_PATH:-/usr/bin/chromium}}
 if [ ! -x "$chromium" ]; then
   as_root=
   [ "$(id -u)" -eq 0 ] || as_root=$(command -v sudo || true)
   if ! command -v apt-get >/dev/null 2>&1 || { [ "$(id -u)" -ne 0 ] && [ -z "$as_root" ]; }; then
     say "no chromium at $chromium and no apt-get as root to install it: test/temporalUi.e2e.test.ts" \
-      "needs it (install Debian's chromium, or set CHROMIUM_PATH)"
+      "needs it (install Debian's chromium, or set CHROMIUM_FILE)"
   # In a subshell, as step exits on failure: the other tests run without a browser.
   elif ! (step chromium bash -c "$as_root apt-get update &&
     $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"); then

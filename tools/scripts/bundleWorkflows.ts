@@ -1,6 +1,6 @@
 /**
  * `npm run build:bundle`: writes the workflow bundle a production worker loads at start-up
- * (WORKFLOW_BUNDLE_PATH), instead of running webpack on every start.
+ * (WORKFLOW_BUNDLE_FILE), instead of running webpack on every start.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, code);
   console.log(
-    `wrote ${out} (${(code.length / 1024).toFixed(0)} KiB); start workers with WORKFLOW_BUNDLE_PATH=${out}`,
+    `wrote ${out} (${(code.length / 1024).toFixed(0)} KiB); start workers with WORKFLOW_BUNDLE_FILE=${out}`,
   );
 }
 

@@ -370,11 +370,11 @@ async function main(): Promise<void> {
     for (const line of formatScenes([...scenes, arbitration], tourRecords, stack.twilio.messages)) log(line);
     for (const line of await timerLines(connected.temporal, scenes)) log(line);
 
-    // What `npm run journeys -- explain --customer <id>` prints: why Bob got what he got (his cart
+    // What `npx journeys explain <customerId>` prints: why Bob got what he got (his cart
     // run ended with his order, which entered the offer journey).
     const history = await customerHistory(connected.collections, bob, 50);
     const timeline = explainTimeline(history);
-    log(`\n$ npm run journeys -- explain --customer ${bob}`);
+    log(`\n$ npx journeys explain ${bob}`);
     log(`  ${explainHeader(bob, history.totals, timeline.length)}`);
     for (const line of formatTimeline(timeline)) log(`  ${line}`);
 

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   if (smtpUrl === undefined) throw new Error('SMTP_URL is not set');
   const mailer = createMailer(smtpUrl);
   const connection = await NativeConnection.connect({ address });
-  const bundlePath = process.env.BARE_BUNDLE_PATH;
+  // BARE_BUNDLE_PATH is its old name (a file's path ends in _FILE), still read.
+  const bundlePath = process.env.BARE_BUNDLE_FILE || process.env.BARE_BUNDLE_PATH;
   try {
     const worker = await Worker.create({
       connection,

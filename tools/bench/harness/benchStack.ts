@@ -65,7 +65,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   let workerEnv = options.workerEnv ?? {};
   const envFor = (prebuilt: boolean): Record<string, string> => ({
     ...base,
-    ...(prebuilt ? { WORKFLOW_BUNDLE_PATH: bundlePath } : {}),
+    ...(prebuilt ? { WORKFLOW_BUNDLE_FILE: bundlePath } : {}),
     ...workerEnv,
   });
   let current: WorkerProcess | undefined;
@@ -75,7 +75,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     if (current && current.child.exitCode === null) await current.kill();
     if (restart.workerEnv) workerEnv = restart.workerEnv;
     const env = envFor(restart.prebuilt ?? true);
-    if (!(restart.prebuilt ?? true)) env.WORKFLOW_BUNDLE_PATH = '';
+    if (!(restart.prebuilt ?? true)) env.WORKFLOW_BUNDLE_FILE = '';
     const spawnedAt = performance.now();
     current = await startWorkerProcess(env);
     return { worker: current, readyMs: performance.now() - spawnedAt };
