@@ -1,13 +1,19 @@
 import { parseDuration } from '../engine/time/duration';
 import { fanOutAudience } from '../engine/triggers/fanOut';
-import { composeId } from '../engine/ids/idParts';
-import { decideEntry, entryKeyValue, journeyId } from '../engine/interpreter/entry';
-import { liveRoute } from '../engine/interpreter/liveRoute';
+import {
+  nextRoutingStep,
+  routingTarget,
+  type LastEntry,
+  type PlannedEntry,
+  type RoutingFacts,
+  type RoutingStep,
+  type RoutingTarget,
+} from '../engine/routing/routingPlan';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
-import { triggerBasket } from '../engine/offers/basket';
 import { buildCatalogIndex } from '../engine/offers/catalogIndex';
 import { decideOffer, type OfferModel } from '../engine/offers/decide';
+import { triggerBasket } from '../engine/offers/basket';
 import { stepKey } from '../engine/interpreter/stepKey';
 import type { Offer } from '../schemas/offers/schema';
 import type { HoldoutScheme } from '../engine/measurement/holdout';
@@ -87,7 +93,8 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   /** Live run IDs by playbook and customer, so routing an event never scans every run. */
   const runsOf = new Map<string, Set<string>>();
   const owner = (playbookId: string, customerId: string) => `${playbookId}|${customerId}`;
-  const lastEntries = new Map<string, number>();
+  /** The latest entry per trigger run ID, as the router's entry heads hold it. */
+  const lastEntries = new Map<string, LastEntry>();
   const seen = new Set<string>();
   const timers = new TimerQueue();
   /** Computed triggers share the clock with run wake-ups: their keys are `trigger:…` workflow IDs. */
@@ -220,53 +227,75 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     }
   };
 
-  /** One customer's share of an event: to their live runs of the playbook, or into a new one. */
+  /**
+   * One customer's share of an event: to their live runs of the playbook, or into a new one. The
+   * rule is engine/routing/routingPlan.ts, as for the router; this carries out its steps in memory.
+   */
   const routeTo = (playbook: Playbook, event: JourneyEvent, customerId: string, now: number): void => {
-    const keyValue = entryKeyValue(playbook, event);
-    const triggerRun = journeyId(playbook.id, customerId, keyValue);
-    let reachedTriggerRun = false;
-    // The same rule as the client: the run the event's key names, or every live run (liveRoute).
-    const route = liveRoute(playbook, event);
-    if (route !== undefined) {
-      const named = route.kind === 'one' ? journeyId(playbook.id, customerId, route.keyValue) : undefined;
-      for (const id of [...(runsOf.get(owner(playbook.id, customerId)) ?? [])]) {
-        const run = runs.get(id);
-        if (!run || (named !== undefined && id !== named)) continue;
-        settle(id, run, applyInput(playbook, run.state, { kind: 'event', event }, now), now);
-        if (id === triggerRun) reachedTriggerRun = true;
+    const target = routingTarget(playbook, event, customerId);
+    const facts: RoutingFacts = {};
+    for (;;) {
+      const step = nextRoutingStep(target, facts, now, options.holdout);
+      switch (step.kind) {
+        case 'readLastEntry':
+          facts.lastEntry = lastEntries.get(target.triggerRun) ?? null;
+          break;
+        case 'signal':
+          facts.reached = signal(target, step, now);
+          break;
+        case 'readProfile':
+          facts.profile = profiles.get(customerId) ?? null;
+          break;
+        case 'enter':
+          enter(playbook, event, step.entry);
+          facts.entered = true;
+          break;
+        case 'done':
+          return;
       }
     }
-    if (reachedTriggerRun || runs.has(triggerRun)) return;
-    const entryKey = composeId([playbook.id, customerId, ...(keyValue === undefined ? [] : [keyValue])]);
-    const last = lastEntries.get(entryKey);
-    const past = last === undefined ? undefined : { enteredAt: last };
-    const decision = decideEntry(
-      playbook,
-      event,
-      customerId,
-      profiles.get(customerId),
-      past,
-      now,
-      options.holdout,
-    );
-    if (!decision.enter) return;
-    lastEntries.set(entryKey, now);
+  };
+
+  /**
+   * Hands the event to the live runs a step names: all of the customer's in the playbook when it
+   * says every live run (a run here is live until it ends, which is within maxDuration), else those
+   * it lists. Reports the ones that took it.
+   */
+  const signal = (
+    { playbook, customerId, event }: RoutingTarget,
+    step: Extract<RoutingStep, { kind: 'signal' }>,
+    now: number,
+  ): string[] => {
+    const every = step.everyLiveRunEnteredSince !== undefined;
+    const reached: string[] = [];
+    for (const id of [...(runsOf.get(owner(playbook.id, customerId)) ?? [])]) {
+      const run = runs.get(id);
+      if (!run || (!every && !step.runs.includes(id))) continue;
+      settle(id, run, applyInput(playbook, run.state, { kind: 'event', event }, now), now);
+      reached.push(id);
+    }
+    return reached;
+  };
+
+  const enter = (playbook: Playbook, event: JourneyEvent, entry: PlannedEntry): void => {
+    const { journeyId, customerId, entryEventId, enteredAt } = entry;
+    lastEntries.set(journeyId, { journeyId, enteredAt, entryEventId });
     const start = startRun(
       {
         playbook,
-        journeyId: triggerRun,
+        journeyId,
         customerId,
         trigger: event,
-        arm: decision.arm,
+        arm: entry.arm,
         ...(options.policy !== undefined && { policy: runPolicy(options.policy, playbook.id) }),
       },
-      now,
+      enteredAt,
     );
     const run: LiveRun = { playbook, state: start.state };
-    runs.set(triggerRun, run);
+    runs.set(journeyId, run);
     const own = owner(playbook.id, customerId);
-    runsOf.set(own, (runsOf.get(own) ?? new Set()).add(triggerRun));
-    settle(triggerRun, run, start, now);
+    runsOf.set(own, (runsOf.get(own) ?? new Set()).add(journeyId));
+    settle(journeyId, run, start, enteredAt);
   };
 
   const route = (event: JourneyEvent, now: number, warmUp: boolean): void => {
