@@ -13,8 +13,7 @@ import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
 import { buildCatalogIndex } from '../engine/offers/catalogIndex';
 import { decideOffer, type OfferModel } from '../engine/offers/decide';
-import { triggerBasket } from '../engine/offers/basket';
-import { stepKey } from '../engine/interpreter/stepKey';
+import { offerRequest, scoringRequest } from '../engine/interpreter/offerRequest';
 import type { Offer } from '../schemas/offers/schema';
 import type { HoldoutScheme } from '../engine/measurement/holdout';
 import type { Profile } from '../engine/profile/profile';
@@ -36,7 +35,7 @@ import {
 import { isCatalogEvent, isFanOutEvent, type JourneyEvent } from '../schemas/events/schema';
 import type { Playbook } from '../schemas/playbook/schema';
 import { OfferSettings, type ContactPolicy } from '../schemas/policy/schema';
-import { capLabel } from '../engine/interpreter/sendPolicy';
+import { slotInput, slotRequest, slotResult } from '../engine/interpreter/slotReservation';
 import { requestSlot, type CustomerLedger } from '../engine/contactPolicy/arbitration';
 import { longestWindow } from '../engine/contactPolicy/frequencyCaps';
 import { runPolicy } from '../engine/contactPolicy/effective';
@@ -127,19 +126,10 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
           }),
         };
       case 'decideOffer': {
-        // The same scoring as the activity, on the catalog as given, learning nothing as it goes.
+        // The same request and scoring as the activity, on the catalog as given, learning nothing.
         const grants = grantsByCustomer.get(state.customerId) ?? {};
-        const tier = profiles.get(state.customerId)?.loyaltyTier;
-        const offer = decideOffer(offerModel, {
-          decisionKey: stepKey(state, effect.stepId),
-          customerId: state.customerId,
-          at: now,
-          basket: triggerBasket(state.trigger, offerModel.settings),
-          customerGrants: grants,
-          ...(effect.kinds && { kinds: effect.kinds }),
-          ...(effect.value && { value: effect.value }),
-          ...(tier !== undefined && { loyaltyTier: tier }),
-        });
+        const request = scoringRequest(offerRequest(effect, state, now), offerModel.settings, grants);
+        const offer = decideOffer(offerModel, request);
         if (offer !== null)
           grantsByCustomer.set(state.customerId, {
             ...grants,
@@ -154,38 +144,26 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
       }
       case 'reserveSlot': {
         // The same arbitration and caps as the MongoDB reserve, over an in-memory ledger per customer.
+        const request = slotRequest(effect, state, now);
         const ledger = ledgers.get(state.customerId) ?? { entries: [], intents: [] };
         const { answer, next } = requestSlot(ledger, {
-          key: effect.idempotencyKey,
+          key: request.key,
           candidate: {
-            channel: effect.channel,
-            playbookId: state.playbookId,
-            transactional: effect.transactional,
-            ...(effect.tags && { tags: effect.tags }),
+            channel: request.channel,
+            playbookId: request.playbookId,
+            transactional: request.transactional,
+            ...(request.tags && { tags: request.tags }),
           },
-          rules: effect.caps,
-          calendar: effect.calendar,
-          now,
-          windowMs: effect.arbitration?.windowMs ?? 0,
-          priority: effect.arbitration?.priority ?? 0,
-          expectedValue: effect.arbitration?.expectedValue ?? 0,
-          horizon: now - longestWindow(effect.caps),
+          rules: request.caps,
+          calendar: request.calendar,
+          now: request.at,
+          windowMs: request.arbitration?.windowMs ?? 0,
+          priority: request.arbitration?.priority ?? 0,
+          expectedValue: request.arbitration?.expectedValue ?? 0,
+          horizon: request.at - longestWindow(request.caps),
         });
         if (next) ledgers.set(state.customerId, next);
-        switch (answer.status) {
-          case 'reserved':
-            return { kind: 'slotReserved' };
-          case 'pending':
-            return { kind: 'slotPending', until: answer.decideAt };
-          case 'refused':
-            return {
-              kind: 'slotRefused',
-              rule: capLabel(answer.refusal.rule),
-              freesAt: answer.refusal.freesAt,
-              count: answer.refusal.count,
-              ...(answer.winner !== undefined && { winner: answer.winner }),
-            };
-        }
+        return slotInput(slotResult(answer));
       }
       case 'deliver':
         return effect.action === 'send'
