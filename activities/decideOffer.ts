@@ -1,29 +1,12 @@
 import type { Collection } from 'mongodb';
-import type { Arm } from '../engine/measurement/holdout';
+import { scoringRequest, type DecideOfferInput } from '../engine/interpreter/offerRequest';
 import type { OfferDecision } from '../engine/offers/offer';
-import { triggerBasket } from '../engine/offers/basket';
 import { decideOffer as scoreOffers } from '../engine/offers/decide';
-import type { JourneyEvent } from '../schemas/events/schema';
-import type { OfferKind } from '../schemas/offers/schema';
 import type { OfferGrantRecord, OfferGrantTallyRecord } from '../store/collections';
 import { grantsOf, recordGrant, tallyGrant } from '../store/offerGrants';
 import type { OfferModelCache } from './offerModelCache';
 
-export interface DecideOfferInput {
-  /** The decision's own key (`<runKey>:<step>[#visit]`): seeds exploration and names the grant. */
-  decisionKey: string;
-  customerId: string;
-  playbookId: string;
-  journeyId: string;
-  arm: Arm;
-  trigger: JourneyEvent;
-  kinds?: OfferKind[];
-  loyaltyTier?: string;
-  /** How the step weighs short-term revenue against long-term value. */
-  value?: { shortTerm: number; longTerm: number };
-  /** The run's time of decision (epoch ms): validity dates are judged then. */
-  at: number;
-}
+export type { DecideOfferInput } from '../engine/interpreter/offerRequest';
 
 /**
  * Chooses the offer for one decideOffer step and stores it, with its reasons and scores, under the
@@ -44,17 +27,8 @@ export function createDecideOffer(deps: {
       return earlier.decision;
     }
     const model = await deps.cache.model();
-    const basket = triggerBasket(input.trigger, model.settings);
-    const decision = scoreOffers(model, {
-      decisionKey: input.decisionKey,
-      customerId: input.customerId,
-      at: input.at,
-      basket,
-      customerGrants: await grantsOf(deps.tallies, input.customerId),
-      ...(input.kinds !== undefined && { kinds: input.kinds }),
-      ...(input.loyaltyTier !== undefined && { loyaltyTier: input.loyaltyTier }),
-      ...(input.value !== undefined && { value: input.value }),
-    });
+    const grants = await grantsOf(deps.tallies, input.customerId);
+    const decision = scoreOffers(model, scoringRequest(input, model.settings, grants));
     if (decision === null) return null;
     const stored = await recordGrant(deps.grants, {
       _id: input.decisionKey,

@@ -1,9 +1,13 @@
 import type { Client } from '@temporalio/client';
-import type { Arm, HoldoutScheme } from '../engine/measurement/holdout';
-import { decideEntry, entryKeyValue, journeyId } from '../engine/interpreter/entry';
-import { legacyJourneyId } from '../engine/ids/journeyKeys';
-import { liveRoute, type LiveRoute } from '../engine/interpreter/liveRoute';
-import { parseDuration } from '../engine/time/duration';
+import type { HoldoutScheme } from '../engine/measurement/holdout';
+import {
+  nextRoutingStep,
+  routingTarget,
+  type PlannedEntry,
+  type RoutingFacts,
+  type RoutingStep,
+  type RoutingTarget,
+} from '../engine/routing/routingPlan';
 import { fanOutPlan } from '../engine/triggers/fanOut';
 import { DEFAULT_OCCURRED_AT_WINDOW, type OccurredAtWindow } from '../schemas/events/occurredAtWindow';
 import { InvalidEventError, parseEvent } from '../schemas/events/parse';
@@ -72,14 +76,6 @@ const FAN_OUT_CONCURRENCY = 32;
 const PUBLISH_CONCURRENCY = 16;
 /** Workflow IDs a fan-out returns (and the inbox keeps); the rest are only counted. */
 const DELIVERED_TO_LIMIT = 100;
-
-interface NewEntry {
-  workflowId: string;
-  keyValue: string | undefined;
-  arm: Arm;
-  /** The scheme that assigned `arm`, recorded so entries of different schemes can be told apart. */
-  holdoutEpoch: number;
-}
 
 interface Routed {
   deliveredTo: string[];
@@ -218,87 +214,87 @@ export class JourneyClient implements EventPublisher, ConsentReader {
     return { deliveredTo: reached.first(), count: reached.count };
   }
 
-  /** One customer's share of an event: to their live runs of the playbook, or into a new one. */
+  /**
+   * One customer's share of an event: to their live runs of the playbook, or into a new one. The
+   * rule is engine/routing/routingPlan.ts; this only carries out its steps on Temporal and MongoDB.
+   */
   private async routeTo(
     playbook: Playbook,
     event: JourneyEvent,
     customerId: string,
     scheme: HoldoutScheme,
   ): Promise<string[]> {
-    const reached: string[] = [];
-    const keyValue = entryKeyValue(playbook, event);
-    const triggerRun = journeyId(playbook.id, customerId, keyValue);
-    const readLast = () => lastEntry(this.deps.collections.entryHeads, playbook.id, customerId, keyValue);
-    // A run entered before ID parts were escaped (a `:`, `%` or `~` in the customer ID or key) runs under
-    // the unescaped ID its entry recorded: it is signalled there, and counts as this trigger's run. Only
-    // such a customer needs the entry head before signalling; for everyone else it is read, as before,
-    // only when no live run took the event, so an event for a live run costs no extra read.
-    const early =
-      legacyJourneyId(playbook.id, customerId, keyValue) !== triggerRun ? await readLast() : undefined;
-    const legacyRun = early != null && early.journeyId !== triggerRun ? early.journeyId : undefined;
-    const route = liveRoute(playbook, event);
-    if (route !== undefined) {
-      const candidates = await this.liveCandidates(playbook, customerId, route);
-      if (legacyRun !== undefined && !candidates.includes(legacyRun)) candidates.push(legacyRun);
-      for (const id of candidates) {
-        if (await this.signal(id, event)) reached.push(id);
+    const target = routingTarget(playbook, event, customerId);
+    const now = this.now();
+    const facts: RoutingFacts = {};
+    for (;;) {
+      const step = nextRoutingStep(target, facts, now.getTime(), scheme);
+      switch (step.kind) {
+        case 'readLastEntry': {
+          const { entryHeads } = this.deps.collections;
+          const head = await lastEntry(entryHeads, playbook.id, customerId, target.keyValue);
+          facts.lastEntry = head && {
+            journeyId: head.journeyId,
+            enteredAt: head.enteredAt.getTime(),
+            entryEventId: head.entryEventId,
+          };
+          break;
+        }
+        case 'signal':
+          facts.reached = await this.signalEach(target, step);
+          break;
+        case 'readProfile':
+          facts.profile = await findProfile(this.deps.collections.profiles, customerId);
+          break;
+        case 'enter':
+          await this.enter(playbook, event, step.entry);
+          facts.entered = true;
+          break;
+        case 'done':
+          return step.reached;
       }
     }
-    // A live run handles a repeated trigger itself.
-    if (reached.includes(triggerRun) || (legacyRun !== undefined && reached.includes(legacyRun)))
-      return reached;
-    const last = early !== undefined ? early : await readLast();
-    const profile = await findProfile(this.deps.collections.profiles, customerId);
-    const now = this.now();
-    // The entry this very event made, found again when its publish is retried after failing
-    // mid-way (Temporal unreachable, say): entering again is the same run, not a re-entry.
-    const past =
-      last && last.entryEventId !== event.eventId ? { enteredAt: last.enteredAt.getTime() } : undefined;
-    const decision = decideEntry(playbook, event, customerId, profile, past, now.getTime(), scheme);
-    if (!decision.enter) return reached;
-    const entry = { workflowId: triggerRun, keyValue, arm: decision.arm, holdoutEpoch: scheme.epoch };
-    await this.enter(playbook, event, customerId, entry, now);
-    return [...reached, triggerRun];
   }
 
-  /** Runs that may be live for this customer: the one the event's key names, or every recent entry. */
-  private async liveCandidates(playbook: Playbook, customerId: string, route: LiveRoute): Promise<string[]> {
-    if (route.kind === 'one') return [journeyId(playbook.id, customerId, route.keyValue)];
-    const since = new Date(this.now().getTime() - (parseDuration(playbook.maxDuration) ?? 0));
-    return recentRuns(this.deps.collections.entryRuns, playbook.id, customerId, since);
+  /** Signals the runs a step names, and reports the ones a live run took the event in. */
+  private async signalEach(
+    { playbook, customerId, event }: RoutingTarget,
+    step: Extract<RoutingStep, { kind: 'signal' }>,
+  ): Promise<string[]> {
+    const { runs, everyLiveRunEnteredSince: since } = step;
+    const recent =
+      since === undefined
+        ? []
+        : await recentRuns(this.deps.collections.entryRuns, playbook.id, customerId, new Date(since));
+    const reached: string[] = [];
+    for (const id of [...recent, ...runs.filter((id) => !recent.includes(id))]) {
+      if (await signalCurrentRun(this.deps.temporal, id, event)) reached.push(id);
+    }
+    return reached;
   }
 
-  private signal(workflowId: string, event: JourneyEvent): Promise<boolean> {
-    return signalCurrentRun(this.deps.temporal, workflowId, event);
-  }
-
-  private async enter(
-    playbook: Playbook,
-    event: JourneyEvent,
-    customerId: string,
-    { workflowId, keyValue, arm, holdoutEpoch }: NewEntry,
-    now: Date,
-  ): Promise<void> {
+  /** Records the planned entry (entries, head, recent runs), then starts its run. */
+  private async enter(playbook: Playbook, event: JourneyEvent, planned: PlannedEntry): Promise<void> {
     const entry = {
-      journeyId: workflowId,
-      playbookId: playbook.id,
+      journeyId: planned.journeyId,
+      playbookId: planned.playbookId,
       playbookVersion: playbook.version,
       playbookLabel: versionLabel(playbook),
-      customerId,
-      ...(keyValue !== undefined && { keyValue }),
-      entryEventId: event.eventId,
-      arm,
-      holdoutEpoch,
-      enteredAt: now,
+      customerId: planned.customerId,
+      ...(planned.keyValue !== undefined && { keyValue: planned.keyValue }),
+      entryEventId: planned.entryEventId,
+      arm: planned.arm,
+      holdoutEpoch: planned.holdoutEpoch,
+      enteredAt: new Date(planned.enteredAt),
     };
     await recordEntry(this.deps.collections.entries, entry);
     await recordEntryHead(this.deps.collections.entryHeads, entry);
     await recordEntryRun(this.deps.collections.entryRuns, entry);
     await startJourneyRun(this.deps.temporal, this.deps.taskQueue, {
-      workflowId,
+      workflowId: planned.journeyId,
       playbook,
-      customerId,
-      arm,
+      customerId: planned.customerId,
+      arm: planned.arm,
       trigger: event,
       ...(this.deps.policy !== undefined && { policy: this.deps.policy }),
     });

@@ -1,14 +1,19 @@
 import { parseDuration } from '../engine/time/duration';
 import { fanOutAudience } from '../engine/triggers/fanOut';
-import { composeId } from '../engine/ids/idParts';
-import { decideEntry, entryKeyValue, journeyId } from '../engine/interpreter/entry';
-import { liveRoute } from '../engine/interpreter/liveRoute';
+import {
+  nextRoutingStep,
+  routingTarget,
+  type LastEntry,
+  type PlannedEntry,
+  type RoutingFacts,
+  type RoutingStep,
+  type RoutingTarget,
+} from '../engine/routing/routingPlan';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import type { Decision, Effect, RunInput, RunState, StepResult } from '../engine/interpreter/types';
-import { triggerBasket } from '../engine/offers/basket';
 import { buildCatalogIndex } from '../engine/offers/catalogIndex';
 import { decideOffer, type OfferModel } from '../engine/offers/decide';
-import { stepKey } from '../engine/interpreter/stepKey';
+import { offerRequest, scoringRequest } from '../engine/interpreter/offerRequest';
 import type { Offer } from '../schemas/offers/schema';
 import type { HoldoutScheme } from '../engine/measurement/holdout';
 import type { Profile } from '../engine/profile/profile';
@@ -30,7 +35,7 @@ import {
 import { isCatalogEvent, isFanOutEvent, type JourneyEvent } from '../schemas/events/schema';
 import type { Playbook } from '../schemas/playbook/schema';
 import { OfferSettings, type ContactPolicy } from '../schemas/policy/schema';
-import { capLabel } from '../engine/interpreter/sendPolicy';
+import { slotInput, slotRequest, slotResult } from '../engine/interpreter/slotReservation';
 import { requestSlot, type CustomerLedger } from '../engine/contactPolicy/arbitration';
 import { longestWindow } from '../engine/contactPolicy/frequencyCaps';
 import { runPolicy } from '../engine/contactPolicy/effective';
@@ -87,7 +92,8 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
   /** Live run IDs by playbook and customer, so routing an event never scans every run. */
   const runsOf = new Map<string, Set<string>>();
   const owner = (playbookId: string, customerId: string) => `${playbookId}|${customerId}`;
-  const lastEntries = new Map<string, number>();
+  /** The latest entry per trigger run ID, as the router's entry heads hold it. */
+  const lastEntries = new Map<string, LastEntry>();
   const seen = new Set<string>();
   const timers = new TimerQueue();
   /** Computed triggers share the clock with run wake-ups: their keys are `trigger:…` workflow IDs. */
@@ -120,19 +126,10 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
           }),
         };
       case 'decideOffer': {
-        // The same scoring as the activity, on the catalog as given, learning nothing as it goes.
+        // The same request and scoring as the activity, on the catalog as given, learning nothing.
         const grants = grantsByCustomer.get(state.customerId) ?? {};
-        const tier = profiles.get(state.customerId)?.loyaltyTier;
-        const offer = decideOffer(offerModel, {
-          decisionKey: stepKey(state, effect.stepId),
-          customerId: state.customerId,
-          at: now,
-          basket: triggerBasket(state.trigger, offerModel.settings),
-          customerGrants: grants,
-          ...(effect.kinds && { kinds: effect.kinds }),
-          ...(effect.value && { value: effect.value }),
-          ...(tier !== undefined && { loyaltyTier: tier }),
-        });
+        const request = scoringRequest(offerRequest(effect, state, now), offerModel.settings, grants);
+        const offer = decideOffer(offerModel, request);
         if (offer !== null)
           grantsByCustomer.set(state.customerId, {
             ...grants,
@@ -147,38 +144,26 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
       }
       case 'reserveSlot': {
         // The same arbitration and caps as the MongoDB reserve, over an in-memory ledger per customer.
+        const request = slotRequest(effect, state, now);
         const ledger = ledgers.get(state.customerId) ?? { entries: [], intents: [] };
         const { answer, next } = requestSlot(ledger, {
-          key: effect.idempotencyKey,
+          key: request.key,
           candidate: {
-            channel: effect.channel,
-            playbookId: state.playbookId,
-            transactional: effect.transactional,
-            ...(effect.tags && { tags: effect.tags }),
+            channel: request.channel,
+            playbookId: request.playbookId,
+            transactional: request.transactional,
+            ...(request.tags && { tags: request.tags }),
           },
-          rules: effect.caps,
-          calendar: effect.calendar,
-          now,
-          windowMs: effect.arbitration?.windowMs ?? 0,
-          priority: effect.arbitration?.priority ?? 0,
-          expectedValue: effect.arbitration?.expectedValue ?? 0,
-          horizon: now - longestWindow(effect.caps),
+          rules: request.caps,
+          calendar: request.calendar,
+          now: request.at,
+          windowMs: request.arbitration?.windowMs ?? 0,
+          priority: request.arbitration?.priority ?? 0,
+          expectedValue: request.arbitration?.expectedValue ?? 0,
+          horizon: request.at - longestWindow(request.caps),
         });
         if (next) ledgers.set(state.customerId, next);
-        switch (answer.status) {
-          case 'reserved':
-            return { kind: 'slotReserved' };
-          case 'pending':
-            return { kind: 'slotPending', until: answer.decideAt };
-          case 'refused':
-            return {
-              kind: 'slotRefused',
-              rule: capLabel(answer.refusal.rule),
-              freesAt: answer.refusal.freesAt,
-              count: answer.refusal.count,
-              ...(answer.winner !== undefined && { winner: answer.winner }),
-            };
-        }
+        return slotInput(slotResult(answer));
       }
       case 'deliver':
         return effect.action === 'send'
@@ -220,53 +205,75 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
     }
   };
 
-  /** One customer's share of an event: to their live runs of the playbook, or into a new one. */
+  /**
+   * One customer's share of an event: to their live runs of the playbook, or into a new one. The
+   * rule is engine/routing/routingPlan.ts, as for the router; this carries out its steps in memory.
+   */
   const routeTo = (playbook: Playbook, event: JourneyEvent, customerId: string, now: number): void => {
-    const keyValue = entryKeyValue(playbook, event);
-    const triggerRun = journeyId(playbook.id, customerId, keyValue);
-    let reachedTriggerRun = false;
-    // The same rule as the client: the run the event's key names, or every live run (liveRoute).
-    const route = liveRoute(playbook, event);
-    if (route !== undefined) {
-      const named = route.kind === 'one' ? journeyId(playbook.id, customerId, route.keyValue) : undefined;
-      for (const id of [...(runsOf.get(owner(playbook.id, customerId)) ?? [])]) {
-        const run = runs.get(id);
-        if (!run || (named !== undefined && id !== named)) continue;
-        settle(id, run, applyInput(playbook, run.state, { kind: 'event', event }, now), now);
-        if (id === triggerRun) reachedTriggerRun = true;
+    const target = routingTarget(playbook, event, customerId);
+    const facts: RoutingFacts = {};
+    for (;;) {
+      const step = nextRoutingStep(target, facts, now, options.holdout);
+      switch (step.kind) {
+        case 'readLastEntry':
+          facts.lastEntry = lastEntries.get(target.triggerRun) ?? null;
+          break;
+        case 'signal':
+          facts.reached = signal(target, step, now);
+          break;
+        case 'readProfile':
+          facts.profile = profiles.get(customerId) ?? null;
+          break;
+        case 'enter':
+          enter(playbook, event, step.entry);
+          facts.entered = true;
+          break;
+        case 'done':
+          return;
       }
     }
-    if (reachedTriggerRun || runs.has(triggerRun)) return;
-    const entryKey = composeId([playbook.id, customerId, ...(keyValue === undefined ? [] : [keyValue])]);
-    const last = lastEntries.get(entryKey);
-    const past = last === undefined ? undefined : { enteredAt: last };
-    const decision = decideEntry(
-      playbook,
-      event,
-      customerId,
-      profiles.get(customerId),
-      past,
-      now,
-      options.holdout,
-    );
-    if (!decision.enter) return;
-    lastEntries.set(entryKey, now);
+  };
+
+  /**
+   * Hands the event to the live runs a step names: all of the customer's in the playbook when it
+   * says every live run (a run here is live until it ends, which is within maxDuration), else those
+   * it lists. Reports the ones that took it.
+   */
+  const signal = (
+    { playbook, customerId, event }: RoutingTarget,
+    step: Extract<RoutingStep, { kind: 'signal' }>,
+    now: number,
+  ): string[] => {
+    const every = step.everyLiveRunEnteredSince !== undefined;
+    const reached: string[] = [];
+    for (const id of [...(runsOf.get(owner(playbook.id, customerId)) ?? [])]) {
+      const run = runs.get(id);
+      if (!run || (!every && !step.runs.includes(id))) continue;
+      settle(id, run, applyInput(playbook, run.state, { kind: 'event', event }, now), now);
+      reached.push(id);
+    }
+    return reached;
+  };
+
+  const enter = (playbook: Playbook, event: JourneyEvent, entry: PlannedEntry): void => {
+    const { journeyId, customerId, entryEventId, enteredAt } = entry;
+    lastEntries.set(journeyId, { journeyId, enteredAt, entryEventId });
     const start = startRun(
       {
         playbook,
-        journeyId: triggerRun,
+        journeyId,
         customerId,
         trigger: event,
-        arm: decision.arm,
+        arm: entry.arm,
         ...(options.policy !== undefined && { policy: runPolicy(options.policy, playbook.id) }),
       },
-      now,
+      enteredAt,
     );
     const run: LiveRun = { playbook, state: start.state };
-    runs.set(triggerRun, run);
+    runs.set(journeyId, run);
     const own = owner(playbook.id, customerId);
-    runsOf.set(own, (runsOf.get(own) ?? new Set()).add(triggerRun));
-    settle(triggerRun, run, start, now);
+    runsOf.set(own, (runsOf.get(own) ?? new Set()).add(journeyId));
+    settle(journeyId, run, start, enteredAt);
   };
 
   const route = (event: JourneyEvent, now: number, warmUp: boolean): void => {

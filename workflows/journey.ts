@@ -16,7 +16,8 @@ import type { JourneyActivities } from '../activities';
 import type { Arm } from '../engine/measurement/holdout';
 import { legacyRunKey, runKey } from '../engine/ids/journeyKeys';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
-import { stepKey } from '../engine/interpreter/stepKey';
+import { offerRequest } from '../engine/interpreter/offerRequest';
+import { slotInput, slotRequest } from '../engine/interpreter/slotReservation';
 import type {
   Decision,
   Effect,
@@ -300,50 +301,16 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
       return { kind: 'profileLoaded', profile: await storeActivities().loadProfile(state.customerId) };
     case 'loadProducts':
       return { kind: 'productsLoaded', products: await storeActivities().loadProducts(effect.skus) };
-    case 'decideOffer': {
-      const tier = state.profile?.loyaltyTier;
+    case 'decideOffer':
       return {
         kind: 'offerDecided',
-        offer: await storeActivities().decideOffer({
-          decisionKey: stepKey(state, effect.stepId),
-          customerId: state.customerId,
-          playbookId: state.playbookId,
-          journeyId: state.journeyId,
-          arm: state.arm,
-          trigger: state.trigger,
-          at: Date.now(),
-          ...(effect.kinds && { kinds: effect.kinds }),
-          ...(effect.value && { value: effect.value }),
-          ...(tier !== undefined && { loyaltyTier: tier }),
-        }),
+        offer: await storeActivities().decideOffer(offerRequest(effect, state, Date.now())),
       };
-    }
     case 'updateProfile':
       await storeActivities().updateProfile({ customerId: state.customerId, ...effect });
       return { kind: 'profileUpdated' };
-    case 'reserveSlot': {
-      const slot = await storeActivities().reserveSlot({
-        customerId: state.customerId,
-        playbookId: state.playbookId,
-        key: effect.idempotencyKey,
-        channel: effect.channel,
-        transactional: effect.transactional,
-        caps: effect.caps,
-        calendar: effect.calendar,
-        at: Date.now(),
-        ...(effect.tags && { tags: effect.tags }),
-        ...(effect.arbitration && { arbitration: effect.arbitration }),
-      });
-      if (slot.reserved) return { kind: 'slotReserved' };
-      if ('pendingUntil' in slot) return { kind: 'slotPending', until: slot.pendingUntil };
-      return {
-        kind: 'slotRefused',
-        rule: slot.rule,
-        freesAt: slot.freesAt,
-        ...(slot.count !== undefined && { count: slot.count }),
-        ...(slot.winner !== undefined && { winner: slot.winner }),
-      };
-    }
+    case 'reserveSlot':
+      return slotInput(await storeActivities().reserveSlot(slotRequest(effect, state, Date.now())));
     case 'deliver':
       return deliver(effect, state);
   }
