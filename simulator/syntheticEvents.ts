@@ -2,11 +2,11 @@ import { mulberry32 } from '../engine/random/mulberry32';
 import type { CartItem, JourneyEvent } from '../schemas/events/schema';
 
 const PRODUCTS: CartItem[] = [
-  { sku: 'TEE-01', name: 'Organic cotton tee', category: 'apparel', quantity: 1, unitPrice: 19.5 },
-  { sku: 'CAP-07', name: 'Canvas cap', category: 'accessories', quantity: 1, unitPrice: 24 },
-  { sku: 'BOOT-3', name: 'Waxed leather boots', category: 'footwear', quantity: 1, unitPrice: 149 },
-  { sku: 'SOCK-2', name: 'Merino socks', category: 'apparel', quantity: 1, unitPrice: 12 },
-  { sku: 'BAG-11', name: 'Weekend bag', category: 'bags', quantity: 1, unitPrice: 89 },
+  { sku: 'TEE-01', name: 'Organic cotton tee', category: 'apparel', quantity: 1, price: 19.5 },
+  { sku: 'CAP-07', name: 'Canvas cap', category: 'accessories', quantity: 1, price: 24 },
+  { sku: 'BOOT-3', name: 'Waxed leather boots', category: 'footwear', quantity: 1, price: 149 },
+  { sku: 'SOCK-2', name: 'Merino socks', category: 'apparel', quantity: 1, price: 12 },
+  { sku: 'BAG-11', name: 'Weekend bag', category: 'bags', quantity: 1, price: 89 },
 ];
 const ZONES = ['Europe/Stockholm', 'Europe/London', 'America/New_York', 'Asia/Tokyo'];
 const HOUR = 3_600_000;
@@ -71,7 +71,7 @@ export function* syntheticEvents(options: {
       }
       if (rand() < 0.4) {
         t += rand() * 3 * HOUR;
-        const total = items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
+        const total = items.reduce((sum, i) => sum + i.quantity * i.price, 0);
         yield {
           type: 'order.placed',
           eventId: id('o'),
@@ -82,12 +82,12 @@ export function* syntheticEvents(options: {
             items: items.map((i) => ({
               sku: i.sku,
               category: i.category!,
-              price: i.unitPrice,
+              price: i.price,
               quantity: i.quantity,
             })),
             total,
             currency: 'EUR',
-            channel: 'online',
+            salesChannel: 'online',
             cartId,
           },
         };

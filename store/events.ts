@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import { normaliseEvent } from '../engine/events/normalise';
 import type { JourneyEvent } from '../schemas/events/schema';
 import { isDuplicateKeyError } from './duplicateKey';
 import type { EventRecord } from './collections';
@@ -60,4 +61,15 @@ export async function markRouted(
   };
   const { matchedCount } = await events.updateOne({ _id: eventId }, routed);
   if (matchedCount === 0) await events.updateOne({ eventId }, routed);
+}
+
+/**
+ * The event an inbox record holds, in today's form. Records written before the renames of issue 15
+ * hold the old form (engine/events/renamedFields.ts); every reader of `payload` goes through here
+ * rather than a migration rewriting them: the normaliser exists anyway for Temporal histories, which
+ * no migration can reach; the inbox keeps each event as it was accepted; and no renamed field is a
+ * query filter, so no index or query has to know the old names.
+ */
+export function storedEvent(record: Pick<EventRecord, 'payload'>): JourneyEvent {
+  return normaliseEvent(record.payload);
 }

@@ -15,6 +15,7 @@ import type { OfferPayout } from '../engine/measurement/orderEconomics';
 import type { JourneyEvent } from '../schemas/events/schema';
 import type { EventMatcher, Playbook } from '../schemas/playbook/schema';
 import type { EntryRecord, EventRecord } from './collections';
+import { storedEvent } from './events';
 import type { OfferRecord } from './offers';
 import type { PlaybookCollections } from './playbookVersions';
 
@@ -86,11 +87,13 @@ async function eventsInSpan(
     type: { $in: types },
     occurredAt: { $gt: new Date(from), $lte: new Date(to) },
   });
-  for await (const event of cursor) {
-    if (event.customerId === undefined || !customers.has(event.customerId)) continue;
-    const own = byCustomer.get(event.customerId);
+  for await (const record of cursor) {
+    const { customerId } = record;
+    if (customerId === undefined || !customers.has(customerId)) continue;
+    const event = { ...record, payload: storedEvent(record) };
+    const own = byCustomer.get(customerId);
     if (own) own.push(event);
-    else byCustomer.set(event.customerId, [event]);
+    else byCustomer.set(customerId, [event]);
   }
   return byCustomer;
 }
@@ -109,7 +112,7 @@ async function entryEvents(
   for await (const event of events
     .find({ type, occurredAt: { $lte: new Date(to) } })
     .sort({ occurredAt: -1 })) {
-    if (wanted.has(event.eventId)) out.set(event.eventId, event.payload);
+    if (wanted.has(event.eventId)) out.set(event.eventId, storedEvent(event));
     if (event.occurredAt.getTime() < from && out.size === wanted.size) break;
   }
   return out;

@@ -2,6 +2,7 @@ import type { Collection } from 'mongodb';
 import { MAX_ORDER_HISTORY } from '../engine/triggers/cadence';
 import { orderFact, type OrderFact } from '../engine/triggers/timerCommands';
 import type { EventRecord } from './collections';
+import { storedEvent } from './events';
 
 /**
  * The customer's latest orders up to `until` (inclusive), from the inbox: what their own cadence is
@@ -17,7 +18,8 @@ export async function ordersUntil(
     .sort({ occurredAt: -1 })
     .limit(MAX_ORDER_HISTORY)
     .toArray();
-  return records.flatMap((record) =>
-    record.payload.type === 'order.placed' ? [orderFact(record.payload)] : [],
-  );
+  return records.flatMap((record) => {
+    const event = storedEvent(record);
+    return event.type === 'order.placed' ? [orderFact(event)] : [];
+  });
 }

@@ -30,7 +30,7 @@ describe('event validation', () => {
     const event = {
       ...base,
       customerId: 42,
-      data: { ...base.data, items: [{ sku: 'x', name: 'y', quantity: 'two', unitPrice: 1 }] },
+      data: { ...base.data, items: [{ sku: 'x', name: 'y', quantity: 'two', price: 1 }] },
     };
     try {
       parseEvent(event);

@@ -94,7 +94,7 @@ describe('timer commands after an order', () => {
       sku: 'SKU-BEANS',
       name: 'House beans',
       category: 'coffee',
-      lastOrderedAt: new Date(day(20)).toISOString(),
+      lastOrderAt: new Date(day(20)).toISOString(),
       runOutAt: new Date(day(40)).toISOString(),
       intervalDays: 20,
       basis: 'customer',

@@ -96,7 +96,7 @@ function basketOrder(
     eventId: id,
     customerId,
     occurredAt: iso(at),
-    data: { orderId: id, items, total, currency: 'EUR', channel: 'online', ...extra },
+    data: { orderId: id, items, total, currency: 'EUR', salesChannel: 'online', ...extra },
   });
 }
 
@@ -141,7 +141,7 @@ function cartEvent(eventId: string, customerId: string, at: number, cartId: stri
     eventId,
     customerId,
     occurredAt: iso(at),
-    data: { cartId, currency: 'EUR', items: [{ sku: 'SKU-1', name: 'Tee', quantity: 1, unitPrice: 20 }] },
+    data: { cartId, currency: 'EUR', items: [{ sku: 'SKU-1', name: 'Tee', quantity: 1, price: 20 }] },
   });
 }
 

@@ -33,7 +33,7 @@ function order(customerId: string, at: number, sku: string, category = 'coffee')
       items: [{ sku, name: 'House beans', category, price: 12, quantity: 1 }],
       total: 12,
       currency: 'EUR',
-      channel: 'online',
+      salesChannel: 'online',
     },
   };
 }

@@ -15,7 +15,7 @@ const due: JourneyEvent = {
   occurredAt: '2026-05-01T09:00:00.000Z',
   data: {
     sku: 'SKU-BEANS',
-    lastOrderedAt: '2026-04-01T09:00:00.000Z',
+    lastOrderAt: '2026-04-01T09:00:00.000Z',
     runOutAt: '2026-05-03T09:00:00.000Z',
     intervalDays: 32,
     basis: 'customer',

@@ -104,7 +104,7 @@ describe('journeys demo generate', () => {
       [...needed].filter((t) => !types.has(t)),
       [],
     );
-    const store = events.filter((e) => e.type === 'order.placed' && e.data.channel === 'store');
+    const store = events.filter((e) => e.type === 'order.placed' && e.data.salesChannel === 'store');
     assert.ok(store.length > 0, 'store orders');
     const launch = events.find((e) => e.type === 'product.launched');
     assert.ok(launch?.type === 'product.launched' && launch.data.earlyAccessTiers?.includes('platinum'));

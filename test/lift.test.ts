@@ -181,7 +181,7 @@ describe('offer economics', () => {
         ],
         total: 135,
         currency: 'EUR',
-        channel: 'online',
+        salesChannel: 'online',
         discount: 10,
       },
     });

@@ -71,7 +71,7 @@ const storeFollowUp: PlaybookCase = {
   id: 'store-follow-up',
   send: { step: 'follow-up', after: DAY },
   profile: { attributes: { associatePicksUrl: 'https://shop.example/stylist/ada' } },
-  start: (_client, id) => shoes(id, { channel: 'store', storeId: 'store-7' }),
+  start: (_client, id) => shoes(id, { salesChannel: 'store', storeId: 'store-7' }),
   goal: (id) => shoes(id),
   checkMail(mail) {
     assert.equal(mail.subject, 'Thanks for visiting us, Ada');

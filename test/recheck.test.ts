@@ -257,7 +257,7 @@ describe('the catalog state and the profile’s last order', () => {
           items: [{ sku: SKU, category: 'shirts', price: 30, quantity: 1 }],
           total: 30,
           currency: 'EUR',
-          channel: 'store',
+          salesChannel: 'store',
         },
       })!;
     const later = applyMaxima(applyMaxima(profile, order(T0 + HOUR)), order(T0));

@@ -126,7 +126,7 @@ describe('re-checking a send at the moment of sending, on live journeys', () => 
     }
     const carts = [cartUpdated(cat), cartUpdated(dov)];
     for (const event of carts) await client.publishEvent(event);
-    const inStore = orderPlaced(cat, { channel: 'store', storeId: 'store-12' });
+    const inStore = orderPlaced(cat, { salesChannel: 'store', storeId: 'store-12' });
     const afterCart = new Date(Date.parse(carts[0]!.occurredAt) + 1_000).toISOString();
     await client.publishEvent({ ...inStore, occurredAt: afterCart });
 

@@ -156,7 +156,7 @@ describe('season.started fans out to its cohort', () => {
       momentId: 'bf',
       name: 'Black Friday',
       startsAt: new Date(at).toISOString(),
-      cohort: { ordered: { categories: ['outerwear'], withinDays: 30 }, tiers: ['gold'], tags: ['deal'] },
+      cohort: { ordered: { categories: ['outerwear'], within: '30d' }, tiers: ['gold'], tags: ['deal'] },
     },
   };
 

@@ -192,7 +192,7 @@ describe('renewal-and-save and seasonal nudges on the time-skipping test server'
       momentId: uniqueId('black-friday'),
       name: 'Black Friday',
       cohort: {
-        ordered: { categories: ['outerwear'], withinDays: 30 },
+        ordered: { categories: ['outerwear'], within: '30d' },
         tiers: ['gold'],
         tags: ['deal-seeker'],
       },

@@ -19,8 +19,8 @@ const trigger: JourneyEvent = {
     cartId: 'cart-1',
     currency: 'EUR',
     items: [
-      { sku: 'SKU-1', name: 'Mug <"Tea"> & Co', quantity: 2, unitPrice: 19.5 },
-      { sku: 'SKU-2', name: "Tom's Plate", quantity: 1, unitPrice: 1234.5 },
+      { sku: 'SKU-1', name: 'Mug <"Tea"> & Co', quantity: 2, price: 19.5 },
+      { sku: 'SKU-2', name: "Tom's Plate", quantity: 1, price: 1234.5 },
     ],
     cartUrl: 'https://shop.example/cart?id=1&x=2',
   },
@@ -153,11 +153,11 @@ describe('template rendering', () => {
   });
 
   it('formats money with the currency from a path or a literal code', () => {
-    const source = '{{#each trigger.data.items}}{{this.unitPrice | money:trigger.data.currency}} {{/each}}';
+    const source = '{{#each trigger.data.items}}{{this.price | money:trigger.data.currency}} {{/each}}';
     assert.equal(renderTemplate(source, context, none), '€19.50 €1,234.50 ');
-    assert.equal(renderTemplate('{{trigger.data.items.0.unitPrice | money:USD}}', context, none), '$19.50');
+    assert.equal(renderTemplate('{{trigger.data.items.0.price | money:USD}}', context, none), '$19.50');
     assert.equal(
-      renderTemplate('{{trigger.data.items.0.unitPrice | money:profile.country}}', context, none),
+      renderTemplate('{{trigger.data.items.0.price | money:profile.country}}', context, none),
       '19.50',
     );
     assert.equal(renderTemplate('{{trigger.data.nothing | money:EUR}}', context, none), '');
@@ -231,7 +231,7 @@ describe('template syntax errors', () => {
     ['{{price | money:EUR}}', '"price" is not a variable', 1, 1],
     ['x {{this.name}}', 'this only means something inside {{#each …}}', 1, 3],
     ['{{profile.firstName', 'never closed with }}', 1, 1],
-    ['{{trigger.data.items.0.unitPrice | money}}', 'money needs a currency', 1, 1],
+    ['{{trigger.data.items.0.price | money}}', 'money needs a currency', 1, 1],
     ['{{#if profile.email}}a{{else}}b{{else}}c{{/if}}', 'a second {{else}}', 1, 32],
     ['{{else}}', '{{else}} outside', 1, 1],
     ['{{{profile.firstName}}}', 'triple braces', 1, 1],
@@ -255,14 +255,14 @@ describe('template syntax errors', () => {
 describe('referenced paths', () => {
   it('anchors this inside #each to the list and reads list positions as any item', () => {
     const ast = parseTemplate(
-      '{{profile.firstName}} {{#each trigger.data.items}}{{this.name}} {{this.unitPrice | money:trigger.data.currency}}' +
+      '{{profile.firstName}} {{#each trigger.data.items}}{{this.name}} {{this.price | money:trigger.data.currency}}' +
         '{{#if offer.code}}{{@index}}{{/if}}{{/each}} {{trigger.data.items.0.sku}} {{profile.firstName}}',
     );
     assert.deepEqual(referencedPaths(ast), [
       'profile.firstName',
       'trigger.data.items',
       'trigger.data.items[].name',
-      'trigger.data.items[].unitPrice',
+      'trigger.data.items[].price',
       'trigger.data.currency',
       'offer.code',
       'trigger.data.items[].sku',

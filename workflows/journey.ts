@@ -14,6 +14,8 @@ import {
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
 import type { Arm } from '../engine/measurement/holdout';
+import { normaliseEvent } from '../engine/events/normalise';
+import { normaliseRunInput, normaliseRunState } from '../engine/events/normaliseRun';
 import { legacyRunKey, runKey } from '../engine/ids/journeyKeys';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import { offerRequest } from '../engine/interpreter/offerRequest';
@@ -111,6 +113,25 @@ function usesLegacyRunKey(input: JourneyInput): boolean {
 }
 
 /**
+ * The run's input with its events in today's form (engine/events/normaliseRun.ts): a run started
+ * before the renames of issue 15, or handed over by one, recorded them in the old form. Pure and
+ * without a patch: it changes no command, since the engine reads old names as the new ones.
+ */
+function inTodaysForm(input: JourneyInput): JourneyInput {
+  return {
+    ...input,
+    trigger: normaliseEvent(input.trigger),
+    ...(input.resume && {
+      resume: {
+        ...input.resume,
+        state: normaliseRunState(input.resume.state),
+        inbox: input.resume.inbox.map(normaliseRunInput),
+      },
+    }),
+  };
+}
+
+/**
  * Pause and resume are recorded as decisions (with the reason and who), a paused run shows
  * Step = 'paused', so Ops can list paused runs, and an input that ends a wait no longer logs the
  * decisions before the wait again. Runs from before it did none of this.
@@ -129,7 +150,8 @@ function operatorInput(request: { reason?: string; by?: string }): { reason?: st
  * Every playbook runs on this one workflow: it feeds the pure interpreter events, time and the
  * results of effects, and carries out the effects through activities. It decides nothing itself.
  */
-export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResult> {
+export async function journeyWorkflow(recorded: JourneyInput): Promise<JourneyResult> {
+  const input = inTodaysForm(recorded);
   const { playbook } = input;
   const inbox: RunInput[] = [...(input.resume?.inbox ?? [])];
   const decisions: Decision[] = [...(input.resume?.decisions ?? [])];
@@ -152,7 +174,8 @@ export async function journeyWorkflow(input: JourneyInput): Promise<JourneyResul
   const done = () => state.position.kind === 'done';
   const ledger = new DecisionLedger(input.resume?.recordedDecisions ?? 0);
 
-  setHandler(eventSignal, (event) => void inbox.push({ kind: 'event', event }));
+  // A signal recorded before the renames of issue 15 carries the event in the old form.
+  setHandler(eventSignal, (event) => void inbox.push({ kind: 'event', event: normaliseEvent(event) }));
   setHandler(stateQuery, () => state);
   // Each request is checked in the validator, so a bad one is rejected with the reason and never
   // reaches the history; the handler then reads what the validator accepted.

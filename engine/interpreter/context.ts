@@ -2,6 +2,7 @@ import type { JourneyEvent } from '../../schemas/events/schema';
 import type { Condition } from '../../schemas/playbook/schema';
 import type { OfferDecision } from '../offers/offer';
 import type { Product } from '../catalog/product';
+import { renamedTo } from '../events/renamedFields';
 import type { Profile } from '../profile/profile';
 
 /**
@@ -17,12 +18,19 @@ export interface EvalContext {
   sinceTrigger?: { ordered: boolean };
 }
 
-/** The value at a dotted path such as `trigger.data.items`, or undefined. */
+/**
+ * The value at a dotted path such as `trigger.data.items`, or undefined. A part that is an event
+ * field's old name reads the field under its new name when there is nothing under the old one, so a
+ * playbook written before the renames of issue 15 reads the same value (engine/events/renamedFields.ts).
+ */
 export function valueAt(root: unknown, path: string): unknown {
   let current: unknown = root;
   for (const part of path.split('.')) {
     if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
+    const record = current as Record<string, unknown>;
+    current = record[part];
+    const now = current === undefined ? renamedTo(part) : undefined;
+    if (now !== undefined) current = record[now];
   }
   return current;
 }

@@ -1,6 +1,7 @@
 import type { JourneyEvent } from '../../schemas/events/schema';
 import type { OfferDecision } from '../offers/offer';
 import type { Profile } from '../profile/profile';
+import { renamedTo } from '../events/renamedFields';
 import { escapeHtml } from '../render/escape';
 import { isHttpUrl, schemeChoosingTags } from '../render/urlAttributes';
 import type { TemplateAst, TemplateNode, TemplatePath, ValueNode } from './ast';
@@ -34,10 +35,12 @@ interface Frame {
 function child(value: unknown, segment: string): unknown {
   if (Array.isArray(value)) return /^\d+$/.test(segment) ? (value[Number(segment)] as unknown) : undefined;
   // Own properties only: `{{trigger.constructor}}` must not reach into the prototype.
-  if (typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, segment)) {
-    return (value as Record<string, unknown>)[segment];
-  }
-  return undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const own = (name: string) => Object.prototype.hasOwnProperty.call(value, name);
+  if (own(segment)) return (value as Record<string, unknown>)[segment];
+  // An event field's old name (`this.unitPrice` in a template from before issue 15) reads the new one.
+  const now = renamedTo(segment);
+  return now !== undefined && own(now) ? (value as Record<string, unknown>)[now] : undefined;
 }
 
 function resolve(path: TemplatePath, context: TemplateContext, frames: readonly Frame[]): unknown {

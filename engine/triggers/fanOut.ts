@@ -1,5 +1,6 @@
 import type { CatalogEvent, FanOutEvent, SeasonStarted } from '../../schemas/events/schema';
 import type { Playbook } from '../../schemas/playbook/schema';
+import { normaliseEvent } from '../events/normalise';
 import { parseDuration } from '../time/duration';
 
 /*
@@ -53,11 +54,10 @@ export interface AudienceIndexes {
   customersWithTags(tags: readonly string[]): Iterable<string>;
 }
 
-const DAY_MS = 86_400_000;
-
 /** A seasonal moment reaches the cohort it carries; measured back from when it started. */
 function cohortPlan(event: SeasonStarted): FanOutPlan {
-  const { cohort } = event.data;
+  // Normalised again here: a Schedule synced before the rename publishes `withinDays`.
+  const { cohort } = normaliseEvent(event).data;
   const until = Date.parse(event.occurredAt);
   const plan: FanOutPlan = {};
   const categories = (['ordered', 'viewed'] as const).flatMap((kind) => {
@@ -68,7 +68,8 @@ function cohortPlan(event: SeasonStarted): FanOutPlan {
           {
             kind,
             categories: [...behaviour.categories],
-            since: until - behaviour.withinDays * DAY_MS,
+            // Validated at the boundary, so the duration always parses.
+            since: until - (parseDuration(behaviour.within) ?? 0),
             until,
           },
         ];

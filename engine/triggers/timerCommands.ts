@@ -133,7 +133,7 @@ function replenishment(customerId: string, sku: string, known: TriggerKnowledge)
       sku,
       ...(last.item.name !== undefined && { name: last.item.name }),
       category: last.item.category,
-      lastOrderedAt: new Date(last.at).toISOString(),
+      lastOrderAt: new Date(last.at).toISOString(),
       runOutAt: new Date(runOutAt).toISOString(),
       intervalDays: roundDays(estimate.days),
       basis: estimate.basis,

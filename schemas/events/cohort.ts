@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { normaliseCohort } from '../../engine/events/normalise';
+import { DURATION_PATTERN, parseDuration } from '../../engine/time/duration';
 
 /*
  * A behaviour cohort: whom a seasonal moment reaches. The workspace calendar (policy/seasons.yaml)
@@ -9,18 +11,28 @@ import { z } from 'zod';
  * sources); a playbook narrows it further with its `audience`.
  *
  * Compatibility: the event carries this shape, so the rules of schemas/events/schema.ts apply to it.
+ * `within` was `withinDays`, a bare number of days; that form is still read (policy/seasons.yaml,
+ * Schedules synced before the rename) and becomes `within: <n>d`.
  */
 
 const Category = z.string().min(1);
-const Days = z.number().int().positive().max(3650);
+const MAX_WINDOW_MS = 3650 * 86_400_000;
 
-/** Customers who did something in one of these categories within the last `withinDays`. */
+/** How far back a behaviour counts, written as the playbook DSL writes a duration: `30d`, `52w`. */
+const Window = z
+  .string()
+  .regex(DURATION_PATTERN, 'expected a duration such as 30d or 52w')
+  .refine((text) => (parseDuration(text) ?? 0) > 0 && (parseDuration(text) ?? 0) <= MAX_WINDOW_MS, {
+    message: 'expected a window longer than zero and at most 3650d',
+  });
+
+/** Customers who did something in one of these categories within the last `within`. */
 const Behaviour = z.strictObject({
   categories: z.array(Category).min(1).max(50),
-  withinDays: Days,
+  within: Window,
 });
 
-export const Cohort = z
+const CohortShape = z
   .strictObject({
     /** Placed an order with an item of one of these categories. */
     ordered: Behaviour.optional(),
@@ -34,4 +46,7 @@ export const Cohort = z
   .refine((c) => c.ordered ?? c.viewed ?? c.tiers ?? c.tags, {
     message: 'empty: say whom it reaches with ordered, viewed, tiers or tags',
   });
-export type Cohort = z.infer<typeof Cohort>;
+
+/** Reads `withinDays: 365` as `within: 365d` before checking, for files and Schedules from before. */
+export const Cohort = z.preprocess(normaliseCohort, CohortShape);
+export type Cohort = z.infer<typeof CohortShape>;

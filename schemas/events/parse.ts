@@ -1,3 +1,4 @@
+import { upgradeEvent } from '../../engine/events/normalise';
 import { occurredAtIssue, type OccurredAtWindow } from './occurredAtWindow';
 import { JourneyEvent } from './schema';
 import { toInputIssues, type InputIssue } from '../issues';
@@ -20,11 +21,13 @@ export interface Arrival {
 }
 
 /**
- * Validates an event. With an arrival, its `occurredAt` must also lie inside the window around the
+ * Validates an event, in today's form or the form from before the renames of issue 15, which is
+ * rewritten into today's first (engine/events/renamedFields.ts lists them): what a producer sent
+ * before stays accepted, and everything behind this door sees one form. With an arrival, its `occurredAt` must also lie inside the window around the
  * time it was received; without one (a file replayed offline), any valid date goes.
  */
 export function parseEvent(input: unknown, arrival?: Arrival): JourneyEvent {
-  const result = JourneyEvent.safeParse(input);
+  const result = JourneyEvent.safeParse(upgradeEvent(input));
   if (!result.success) throw new InvalidEventError(describeEvent(input), toInputIssues(result.error));
   const issue = arrival && occurredAtIssue(result.data.occurredAt, arrival.receivedAt, arrival.window);
   if (issue !== undefined) throw new InvalidEventError(describeEvent(input), [issue]);

@@ -11,7 +11,14 @@ import { HttpUrl } from './httpUrl';
  * - adding an optional field to a `data` schema is safe;
  * - adding a required field, removing a field or narrowing a type breaks producers, who deploy
  *   independently of us: add a new event type (e.g. `cart.updated.v2`) instead;
- * - objects are strict: an unknown field is rejected, so a producer's typo never silently drops data.
+ * - objects are strict: an unknown field is rejected, so a producer's typo never silently drops data;
+ * - renaming a field keeps the old name accepted: engine/events/renamedFields.ts lists it and
+ *   engine/events/normalise.ts rewrites the old form into the new at every door, so events already
+ *   stored, in flight or still sent by an old producer keep working; a retired name is never
+ *   reused for something else, which is what lets the old form be recognised without a version;
+ * - names: `price` is what one unit costs, `…At` an ISO instant, `channel` the message channel
+ *   (email | sms), a window an admin writes is a duration such as `365d`, and a day count the
+ *   engine measures is a number in a field ending `Days` (fractional, compared in conditions).
  */
 
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as "EUR"');
@@ -22,26 +29,40 @@ const Timestamp = z.iso.datetime({ offset: true });
 const Channel = z.enum(['email', 'sms']);
 const Purpose = z.enum(['transactional', 'marketing', 'personalization']);
 
-export const CartItem = z.strictObject({
-  sku: Sku,
-  name: z.string().min(1),
-  category: z.string().min(1).optional(),
-  quantity: z.number().int().positive(),
-  unitPrice: Money,
-  imageUrl: HttpUrl.optional(),
-});
-export type CartItem = z.infer<typeof CartItem>;
-
-export const OrderItem = z.strictObject({
+/**
+ * One line of a cart, a checkout or an order: the same fields under the same names in all three.
+ * `price` is what one unit costs, as in every other event (the line is worth price × quantity).
+ * What each event requires is what its readers need (see CartItem and OrderItem).
+ */
+export const LineItem = z.strictObject({
   sku: Sku,
   name: z.string().min(1).optional(),
-  category: z.string().min(1),
-  price: Money,
+  category: z.string().min(1).optional(),
   quantity: z.number().int().positive(),
+  price: Money,
+  imageUrl: HttpUrl.optional(),
   /** What one unit cost the shop; absent, the workspace's cost ratio for the category is used. */
   cost: Money.optional(),
 });
+export type LineItem = z.infer<typeof LineItem>;
+
+/**
+ * A cart or checkout line. `name` is required: the abandonment messages list the items by name,
+ * and a cart has no other place to take it from (the catalog holds only stock and price).
+ */
+export const CartItem = LineItem.extend({ name: z.string().min(1) });
+export type CartItem = z.infer<typeof CartItem>;
+
+/**
+ * An order line. `category` is required: what an order is worth to the shop (the cost ratio by
+ * category), the reorder interval of a product without history (engine/triggers/cadence.ts) and
+ * the seasonal cohorts (`ordered: { categories }`) all read it.
+ */
+export const OrderItem = LineItem.extend({ category: z.string().min(1) });
 export type OrderItem = z.infer<typeof OrderItem>;
+
+/** A returned line: which product, how many. */
+export const ReturnedItem = LineItem.pick({ sku: true, quantity: true });
 
 /** A product suggested next to another one (complete the look). */
 export const LookItem = z.strictObject({
@@ -105,7 +126,8 @@ export const customerEventData = {
     items: z.array(OrderItem).min(1).max(500),
     total: Money,
     currency: Currency,
-    channel: z.enum(['online', 'store']),
+    /** Where the order was placed (was `channel`, which elsewhere means email or sms). */
+    salesChannel: z.enum(['online', 'store']),
     storeId: Id.optional(),
     cartId: Id.optional(),
     /** Offers redeemed on this order (the catalog's offerId), for redemption caps and discount cost. */
@@ -120,7 +142,7 @@ export const customerEventData = {
   }),
   'order.returned': z.strictObject({
     orderId: Id,
-    items: z.array(z.strictObject({ sku: Sku, quantity: z.number().int().positive() })).optional(),
+    items: z.array(ReturnedItem).optional(),
     reason: z.string().min(1).optional(),
   }),
   'wishlist.added': z.strictObject({
@@ -162,7 +184,8 @@ export const customerEventData = {
     sku: Sku,
     name: z.string().min(1).optional(),
     category: z.string().min(1).optional(),
-    lastOrderedAt: Timestamp,
+    /** When the customer last ordered this product (was `lastOrderedAt`). */
+    lastOrderAt: Timestamp,
     /** When the last purchase is expected to be used up: last purchase + the reorder interval. */
     runOutAt: Timestamp,
     intervalDays: z.number().positive(),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { renamedTo } from '../../engine/events/renamedFields';
 import { JourneyEvent, type EventType } from '../events/schema';
 
 /*
@@ -35,9 +36,12 @@ function unwrap(schema: Schema): Schema {
       innerType?: Schema;
       getter?: () => Schema;
       in?: Schema;
+      out?: Schema;
     };
     if (def.innerType) current = def.innerType;
     else if (def.type === 'lazy' && def.getter) current = def.getter();
+    // A preprocess (an old form read as the new, e.g. the cohort's withinDays) reads as its output.
+    else if (def.type === 'pipe' && def.in?._zod.def.type === 'transform' && def.out) current = def.out;
     else if (def.type === 'pipe' && def.in) current = def.in;
     else return current;
   }
@@ -56,7 +60,11 @@ function step(schema: Schema, part: string): Schema | undefined {
   switch (def.type) {
     case 'object': {
       const shape = (def as z.core.$ZodObjectDef).shape;
-      return Object.prototype.hasOwnProperty.call(shape, part) ? shape[part] : undefined;
+      const has = (name: string) => Object.prototype.hasOwnProperty.call(shape, name);
+      if (has(part)) return shape[part];
+      // An old name (`unitPrice`) still reads its field, as the engine does (engine/events/renamedFields.ts).
+      const now = renamedTo(part);
+      return now !== undefined && has(now) ? shape[now] : undefined;
     }
     case 'array':
       return part === '[]' ? (def as z.core.$ZodArrayDef).element : undefined;

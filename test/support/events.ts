@@ -7,8 +7,8 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-export const TEE: CartItem = { sku: 'SKU-TEE-01', name: 'Organic cotton tee', quantity: 2, unitPrice: 19.5 };
-export const CAP: CartItem = { sku: 'SKU-CAP-07', name: 'Canvas cap <limited>', quantity: 1, unitPrice: 24 };
+export const TEE: CartItem = { sku: 'SKU-TEE-01', name: 'Organic cotton tee', quantity: 2, price: 19.5 };
+export const CAP: CartItem = { sku: 'SKU-CAP-07', name: 'Canvas cap <limited>', quantity: 1, price: 24 };
 
 export function cartUpdated(customerId: string, data: Partial<CartUpdated['data']> = {}): CartUpdated {
   return {
@@ -37,7 +37,7 @@ export function orderPlaced(customerId: string, data: Partial<OrderPlaced['data'
       items: [{ sku: 'SKU-TEE-01', category: 'apparel', price: 19.5, quantity: 2 }],
       total: 39,
       currency: 'EUR',
-      channel: 'online',
+      salesChannel: 'online',
       ...data,
     },
   };

@@ -41,7 +41,7 @@ export function triggerEvent(customerId: string, at: string, eventId: string): C
     data: {
       cartId: `cart-${customerId}`,
       currency: 'EUR',
-      items: [{ sku: 'SKU-1', name: 'Tee', quantity: 1, unitPrice: 10 }],
+      items: [{ sku: 'SKU-1', name: 'Tee', quantity: 1, price: 10 }],
     },
   };
 }

@@ -51,7 +51,7 @@ export function cartEvent(customerId = 'c-1', eventId = `evt-${randomUUID()}`) {
     data: {
       cartId: `cart-${customerId}`,
       currency: 'EUR',
-      items: [{ sku: 'SKU-TEE-01', name: 'Organic cotton tee', quantity: 1, unitPrice: 10 }],
+      items: [{ sku: 'SKU-TEE-01', name: 'Organic cotton tee', quantity: 1, price: 10 }],
     },
   };
 }

@@ -21,7 +21,7 @@ export function cartPlaybook(): PlaybookInput {
         text: [
           'Your cart:',
           '{{#each trigger.data.items}}',
-          '- {{this.quantity}} × {{this.name}}: {{this.unitPrice | money:trigger.data.currency}}',
+          '- {{this.quantity}} × {{this.name}}: {{this.price | money:trigger.data.currency}}',
           '{{/each}}',
           '{{trigger.data.cartUrl}} {{profile.attributes.size}}',
         ].join('\n'),

@@ -27,7 +27,7 @@ export function cartUpdated(customerId: string, eventId: string): ChaosEvent {
     data: {
       cartId: `cart-${eventId}`,
       currency: 'EUR',
-      items: [{ sku: 'SKU-CHAOS-1', name: 'Chaos tee', quantity: 1, unitPrice: 19 }],
+      items: [{ sku: 'SKU-CHAOS-1', name: 'Chaos tee', quantity: 1, price: 19 }],
     },
   };
 }

@@ -58,7 +58,7 @@ export function cartItem(product: DemoProduct, quantity = 1): CartItem {
     name: product.name,
     category: product.category,
     quantity,
-    unitPrice: product.price,
+    price: product.price,
     imageUrl: `${SHOP_URL}/img/${product.sku.toLowerCase()}.jpg`,
   };
 }
@@ -85,22 +85,22 @@ export function placeOrder(
   customer: DemoCustomer,
   at: number,
   lines: { product: DemoProduct; quantity: number }[],
-  options: { channel: 'online' | 'store'; cartId?: string; storeId?: string },
+  options: { salesChannel: 'online' | 'store'; cartId?: string; storeId?: string },
 ): string {
   const { rng, log } = ctx;
   const orderId = nextId(ctx, 'order');
   const goods = lines.reduce((sum, { product, quantity }) => sum + product.price * quantity, 0);
-  const shipping = options.channel === 'online' && goods < 50 ? 4.95 : 0;
+  const shipping = options.salesChannel === 'online' && goods < 50 ? 4.95 : 0;
   log.customer('order.placed', customer.customerId, at, {
     orderId,
     items: lines.map(({ product, quantity }) => orderItem(product, quantity)),
     total: Math.round((goods + shipping) * 100) / 100,
     currency: DEMO_CURRENCY,
-    channel: options.channel,
+    salesChannel: options.salesChannel,
     ...(options.storeId !== undefined && { storeId: options.storeId }),
     ...(options.cartId !== undefined && { cartId: options.cartId }),
   });
-  if (options.channel === 'store') return orderId;
+  if (options.salesChannel === 'store') return orderId;
   const deliveredAt = at + rng.between(2, 4) * DAY;
   log.customer('order.delivered', customer.customerId, deliveredAt, {
     orderId,

@@ -32,7 +32,9 @@ function reorder(ctx: DemoContext, customer: DemoCustomer, pace: number): void {
   const lastDay = customer.lapses ? LAPSE_ACTIVE_DAYS : ctx.days;
   let at = localInstant(ctx, customer, rng.int(0, 25), shoppingHour(ctx));
   for (let n = 0; n < stopsAfter && at < ctx.log.start + lastDay * DAY; n++) {
-    placeOrder(ctx, customer, at, [{ product, quantity: rng.chance(0.8) ? 1 : 2 }], { channel: 'online' });
+    placeOrder(ctx, customer, at, [{ product, quantity: rng.chance(0.8) ? 1 : 2 }], {
+      salesChannel: 'online',
+    });
     at += cycle * (1 + rng.between(-0.08, 0.08)) * DAY;
   }
 }
@@ -50,7 +52,7 @@ function storeVisits(ctx: DemoContext, customer: DemoCustomer): void {
     if (!rng.chance(0.65)) continue;
     const lines = rng.sample(ctx.shoppable, rng.int(1, 2)).map((product) => ({ product, quantity: 1 }));
     placeOrder(ctx, customer, at + rng.between(15, 60) * MINUTE, lines, {
-      channel: 'store',
+      salesChannel: 'store',
       storeId: store.storeId,
     });
   }
@@ -76,7 +78,7 @@ function wishlist(ctx: DemoContext, customer: DemoCustomer, plan: CatalogPlan): 
     // Some buy once the news arrives: the goal that ends their price-drop or restock run.
     if (moment !== undefined && rng.chance(0.15))
       placeOrder(ctx, customer, moment.at + rng.between(2, 36) * HOUR, [{ product, quantity: 1 }], {
-        channel: 'online',
+        salesChannel: 'online',
       });
   }
 }
@@ -162,7 +164,7 @@ function earlyAccess(ctx: DemoContext, customer: DemoCustomer, plan: CatalogPlan
   for (const launch of plan.launches) {
     if (!ctx.rng.chance(0.15)) continue;
     const at = launch.at + ctx.rng.between(6, 60) * HOUR;
-    placeOrder(ctx, customer, at, [{ product: launch.product, quantity: 1 }], { channel: 'online' });
+    placeOrder(ctx, customer, at, [{ product: launch.product, quantity: 1 }], { salesChannel: 'online' });
   }
 }
 

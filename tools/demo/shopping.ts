@@ -76,7 +76,7 @@ function session(ctx: DemoContext, customer: DemoCustomer, day: number): void {
     lastCartUpdate = t;
     t += rng.between(1, 8) * MINUTE;
   }
-  const total = Math.round(items.reduce((sum, item) => sum + item.unitPrice * item.quantity, 0) * 100) / 100;
+  const total = Math.round(items.reduce((sum, item) => sum + item.price * item.quantity, 0) * 100) / 100;
   const checkout = (at: number): void =>
     log.customer('checkout.started', customer.customerId, at, {
       checkoutId: nextId(ctx, 'checkout'),
@@ -92,7 +92,7 @@ function session(ctx: DemoContext, customer: DemoCustomer, day: number): void {
       return;
     case 'cart-recovered':
       // Back within the day or the next, often after the reminder.
-      placeOrder(ctx, customer, t + rng.between(1.5, 30) * HOUR, lines, { channel: 'online', cartId });
+      placeOrder(ctx, customer, t + rng.between(1.5, 30) * HOUR, lines, { salesChannel: 'online', cartId });
       return;
     case 'checkout-abandoned':
       // Half of them reach checkout exactly half an hour after their last cart change: the cart and
@@ -102,11 +102,14 @@ function session(ctx: DemoContext, customer: DemoCustomer, day: number): void {
     case 'checkout-ordered': {
       const started = t + rng.between(2, 20) * MINUTE;
       checkout(started);
-      placeOrder(ctx, customer, started + rng.between(3, 15) * MINUTE, lines, { channel: 'online', cartId });
+      placeOrder(ctx, customer, started + rng.between(3, 15) * MINUTE, lines, {
+        salesChannel: 'online',
+        cartId,
+      });
       return;
     }
     case 'ordered':
-      placeOrder(ctx, customer, t + rng.between(2, 15) * MINUTE, lines, { channel: 'online', cartId });
+      placeOrder(ctx, customer, t + rng.between(2, 15) * MINUTE, lines, { salesChannel: 'online', cartId });
       return;
   }
 }

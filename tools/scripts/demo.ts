@@ -214,9 +214,9 @@ async function main(): Promise<void> {
         `control arm (bucket ${playbookBucket(carol, playbook.id, scheme.salt)} < ${playbook.holdoutPercent * 100})`,
     );
     log('\nPublishing events…');
-    const tee = { sku: 'TEE-01', name: 'Organic cotton tee', quantity: 2, unitPrice: 19.5 };
-    const cap = { sku: 'CAP-07', name: 'Canvas cap', quantity: 1, unitPrice: 24 };
-    const boots = { sku: 'BOOT-3', name: 'Waxed leather boots', quantity: 1, unitPrice: 149 };
+    const tee = { sku: 'TEE-01', name: 'Organic cotton tee', quantity: 2, price: 19.5 };
+    const cap = { sku: 'CAP-07', name: 'Canvas cap', quantity: 1, price: 24 };
+    const boots = { sku: 'BOOT-3', name: 'Waxed leather boots', quantity: 1, price: 149 };
     const publish = async (label: string, event: JourneyEventInput) => {
       try {
         const r = await connected.journeys.publishEvent(event);
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
         ],
         total: 143,
         currency: 'EUR',
-        channel: 'online',
+        salesChannel: 'online',
       },
     });
     await publish('gil   cart.updated (global control)', cart(gil, [tee]));

@@ -36,7 +36,7 @@ export function order(
       items: products.map((p) => orderItem(p)),
       total: Math.round(products.reduce((sum, p) => sum + p.price, 0) * 100) / 100,
       currency: DEMO_CURRENCY,
-      channel: storeId === undefined ? ('online' as const) : ('store' as const),
+      salesChannel: storeId === undefined ? ('online' as const) : ('store' as const),
       ...(storeId !== undefined && { storeId }),
     },
   };

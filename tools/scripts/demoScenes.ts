@@ -92,7 +92,7 @@ export async function playScenes(deps: SceneDeps): Promise<{ scenes: Scene[]; ar
         name: p.name,
         category: p.category,
         quantity: 1,
-        unitPrice: p.price,
+        price: p.price,
       })),
       checkoutUrl: `${SHOP_URL}/checkout/${checkout.customerId}`,
     },
@@ -301,7 +301,7 @@ export async function playScenes(deps: SceneDeps): Promise<{ scenes: Scene[]; ar
       momentId: `demo-${browsed.category}-week`,
       name: `${browsed.category} week`,
       startsAt: iso(Date.now()),
-      cohort: { viewed: { categories: [browsed.category], withinDays: 1 } },
+      cohort: { viewed: { categories: [browsed.category], within: '1d' } },
       hints: { headline: `${browsed.category} week starts now`, category: browsed.category },
     },
   });

@@ -83,7 +83,7 @@ export function benchCartEvent(customerId: string, index: number): CartUpdated {
           name: 'Bench runner',
           category: 'running-shoes',
           quantity: 2,
-          unitPrice: 120,
+          price: 120,
         },
       ],
     },
