@@ -29,7 +29,7 @@ const Window = z
 /** Customers who did something in one of these categories within the last `within`. */
 const Behaviour = z.strictObject({
   categories: z.array(Category).min(1).max(50),
-  within: Window,
+  within: Window.describe('How far back it counts, a duration such as 365d (was withinDays: 365).'),
 });
 
 const CohortShape = z

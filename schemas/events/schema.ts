@@ -39,10 +39,11 @@ export const LineItem = z.strictObject({
   name: z.string().min(1).optional(),
   category: z.string().min(1).optional(),
   quantity: z.number().int().positive(),
-  price: Money,
+  price: Money.describe('What one unit costs (was unitPrice in cart and checkout items).'),
   imageUrl: HttpUrl.optional(),
-  /** What one unit cost the shop; absent, the workspace's cost ratio for the category is used. */
-  cost: Money.optional(),
+  cost: Money.optional().describe(
+    "What one unit cost the shop; absent, the workspace's cost ratio for the category is used.",
+  ),
 });
 export type LineItem = z.infer<typeof LineItem>;
 
@@ -100,8 +101,7 @@ export const customerEventData = {
   'customer.upserted': CustomerData,
   'product.viewed': z.strictObject({
     sku: Sku,
-    /** The product's name and page, for a message about what was viewed (browse abandonment). */
-    name: z.string().min(1).optional(),
+    name: z.string().min(1).optional().describe('For a message about what was viewed (browse abandonment).'),
     url: HttpUrl.optional(),
     category: z.string().min(1).optional(),
     price: Money.optional(),
@@ -126,19 +126,29 @@ export const customerEventData = {
     items: z.array(OrderItem).min(1).max(500),
     total: Money,
     currency: Currency,
-    /** Where the order was placed (was `channel`, which elsewhere means email or sms). */
-    salesChannel: z.enum(['online', 'store']),
+    salesChannel: z
+      .enum(['online', 'store'])
+      .describe('Where the order was placed (was channel, which elsewhere means email or sms).'),
     storeId: Id.optional(),
     cartId: Id.optional(),
-    /** Offers redeemed on this order (the catalog's offerId), for redemption caps and discount cost. */
-    offerIds: z.array(Id).max(20).optional(),
-    /** The discount the order got, in total: its cost to the shop, for margin after discount. */
-    discount: Money.optional(),
+    offerIds: z
+      .array(Id)
+      .max(20)
+      .optional()
+      .describe(
+        "Offers redeemed on this order (the catalog's offerId), for redemption caps and discount cost.",
+      ),
+    discount: Money.optional().describe(
+      'The discount the order got, in total: its cost to the shop, for margin after discount.',
+    ),
   }),
   'order.delivered': z.strictObject({
     orderId: Id,
-    /** The categories of the order's items, for messages about what was bought (care tips). */
-    categories: z.array(z.string().min(1)).max(50).optional(),
+    categories: z
+      .array(z.string().min(1))
+      .max(50)
+      .optional()
+      .describe("The categories of the order's items, for messages about what was bought (care tips)."),
   }),
   'order.returned': z.strictObject({
     orderId: Id,
@@ -184,22 +194,34 @@ export const customerEventData = {
     sku: Sku,
     name: z.string().min(1).optional(),
     category: z.string().min(1).optional(),
-    /** When the customer last ordered this product (was `lastOrderedAt`). */
-    lastOrderAt: Timestamp,
-    /** When the last purchase is expected to be used up: last purchase + the reorder interval. */
-    runOutAt: Timestamp,
-    intervalDays: z.number().positive(),
-    /** Whose purchases the interval came from: the customer's, the product's buyers', or the category's. */
-    basis: z.enum(['customer', 'product', 'category']),
+    lastOrderAt: Timestamp.describe('When the customer last ordered this product (was lastOrderedAt).'),
+    runOutAt: Timestamp.describe(
+      'When the last purchase is expected to be used up: last purchase + the reorder interval.',
+    ),
+    intervalDays: z.number().positive().describe('The reorder interval in days, to the hour (e.g. 30.5).'),
+    basis: z
+      .enum(['customer', 'product', 'category'])
+      .describe(
+        "Whose purchases the interval came from: the customer's, the product's buyers', or the category's.",
+      ),
   }),
   /** Computed by the engine: no order for `lapseDays`, a threshold from the customer's own cadence. */
   'customer.lapsed': z.strictObject({
-    lastOrderAt: Timestamp,
-    /** The median days between the customer's orders; absent with fewer than two orders. */
-    cadenceDays: z.number().positive().optional(),
-    lapseDays: z.number().positive(),
-    /** `customer`: k × their cadence; `floor`: the minimum applied (too few orders, or very frequent). */
-    basis: z.enum(['customer', 'floor']),
+    lastOrderAt: Timestamp.describe("When the customer's last order was placed."),
+    cadenceDays: z
+      .number()
+      .positive()
+      .optional()
+      .describe("The median days between the customer's orders; absent with fewer than two orders."),
+    lapseDays: z
+      .number()
+      .positive()
+      .describe('Days without an order after which the customer counts as lapsed.'),
+    basis: z
+      .enum(['customer', 'floor'])
+      .describe(
+        'customer: k × their cadence; floor: the minimum applied (too few orders, or very frequent).',
+      ),
   }),
 } as const;
 
@@ -209,10 +231,12 @@ export const catalogEventData = {
     name: z.string().min(1).optional(),
     category: z.string().min(1).optional(),
     quantity: z.number().int().positive().optional(),
-    /** The currency of `completeTheLook` prices. */
-    currency: Currency.optional(),
-    /** Items merchandising pairs with this one, shown next to it in the restock message. */
-    completeTheLook: z.array(LookItem).max(6).optional(),
+    currency: Currency.optional().describe('The currency of completeTheLook prices.'),
+    completeTheLook: z
+      .array(LookItem)
+      .max(6)
+      .optional()
+      .describe('Items merchandising pairs with this one, shown next to it in the restock message.'),
   }),
   'product.price_dropped': z.strictObject({
     sku: Sku,
@@ -228,8 +252,7 @@ export const catalogEventData = {
     category: z.string().min(1).optional(),
     price: Money.optional(),
     currency: Currency.optional(),
-    /** Top tiers may buy before this instant; everyone after. */
-    generalReleaseAt: Timestamp.optional(),
+    generalReleaseAt: Timestamp.optional().describe('Top tiers may buy before this instant; everyone after.'),
     earlyAccessTiers: z.array(z.string().min(1)).optional(),
   }),
   /**
@@ -251,11 +274,14 @@ export const momentEventData = {
   'season.started': z.strictObject({
     momentId: Id,
     name: z.string().min(1),
-    /** When the moment begins (its scheduled time), the same instant as occurredAt. */
-    startsAt: Timestamp,
-    cohort: Cohort,
-    /** Copy for the nudge, e.g. { headline, category }: read by templates as trigger.data.hints.… */
-    hints: z.record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string().max(500)).optional(),
+    startsAt: Timestamp.describe(
+      'When the moment begins (its scheduled time), the same instant as occurredAt.',
+    ),
+    cohort: Cohort.describe('Whom the moment reaches: any one criterion suffices.'),
+    hints: z
+      .record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string().max(500))
+      .optional()
+      .describe('Copy for the nudge, e.g. { headline, category }: read by templates as trigger.data.hints.…'),
   }),
 } as const;
 

@@ -1,0 +1,196 @@
+import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import { z } from 'zod';
+import { RENAMED_EVENT_FIELDS } from '../../engine/events/renamedFields';
+import {
+  CATALOG_EVENT_TYPES,
+  EVENT_TYPES,
+  FAN_OUT_EVENT_TYPES,
+  JourneyEvent,
+  type EventType,
+} from '../../schemas/events/schema';
+import { EVENT_DOCS } from './eventsDocContent';
+
+/*
+ * docs/events.md, the events reference. Its field tables are generated from the zod schema in
+ * schemas/events/schema.ts (types, required or not, descriptions), its "old names" lines from
+ * engine/events/renamedFields.ts, and its prose and examples from ./eventsDocContent.ts, so it
+ * cannot drift: test/eventsDoc.test.ts fails when the committed file is not what this renders.
+ * `npm run docs:events` rewrites it.
+ */
+
+export const EVENTS_DOC_FILE = join(__dirname, '..', '..', 'docs', 'events.md');
+
+type Json = z.core.JSONSchema.BaseSchema;
+
+interface Row {
+  path: string;
+  type: string;
+  required: boolean;
+  description: string;
+}
+
+function typeOf(schema: Json): string {
+  if (schema.anyOf) return schema.anyOf.map((s) => typeOf(s)).join(' or ');
+  if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
+  if (schema.enum) return schema.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (Array.isArray(schema.type)) return schema.type.join(' or ');
+  switch (schema.type) {
+    case 'string':
+      if (schema.format === 'date-time') return 'ISO instant with offset';
+      if (schema.format === 'uri') return 'http(s) URL';
+      if (schema.format === 'email') return 'email address';
+      if (schema.pattern === '^(\\d+)(ms|s|m|h|d|w)$') return 'duration such as `30d`';
+      if (schema.pattern) return `string \`${schema.pattern}\``;
+      return 'string';
+    case 'integer':
+      return schema.exclusiveMinimum === 0 ? 'integer > 0' : schema.minimum === 0 ? 'integer ≥ 0' : 'integer';
+    case 'number':
+      return schema.exclusiveMinimum === 0 ? 'number > 0' : schema.minimum === 0 ? 'number ≥ 0' : 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'array':
+      return `list of ${typeOf((schema.items ?? {}) as Json)}`;
+    case 'object':
+      if (schema.properties) return 'object';
+      return `map of name → ${typeOf((schema.additionalProperties ?? {}) as Json)}`;
+    default:
+      return 'any';
+  }
+}
+
+function rows(schema: Json, prefix: string, required: boolean, out: Row[]): void {
+  out.push({ path: prefix, type: typeOf(schema), required, description: schema.description ?? '' });
+  const element = schema.type === 'array' ? (schema.items as Json | undefined) : undefined;
+  const object = element?.properties ? element : schema.properties ? schema : undefined;
+  if (!object?.properties) return;
+  const base = element ? `${prefix}[]` : prefix;
+  const needed = new Set(object.required ?? []);
+  for (const [name, field] of Object.entries(object.properties)) {
+    rows(field as Json, `${base}.${name}`, needed.has(name), out);
+  }
+}
+
+function dataSchema(type: EventType): Json {
+  const option = JourneyEvent.options.find((o) => o.shape.type.value === type);
+  if (!option) throw new Error(`no schema for ${type}`);
+  return z.toJSONSchema(option.shape.data, { io: 'input' });
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function eventSection(type: EventType): string {
+  const doc = EVENT_DOCS[type];
+  const table: Row[] = [];
+  rows(dataSchema(type), 'data', true, table);
+  const lines = [
+    `### \`${type}\``,
+    '',
+    doc.about,
+    '',
+    '| field | type | required | what it is |',
+    '| --- | --- | --- | --- |',
+    ...table
+      .slice(1)
+      .map(
+        (row) =>
+          `| \`${row.path}\` | ${row.type.includes('`') ? row.type : cell(row.type)} | ` +
+          `${row.required ? 'yes' : 'no'} | ${cell(row.description)} |`,
+      ),
+  ];
+  const renamed = RENAMED_EVENT_FIELDS.filter((field) => field.types.includes(type));
+  if (renamed.length > 0) {
+    lines.push('', 'Old names still accepted, and rewritten to the new ones:', '');
+    for (const field of renamed) {
+      const at = field.path.slice(0, field.path.lastIndexOf('.') + 1);
+      lines.push(
+        `- \`data.${field.path}\` → \`data.${at}${field.now}\`${field.value ? ` (${field.value})` : ''}`,
+      );
+    }
+  }
+  lines.push('', '```json', JSON.stringify(doc.example, null, 2), '```', '');
+  return lines.join('\n');
+}
+
+function renamesTable(): string {
+  return [
+    '| event | old field | new field |',
+    '| --- | --- | --- |',
+    ...RENAMED_EVENT_FIELDS.map((field) => {
+      const at = field.path.slice(0, field.path.lastIndexOf('.') + 1);
+      return `| ${field.types.map((t) => `\`${t}\``).join(', ')} | \`data.${field.path}\` | \`data.${at}${field.now}\`${field.value ? ` (${field.value})` : ''} |`;
+    }),
+  ].join('\n');
+}
+
+const INTRO = `# Events reference
+
+<!-- Generated by tools/scripts/eventsDoc.ts from schemas/events/schema.ts: do not edit by hand,
+run \`npm run docs:events\`. test/eventsDoc.test.ts fails when this file is stale. -->
+
+Services publish events to the router (\`POST /events\`, \`journeys events publish\`), one JSON object
+each, in this envelope:
+
+| field | type | required | what it is |
+| --- | --- | --- | --- |
+| \`eventId\` | string, 1–200 characters | yes | Unique per event: a repeat with the same ID is dropped. |
+| \`type\` | one of the types below | yes | Says which \`data\` fields apply. |
+| \`customerId\` | string, 1–200 characters | customer events only | Absent on catalog and moment events, which fan out. |
+| \`occurredAt\` | ISO instant with offset | yes | When it happened; must lie in the accepted window around arrival. |
+| \`data\` | object | yes | The type's fields, below. |
+
+Objects are strict: a field not listed here is refused with its path, so a typo never silently
+drops data. A field marked _no_ may be left out. Playbooks read these fields as \`trigger.data.…\`
+(the event that started the run) and \`event.data.…\` (the event a condition looks at); lists are
+read with \`{{#each …}}\` in templates and \`[]\` in paths such as \`trigger.data.items[].price\`.
+
+## Names
+
+- \`price\` is what one unit costs, in every event; a line is worth \`price × quantity\`.
+- \`…At\` is an ISO instant; \`channel\` is the message channel (\`email\` or \`sms\`);
+  \`salesChannel\` is where an order was placed (\`online\` or \`store\`).
+- A window someone writes (a cohort's \`within\`) is a duration like the playbook DSL's: \`30d\`, \`52w\`.
+- A day count the engine measures and reports (\`intervalDays\`, \`cadenceDays\`, \`lapseDays\`) is a
+  number, to the hour, in a field ending \`Days\`: templates print it and conditions compare it.
+- Cart, checkout and order lines share one shape; a cart line requires \`name\` (the abandonment
+  messages list items by it), an order line requires \`category\` (order economics, reorder intervals
+  and the seasonal cohorts read it).
+
+## Old names
+
+These names were changed so that one thing has one name (issue 15). Events that still use them
+are accepted and rewritten to the new names where they come in: at publishing, when the MongoDB
+inbox is read, and inside runs that recorded them before the change. Playbooks that read an old
+name (\`{{this.unitPrice}}\`, \`event.data.channel\` on an order) keep reading the same value; write
+the new name in new playbooks. A producer that sends both the old and the new name is refused.
+
+${renamesTable()}
+
+The event schema carries no version of its own: the old form is recognised by its names, and a
+retired name is never given a new meaning. A change that cannot be made this way gets a new event
+type (see the compatibility rules at the top of schemas/events/schema.ts).
+`;
+
+function group(title: string, types: readonly EventType[]): string {
+  return [`## ${title}`, '', ...types.map(eventSection)].join('\n');
+}
+
+export function eventsDocMarkdown(): string {
+  const fanOut = new Set<string>(FAN_OUT_EVENT_TYPES);
+  const customer = EVENT_TYPES.filter((type) => !fanOut.has(type));
+  const moments = EVENT_TYPES.filter(
+    (type) => fanOut.has(type) && !CATALOG_EVENT_TYPES.includes(type as never),
+  );
+  return [
+    INTRO,
+    group('Customer events', customer),
+    group('Catalog events (no customerId; they fan out)', CATALOG_EVENT_TYPES),
+    group('Workspace moments (no customerId; they fan out)', moments),
+  ].join('\n');
+}
+
+/** The file's exact text, formatted the way `prettier --check` wants it. */
+export async function renderEventsDoc(): Promise<string> {
+  const options = await resolveConfig(EVENTS_DOC_FILE);
+  return format(eventsDocMarkdown(), { ...options, filepath: EVENTS_DOC_FILE });
+}
