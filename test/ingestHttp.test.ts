@@ -79,6 +79,29 @@ describe('HTTP ingestion endpoint', () => {
     );
   });
 
+  it('accepts events in the form from before the renames and publishes them in the new form', async () => {
+    const cart = cartEvent('c-old');
+    const { price, ...item } = cart.data.items[0]!;
+    const oldCart = { ...cart, data: { ...cart.data, items: [{ ...item, unitPrice: price }] } };
+    const order = {
+      eventId: 'evt-old-order',
+      type: 'order.placed',
+      customerId: 'c-old',
+      occurredAt: new Date().toISOString(),
+      data: {
+        orderId: 'o-1',
+        items: [{ sku: 'A', category: 'c', price: 5, quantity: 1 }],
+        total: 5,
+        currency: 'EUR',
+        channel: 'store',
+      },
+    };
+    const reply = await send(JSON.stringify([oldCart, order]));
+    assert.equal(reply.status, 202, JSON.stringify(reply.body));
+    const { channel: _old, ...orderData } = order.data;
+    assert.deepEqual(publisher.accepted, [cart, { ...order, data: { ...orderData, salesChannel: 'store' } }]);
+  });
+
   it('reports a re-sent event as duplicate, still 202', async () => {
     const event = cartEvent('c-2');
     await send(JSON.stringify([event]));

@@ -649,3 +649,26 @@ describe('cross-field rules', () => {
     );
   });
 });
+
+describe('event fields renamed in issue 15', () => {
+  it('a playbook that still reads an old name validates, as it did before the rename', () => {
+    const issues = issuesAfter((p) => {
+      Object.assign(p.templates?.reminder ?? {}, {
+        text: '{{#each trigger.data.items}}{{this.unitPrice | money:trigger.data.currency}}{{/each}}',
+      });
+      p.exit = {
+        goals: [{ event: 'order.placed', where: { field: 'event.data.channel', op: 'eq', value: 'store' } }],
+      };
+    });
+    assert.deepEqual(issues, []);
+  });
+
+  it('an old name is known only where the field is: unitPrice is no field of an order', () => {
+    const issues = issuesAfter((p) => {
+      p.exit = {
+        goals: [{ event: 'order.placed', where: { field: 'event.data.lastOrderedAt', op: 'exists' } }],
+      };
+    });
+    assertOneIssue(issues, 'exit.goals[0].where.field', /order.placed events do not have/);
+  });
+});
