@@ -651,16 +651,47 @@ describe('cross-field rules', () => {
 });
 
 describe('event fields renamed in issue 15', () => {
-  it('a playbook that still reads an old name validates, as it did before the rename', () => {
-    const issues = issuesAfter((p) => {
-      Object.assign(p.templates?.reminder ?? {}, {
-        text: '{{#each trigger.data.items}}{{this.unitPrice | money:trigger.data.currency}}{{/each}}',
-      });
-      p.exit = {
-        goals: [{ event: 'order.placed', where: { field: 'event.data.channel', op: 'eq', value: 'store' } }],
-      };
+  it('a playbook that still reads an old name validates, as before, with a warning naming the new one', () => {
+    const playbook = cartPlaybook() as PlaybookInput & Record<string, unknown>;
+    Object.assign(playbook.templates?.reminder ?? {}, {
+      text: '{{#each trigger.data.items}}{{this.unitPrice | money:trigger.data.currency}}{{/each}}',
     });
-    assert.deepEqual(issues, []);
+    playbook.exit = {
+      goals: [{ event: 'order.placed', where: { field: 'event.data.channel', op: 'eq', value: 'store' } }],
+    };
+    const check = validatePlaybook(playbook);
+    assert.deepEqual(check.issues, []);
+    assert.deepEqual(
+      check.warnings.filter((w) => w.path !== 'priority'),
+      [
+        {
+          path: 'exit.goals[0].where.field',
+          message:
+            'reads event.data.channel by an old name (channel is now salesChannel, ' +
+            'issue 15): it still reads the value, but write event.data.salesChannel',
+        },
+        {
+          path: 'templates.reminder.text',
+          message:
+            '"{{this.unitPrice | money:trigger.data.currency}}" reads trigger.data.items[].unitPrice by an ' +
+            'old name (unitPrice is now price, issue 15): it still reads the value, but write ' +
+            'trigger.data.items[].price',
+        },
+      ],
+    );
+  });
+
+  it('a field under its own name is no old name: consent.updated has a channel', () => {
+    const playbook = cartPlaybook() as PlaybookInput & Record<string, unknown>;
+    playbook.exit = {
+      goals: [{ event: 'consent.updated', where: { field: 'event.data.channel', op: 'eq', value: 'email' } }],
+    };
+    const check = validatePlaybook(playbook);
+    assert.deepEqual(check.issues, []);
+    assert.deepEqual(
+      check.warnings.filter((w) => w.path !== 'priority'),
+      [],
+    );
   });
 
   it('an old name is known only where the field is: unitPrice is no field of an order', () => {

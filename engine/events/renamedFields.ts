@@ -32,13 +32,13 @@ export const RENAMED_EVENT_FIELDS: readonly RenamedField[] = [
     types: ['season.started'],
     path: 'cohort.ordered.withinDays',
     now: 'within',
-    value: 'a number of days n becomes the duration "<n>d"',
+    value: 'a number of days becomes a duration: 365 → 365d',
   },
   {
     types: ['season.started'],
     path: 'cohort.viewed.withinDays',
     now: 'within',
-    value: 'a number of days n becomes the duration "<n>d"',
+    value: 'a number of days becomes a duration: 365 → 365d',
   },
 ];
 

@@ -12,8 +12,15 @@ type Schema = z.core.$ZodType;
 
 export type FieldKind = 'list' | 'object' | 'value';
 
+/** An old name the path used, which still reads the field under its new name. */
+export interface RenamedPart {
+  /** Where the old name sits, e.g. ['data', 'items', '[]', 'unitPrice']. */
+  at: string[];
+  now: string;
+}
+
 export type FieldLookup =
-  | { found: true; kind: FieldKind }
+  | { found: true; kind: FieldKind; renamed: RenamedPart[] }
   | {
       found: false;
       /** The parts that do exist, e.g. ['data'] when `data.cartUrll` is asked for. */
@@ -95,8 +102,12 @@ export function isEventType(type: string): type is EventType {
 export function lookupEventField(type: EventType, parts: readonly string[]): FieldLookup {
   let schema = EVENT_SCHEMAS.get(type);
   if (!schema) throw new Error(`no schema for event type ${type}`);
+  const renamed: RenamedPart[] = [];
   for (const [index, part] of parts.entries()) {
     const next = step(schema, part);
+    const isObject = unwrap(schema)._zod.def.type === 'object';
+    const now = next && isObject && !fieldNames(schema).includes(part) ? renamedTo(part) : undefined;
+    if (now !== undefined) renamed.push({ at: parts.slice(0, index + 1), now });
     if (!next) {
       return {
         found: false,
@@ -107,5 +118,5 @@ export function lookupEventField(type: EventType, parts: readonly string[]): Fie
     }
     schema = next;
   }
-  return { found: true, kind: kindOf(schema) };
+  return { found: true, kind: kindOf(schema), renamed };
 }

@@ -4,6 +4,7 @@ import { conditionPathIssues } from './rules/conditions';
 import { dateWaitIssues } from './rules/dateWaits';
 import { fanOutIssues } from './rules/fanOut';
 import { offerOrderIssues } from './rules/offerOrder';
+import { renamedFieldWarnings } from './rules/renamedFields';
 import { sendTemplateIssues } from './rules/sendTemplates';
 import { stepIssues } from './rules/steps';
 import { templateContentIssues } from './rules/templateContent';
@@ -79,7 +80,11 @@ export function validatePlaybook(input: unknown): PlaybookCheck {
     const issues = playbookRuleIssues(result.data);
     return issues.length > 0
       ? { issues, warnings: [] }
-      : { playbook: result.data, issues, warnings: priorityWarnings(input) };
+      : {
+          playbook: result.data,
+          issues,
+          warnings: [...priorityWarnings(input), ...renamedFieldWarnings(result.data)],
+        };
   }
   const issues = playbookSchemaIssues(result.error, input);
   if (result.error.issues.every((issue) => issue.code === 'unrecognized_keys')) {

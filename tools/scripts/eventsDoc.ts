@@ -161,8 +161,9 @@ read with \`{{#each …}}\` in templates and \`[]\` in paths such as \`trigger.d
 These names were changed so that one thing has one name (issue 15). Events that still use them
 are accepted and rewritten to the new names where they come in: at publishing, when the MongoDB
 inbox is read, and inside runs that recorded them before the change. Playbooks that read an old
-name (\`{{this.unitPrice}}\`, \`event.data.channel\` on an order) keep reading the same value; write
-the new name in new playbooks. A producer that sends both the old and the new name is refused.
+name (\`{{this.unitPrice}}\`, \`event.data.channel\` on an order) keep reading the same value, and
+\`journeys playbooks validate\` warns, naming the new field to write instead. A producer that sends both
+the old and the new name is refused.
 
 ${renamesTable()}
 
