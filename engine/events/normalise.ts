@@ -1,4 +1,5 @@
 import type { JourneyEvent } from '../../schemas/events/schema';
+import { isRecord, normaliseCohort, rename, renameInItems, type Data } from './oldForms';
 
 /*
  * Rewrites an event in the form from before issue 15 into today's (the renames are listed in
@@ -10,44 +11,6 @@ import type { JourneyEvent } from '../../schemas/events/schema';
  * It never mutates its input (a workflow's recorded input is shared with the SDK) and renames a
  * field only when the new name is absent, so an event that sends both is left for zod to refuse.
  */
-
-type Data = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Data {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `record` with `from` renamed `to` (and its value mapped), or `record` itself when nothing to do. */
-function rename(record: Data, from: string, to: string, map: (value: unknown) => unknown = (v) => v): Data {
-  if (!(from in record) || to in record) return record;
-  const { [from]: value, ...rest } = record;
-  return { ...rest, [to]: map(value) };
-}
-
-function renameInItems(data: Data, from: string, to: string): Data {
-  const items = data.items;
-  if (!Array.isArray(items)) return data;
-  const renamed = items.map((item: unknown) => (isRecord(item) ? rename(item, from, to) : item));
-  return renamed.some((item, i) => item !== items[i]) ? { ...data, items: renamed } : data;
-}
-
-/** A bare number of days as the duration the DSL writes; anything else is left for zod to judge. */
-function daysAsDuration(value: unknown): unknown {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? `${value}d` : value;
-}
-
-/** A behaviour cohort's `withinDays: 365` as `within: 365d` (policy/seasons.yaml and season.started). */
-export function normaliseCohort(cohort: unknown): unknown {
-  if (!isRecord(cohort)) return cohort;
-  let out = cohort;
-  for (const kind of ['ordered', 'viewed'] as const) {
-    const behaviour = out[kind];
-    if (!isRecord(behaviour)) continue;
-    const renamed = rename(behaviour, 'withinDays', 'within', daysAsDuration);
-    if (renamed !== behaviour) out = { ...out, [kind]: renamed };
-  }
-  return out;
-}
 
 const UPGRADES: Readonly<Record<string, (data: Data) => Data>> = {
   'cart.updated': (data) => renameInItems(data, 'unitPrice', 'price'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normaliseCohort } from '../../engine/events/normalise';
+import { normaliseCohort } from '../../engine/events/oldForms';
 import { DURATION_PATTERN, parseDuration } from '../../engine/time/duration';
 
 /*
