@@ -66,6 +66,7 @@ export function triggerBasket(trigger: { type: string; data: unknown }, model: C
   const items = Array.isArray(data.items) ? data.items : [];
   const lines: BasketLine[] = items.map((item) => ({
     ...(item.category !== undefined && { category: item.category }),
+    // unitPrice: a decideOffer activity scheduled before the rename retries with its recorded input.
     price: item.price ?? item.unitPrice ?? 0,
     quantity: item.quantity ?? 1,
     ...(item.cost !== undefined && { cost: item.cost }),
