@@ -80,7 +80,7 @@ describe('the decideOffer request', () => {
     assert.deepEqual(scoring.customerGrants, { 'gold-10': 1 });
     assert.equal(scoring.loyaltyTier, 'gold');
     // The cart's tee and cap, costed at the settings' default ratio.
-    const value = TEE.quantity * TEE.unitPrice + CAP.quantity * CAP.unitPrice;
+    const value = TEE.quantity * TEE.price + CAP.quantity * CAP.price;
     assert.equal(scoring.basket.value, value);
     assert.equal(scoring.basket.cost, value / 2);
   });
