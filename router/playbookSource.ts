@@ -1,6 +1,6 @@
 import { playbookHash } from '../schemas/playbook/hash';
 import type { Playbook } from '../schemas/playbook/schema';
-import { activePlaybooks, type PlaybookCollections } from '../store/playbookVersions';
+import { activeVersions, type PlaybookCollections } from '../store/playbookVersions';
 
 /** Where the client gets the definitions new entries use. */
 export interface PlaybookSource {
@@ -20,7 +20,10 @@ export class StoredPlaybooks implements PlaybookSource {
   async current(): Promise<readonly Playbook[]> {
     const now = this.now();
     if (this.cache === undefined || now - this.cache.at >= this.ttlMs) {
-      this.cache = { at: now, playbooks: await activePlaybooks(this.collections) };
+      const versions = await activeVersions(this.collections);
+      // Ops find a version by the hash it was published under, also when it was stored in the old form.
+      for (const { definition, hash } of versions) hashes.set(definition, hash);
+      this.cache = { at: now, playbooks: versions.map((version) => version.definition) };
     }
     return this.cache.playbooks;
   }
@@ -30,6 +33,7 @@ export function fixedPlaybooks(playbooks: readonly Playbook[]): PlaybookSource {
   return { current: () => Promise.resolve(playbooks) };
 }
 
+/** The content hash of each definition: as published for stored ones, computed for the others. */
 const hashes = new WeakMap<Playbook, string>();
 
 /** `v<version>@<hash prefix>`: the version a run entered with, as Ops see it in the UI. */

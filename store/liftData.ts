@@ -17,7 +17,7 @@ import type { EventMatcher, Playbook } from '../schemas/playbook/schema';
 import type { EntryRecord, EventRecord } from './collections';
 import { storedEvent } from './events';
 import type { OfferRecord } from './offers';
-import type { PlaybookCollections } from './playbookVersions';
+import { definitionOf, type PlaybookCollections } from './playbookVersions';
 
 /*
  * Reads what `journeys report lift` judges: who entered (entries), what they did afterwards
@@ -56,7 +56,7 @@ async function successDefinition(
       : await collections.versions.findOne({ playbookId, hash: state.activeHash });
   const version =
     activated ?? (await collections.versions.findOne({ playbookId }, { sort: { publishedAt: -1 } }));
-  return version?.definition;
+  return version ? definitionOf(version) : undefined;
 }
 
 /** The entries in the range, oldest first. */

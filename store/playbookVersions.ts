@@ -1,15 +1,22 @@
 import type { Collection, Db } from 'mongodb';
+import { upgradePlaybook } from '../engine/interpreter/upgradePlaybook';
 import { playbookHash } from '../schemas/playbook/hash';
 import type { Playbook } from '../schemas/playbook/schema';
+import type { AnyPlaybookForm } from '../schemas/playbook/schemaV1';
 import { isDuplicateKeyError } from './duplicateKey';
 
 /** An immutable published definition. */
 export interface PlaybookVersionRecord {
   playbookId: string;
+  /** The content hash of `definition` as stored: what names this published content. */
   hash: string;
-  /** The author's label from the file. */
+  /** The playbook's `version` from the file (v1, v2…): one version, one content. */
   version: number;
-  definition: Playbook;
+  /**
+   * As published: versions from before playbook schemaVersion 2 hold the form before it, so every
+   * reader goes through `definitionOf`.
+   */
+  definition: AnyPlaybookForm;
   publishedAt: Date;
   source?: string;
 }
@@ -59,6 +66,11 @@ async function ensureLabelIndex(versions: Collection<PlaybookVersionRecord>): Pr
   await versions.createIndex({ playbookId: 1, version: 1 }, { unique: true, name: 'label_unique' });
 }
 
+/** A stored version's definition in the current form, whichever form it was published in. */
+export function definitionOf(record: Pick<PlaybookVersionRecord, 'definition'>): Playbook {
+  return upgradePlaybook(record.definition);
+}
+
 export interface Published {
   playbookId: string;
   version: number;
@@ -78,7 +90,10 @@ export async function publishVersion(
   if (await versions.findOne({ playbookId: playbook.id, hash }, { projection: { _id: 1 } })) {
     return { playbookId: playbook.id, version: playbook.version, hash, created: false };
   }
-  await refuseOtherContent(versions, playbook, hash);
+  const sameAsBefore = await refuseOtherContent(versions, playbook, hash);
+  if (sameAsBefore !== undefined) {
+    return { playbookId: playbook.id, version: playbook.version, hash: sameAsBefore, created: false };
+  }
   let created = true;
   try {
     await versions.insertOne({
@@ -93,8 +108,10 @@ export async function publishVersion(
     if (!isDuplicateKeyError(error)) throw error;
     // Either this very content is there (publishing is idempotent), or another publish of the same
     // label with other content won the race since the check above.
-    await refuseOtherContent(versions, playbook, hash);
+    const stored = await refuseOtherContent(versions, playbook, hash);
     created = false;
+    if (stored !== undefined)
+      return { playbookId: playbook.id, version: playbook.version, hash: stored, created };
   }
   if (created) {
     await upsertState(states, playbook.id, { action: 'publish', hash }, now);
@@ -141,16 +158,26 @@ export class PlaybookVersionConflictError extends PlaybookLifecycleError {
   }
 }
 
+/**
+ * Refuses a content that another publish stored under this version, unless that one is this very
+ * content in the form before schemaVersion 2: then it returns that version's hash, so republishing
+ * an unchanged file after the upgrade is the no-op it was before (the version keeps its hash).
+ */
 async function refuseOtherContent(
   versions: Collection<PlaybookVersionRecord>,
   playbook: Playbook,
   hash: string,
-): Promise<void> {
-  const other = await versions.findOne(
-    { playbookId: playbook.id, version: playbook.version, hash: { $ne: hash } },
-    { projection: { hash: 1 } },
-  );
-  if (!other) return;
+): Promise<string | undefined> {
+  const others = await versions
+    .find(
+      { playbookId: playbook.id, version: playbook.version, hash: { $ne: hash } },
+      { projection: { hash: 1, definition: 1 } },
+    )
+    .toArray();
+  const other = others[0];
+  if (!other) return undefined;
+  const same = others.find((record) => playbookHash(definitionOf(record)) === hash);
+  if (same) return same.hash;
   const [latest] = await versions
     .find({ playbookId: playbook.id }, { projection: { version: 1 }, sort: { version: -1 }, limit: 1 })
     .toArray();
@@ -219,7 +246,7 @@ export async function listStates(collections: PlaybookCollections): Promise<List
       if (state.activeHash === undefined) return state;
       const v = await collections.versions.findOne({ playbookId: state._id, hash: state.activeHash });
       if (!v) return state;
-      const { priority, expectedValue } = v.definition;
+      const { priority, expectedValue } = definitionOf(v);
       return {
         ...state,
         version: v.version,
@@ -230,14 +257,20 @@ export async function listStates(collections: PlaybookCollections): Promise<List
   );
 }
 
-/** The definitions new entries use: the active version of every active playbook. */
-export async function activePlaybooks(collections: PlaybookCollections): Promise<Playbook[]> {
+/**
+ * The versions new entries use: the active version of every active playbook, its definition in the
+ * current form, with the hash it was published under (which, for a version published in the form
+ * before schemaVersion 2, is not the hash of the upgraded definition).
+ */
+export async function activeVersions(
+  collections: PlaybookCollections,
+): Promise<{ definition: Playbook; hash: string }[]> {
   const active = await collections.states.find({ status: 'active' }, { sort: { _id: 1 } }).toArray();
-  const out: Playbook[] = [];
+  const out: { definition: Playbook; hash: string }[] = [];
   for (const state of active) {
     if (state.activeHash === undefined) continue;
     const version = await collections.versions.findOne({ playbookId: state._id, hash: state.activeHash });
-    if (version) out.push(version.definition);
+    if (version) out.push({ definition: definitionOf(version), hash: version.hash });
   }
   return out;
 }

@@ -49,7 +49,7 @@ describe('holdout schemes', () => {
         5_000,
         () => clock,
       );
-      const playbook = oneSendPlaybook('cli-holdouts', 50);
+      const playbook = oneSendPlaybook('cli-holdouts', 0.5);
       const client = h.clientWith(playbook, undefined, source);
       const epoch1 = toScheme((await h.servers.collections.holdoutSchemes.findOne({ _id: 1 }))!);
       const enter = async (id: string) => {
@@ -83,7 +83,7 @@ describe('holdout schemes', () => {
       const after = entering('after', [epoch1, epoch2]);
       const entry = await enter(after);
       assert.equal(entry?.holdoutEpoch, 2);
-      assert.equal(entry?.arm, assignArm(after, playbook.id, playbook.holdoutPercent, epoch2));
+      assert.equal(entry?.arm, assignArm(after, playbook.id, playbook.holdout, epoch2));
 
       const history = await holdouts('show');
       assert.equal(

@@ -402,7 +402,7 @@ describe('journeys report lift', () => {
     for (const [id, metric] of [
       [KNOWN, { event: 'order.placed' }],
       // Only the order for the cart that entered the run counts: the metric is matched to the trigger.
-      [NONE, { event: 'order.placed', matchTriggerOn: 'data.cartId' }],
+      [NONE, { event: 'order.placed', matchTriggerOn: 'event.data.cartId' }],
     ] as const) {
       await publishVersion(
         store,

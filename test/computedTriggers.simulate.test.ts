@@ -17,7 +17,7 @@ const day = (n: number) => T0 + n * DAY_MS;
 const iso = (at: number) => new Date(at).toISOString();
 const playbooks = loadPlaybooks(`${__dirname}/../playbooks`)
   .filter((p) => p.id === 'replenishment' || p.id === 'win-back')
-  .map((p) => ({ ...p, holdoutPercent: 0 }));
+  .map((p) => ({ ...p, holdout: 0 }));
 const holdout = { epoch: 1, salt: 's', globalControlPercent: 0 };
 
 let seq = 0;

@@ -24,10 +24,10 @@ import { startTimeSkippingHarness, TEST_HOLDOUT, type TimeSkippingHarness } from
  */
 
 const shipped = loadPlaybooks(`${__dirname}/../playbooks`);
-function playbook(id: string, holdoutPercent = 0): Playbook {
+function playbook(id: string, holdout = 0): Playbook {
   const found = shipped.find((p) => p.id === id);
   if (!found) throw new Error(`the ${id} playbook is missing`);
-  return { ...found, holdoutPercent };
+  return { ...found, holdout };
 }
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -199,7 +199,7 @@ describe('computed triggers: replenishment and win-back, on the real servers', (
     });
 
     it('sends nothing to the holdout arm', async () => {
-      const pb = playbook('replenishment', 100);
+      const pb = playbook('replenishment', 1);
       const { client, t } = await clientAt([pb]);
       const id = await customer('held');
       const sku = uniqueId('SKU-BEANS');
@@ -289,7 +289,7 @@ describe('computed triggers: replenishment and win-back, on the real servers', (
     });
 
     it('sends nothing to the holdout arm', async () => {
-      const pb = playbook('win-back', 100);
+      const pb = playbook('win-back', 1);
       const { client, t } = await clientAt([pb]);
       const id = await customer('held');
       await client.publishEvent(plainOrder(id, t));

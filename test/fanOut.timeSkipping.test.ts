@@ -22,7 +22,7 @@ function catalogPlaybook(id: string, trigger: PlaybookInput['trigger']): Playboo
     trigger,
     entry: { reentry: 'never' },
     maxDuration: '2d',
-    holdoutPercent: 0,
+    holdout: 0,
     success: { metric: { event: 'order.placed' }, window: '7d' },
     templates: {
       news: {

@@ -13,8 +13,8 @@ import {
 const CUSTOMERS = Array.from({ length: 100_000 }, (_, i) => `customer-${i}`);
 const TOLERANCE_PP = 0.5;
 const PLAYBOOKS = [
-  { id: 'cart-abandonment', holdoutPercent: 10 },
-  { id: 'browse-abandonment', holdoutPercent: 25 },
+  { id: 'cart-abandonment', holdout: 0.1 },
+  { id: 'browse-abandonment', holdout: 0.25 },
 ] as const;
 
 interface Split {
@@ -33,7 +33,7 @@ function split(scheme: HoldoutScheme): Split {
       continue;
     }
     for (const p of PLAYBOOKS)
-      if (assignArm(id, p.id, p.holdoutPercent, scheme) === 'control') control[p.id]!.push(id);
+      if (assignArm(id, p.id, p.holdout, scheme) === 'control') control[p.id]!.push(id);
   }
   return { global, eligible: CUSTOMERS.length - global.length, control };
 }
@@ -49,7 +49,7 @@ function assertShare(count: number, of: number, percent: number, what: string): 
 function assertSizes(result: Split, globalPercent: number): void {
   assertShare(result.global.length, CUSTOMERS.length, globalPercent, 'global control');
   for (const p of PLAYBOOKS)
-    assertShare(result.control[p.id]!.length, result.eligible, p.holdoutPercent, `${p.id} control`);
+    assertShare(result.control[p.id]!.length, result.eligible, p.holdout * 100, `${p.id} control`);
 }
 
 describe('holdout assignment', () => {

@@ -49,7 +49,7 @@ describe('holdout groups on the time-skipping test server', () => {
 
   it('a global-control customer enters no playbook, while a treatment customer beside them does', async () => {
     const scheme: HoldoutScheme = { epoch: 1, salt: 'global-salt', globalControlPercent: 5 };
-    const playbooks = [oneSendPlaybook('gc-first', 10), oneSendPlaybook('gc-second', 25)];
+    const playbooks = [oneSendPlaybook('gc-first', 0.1), oneSendPlaybook('gc-second', 0.25)];
     const tag = uniqueId('gc');
     const excluded = customerInGlobalControl(`${tag}-out`, scheme);
     const treated = customerInArm(`${tag}-in`, 'treatment', scheme, 'gc-first', 10);
@@ -88,7 +88,7 @@ describe('holdout groups on the time-skipping test server', () => {
   it('60 customers: the workflows’ arms, and who is left out, are what the simulator decides', async () => {
     // A large global control and holdouts, so 60 customers cover every case.
     const scheme: HoldoutScheme = { epoch: 7, salt: uniqueId('live-parity'), globalControlPercent: 20 };
-    const playbooks = [oneSendPlaybook('par-30', 30), oneSendPlaybook('par-50', 50)];
+    const playbooks = [oneSendPlaybook('par-30', 0.3), oneSendPlaybook('par-50', 0.5)];
     const tag = uniqueId('par');
     const customers = Array.from({ length: 60 }, (_, i) => `${tag}-${i}`);
     const now = new Date().toISOString();

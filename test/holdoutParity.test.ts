@@ -14,7 +14,7 @@ import { armsOf, oneSendPlaybook, profileEvent, triggerEvent } from './support/h
 
 describe('holdout arms: the simulator and the entry rule agree', () => {
   const scheme: HoldoutScheme = { epoch: 3, salt: 'parity-salt', globalControlPercent: 5 };
-  const playbooks = [oneSendPlaybook('hold-10', 10), oneSendPlaybook('hold-25', 25)];
+  const playbooks = [oneSendPlaybook('hold-10', 0.1), oneSendPlaybook('hold-25', 0.25)];
   const customers = Array.from({ length: 100_000 }, (_, i) => `cust-${i}`);
   const T0 = Date.parse('2026-05-01T09:00:00Z');
 

@@ -153,7 +153,7 @@ describe('journeys on the time-skipping test server', () => {
   it('sends nothing to a holdout customer but records what would have been sent', async () => {
     const email = `${uniqueId('carol')}@example.test`;
     const id = await customer({ email });
-    await h.clientWith(cartPlaybook({ holdoutPercent: 100 })).publishEvent(cartUpdated(id));
+    await h.clientWith(cartPlaybook({ holdout: 1 })).publishEvent(cartUpdated(id));
     const { decisions } = await result(id);
     assert.deepEqual(
       decisions.filter((d) => d.action === 'holdout').map((d) => [d.step, d.channel, d.reason]),

@@ -20,7 +20,7 @@ import { startTimeSkippingHarness, type TimeSkippingHarness } from './support/ti
 const DAY = 86_400_000;
 
 /** After an order: decide an offer of the given kinds, then mail it. */
-function offerPlaybook(id: string, kinds: OfferKind[], holdoutPercent = 0): Playbook {
+function offerPlaybook(id: string, kinds: OfferKind[], holdout = 0): Playbook {
   const { playbook, issues } = validatePlaybook({
     id,
     name: `Offer after an order (${kinds.join(', ')})`,
@@ -28,7 +28,7 @@ function offerPlaybook(id: string, kinds: OfferKind[], holdoutPercent = 0): Play
     trigger: { event: 'order.placed' },
     entry: { reentry: 'afterExit' },
     maxDuration: '1d',
-    holdoutPercent,
+    holdout,
     success: { metric: { event: 'order.placed' }, window: '14d' },
     templates: {
       thanks: {
@@ -216,7 +216,7 @@ describe('offer decisions in live journeys, on the real servers', () => {
   });
 
   it('gives a control customer no message, but the same decision as an exposure record', async () => {
-    const playbook = offerPlaybook('offer-holdout', ['discount'], 100);
+    const playbook = offerPlaybook('offer-holdout', ['discount'], 1);
     const id = await bronzeCustomer('held');
     await h.clientWith(playbook).publishEvent(shoeOrder(id));
     const { decisions } = await result(playbook.id, id);

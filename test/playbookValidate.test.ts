@@ -620,14 +620,16 @@ describe('cross-field rules', () => {
       /did you mean event.data.items\?/,
     );
     assertOneIssue(
-      issuesAfter((p) => (p.exit = { goals: [{ event: 'order.delivered', matchTriggerOn: 'data.cartId' }] })),
+      issuesAfter(
+        (p) => (p.exit = { goals: [{ event: 'order.delivered', matchTriggerOn: 'event.data.cartId' }] }),
+      ),
       'exit.goals[0].matchTriggerOn',
-      /compares data.cartId, which order.delivered events do not have/,
+      /compares event.data.cartId, which order.delivered events do not have/,
     );
     assertOneIssue(
-      issuesAfter((p) => (p.entry = { key: 'data.cartID' })),
+      issuesAfter((p) => (p.entry = { key: 'event.data.cartID' })),
       'entry.key',
-      /did you mean data.cartId\?/,
+      /did you mean event.data.cartId\?/,
     );
   });
 

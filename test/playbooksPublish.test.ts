@@ -8,7 +8,10 @@ import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
 import { freePort } from '../tools/devstack/net';
 import { playbookHash } from '../schemas/playbook/hash';
 import { Playbook } from '../schemas/playbook/schema';
+import { StoredPlaybooks, versionLabel } from '../router/playbookSource';
 import {
+  activate,
+  activeVersions,
   ensurePlaybookIndexes,
   playbookCollections,
   PlaybookVersionConflictError,
@@ -16,6 +19,7 @@ import {
   type PlaybookCollections,
 } from '../store/playbookVersions';
 import { uniqueId } from './support/events';
+import { toSchemaVersion1 } from './support/oldForm';
 import { cartPlaybook as cartInput } from './support/playbooks';
 import { tempDir } from './support/servers';
 
@@ -149,6 +153,50 @@ describe('journeys playbooks publish and list', () => {
       assert.equal((await publishVersion(legacy, a, new Date())).created, false);
     } finally {
       await other.close();
+    }
+  });
+
+  it('a version stored in the form before schemaVersion 2 still loads, and its file in the new form is unchanged', async () => {
+    const dir = tempDir('journeys-old-form');
+    try {
+      const id = uniqueId('old-form').replace(/[^a-z0-9-]/g, '');
+      const current = Playbook.parse({
+        ...cartInput(),
+        id,
+        entry: { key: 'event.data.cartId', onRepeat: 'refresh' },
+      });
+      // As the code before schemaVersion 2 stored it: the old form, under the hash of that form.
+      const old = toSchemaVersion1(current);
+      const hash = playbookHash(old);
+      await store.versions.insertOne({
+        playbookId: id,
+        hash,
+        version: old.version,
+        definition: old,
+        publishedAt: new Date(),
+      });
+      await activate(store, id, new Date());
+
+      const loaded = (await activeVersions(store)).find((v) => v.definition.id === id);
+      assert.deepEqual(loaded, { definition: current, hash });
+      const entering = (await new StoredPlaybooks(store).current()).find((p) => p.id === id);
+      assert.ok(entering);
+      assert.equal(
+        versionLabel(entering),
+        `v${current.version}@${hash.slice(0, 12)}`,
+        'the hash Ops can look up',
+      );
+
+      const file = join(dir.path, 'cart.json');
+      writeFileSync(file, JSON.stringify(current));
+      const republished = await journeys('playbooks', 'publish', file);
+      assert.equal(republished.code, 0, republished.out.join('\n'));
+      assert.deepEqual(republished.out, [
+        `${id} v${current.version} ${hash.slice(0, 12)} unchanged (already published)`,
+      ]);
+      assert.equal(await store.versions.countDocuments({ playbookId: id }), 1);
+    } finally {
+      dir.remove();
     }
   });
 

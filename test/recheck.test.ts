@@ -40,7 +40,7 @@ function restockPlaybook(recheck?: Condition[], onCap: 'skip' | 'defer' = 'skip'
     version: 1,
     trigger: { event: 'product.back_in_stock', fanOut: { to: ['wishlisted'] } },
     maxDuration: '7d',
-    holdoutPercent: 0,
+    holdout: 0,
     success: { metric: { event: 'order.placed' }, window: '7d' },
     templates: { back: { subject: '{{trigger.data.name}} is back', text: 'Have a look.' } },
     steps: [

@@ -21,7 +21,7 @@ function restockPlaybook(): Playbook {
     trigger: { event: 'product.back_in_stock', fanOut: { to: ['wishlisted'] } },
     entry: { reentry: 'never' },
     maxDuration: '2d',
-    holdoutPercent: 0,
+    holdout: 0,
     success: { metric: { event: 'order.placed' }, window: '7d' },
     templates: { back: { subject: '{{trigger.data.name}} is back', text: 'Get it while it lasts.' } },
     steps: [
@@ -115,7 +115,7 @@ describe('re-checking a send at the moment of sending, on live journeys', () => 
     const playbook: Playbook = {
       ...cart,
       id: 'cart-recheck',
-      exit: { goals: [{ event: 'order.placed', matchTriggerOn: 'data.cartId' }] },
+      exit: { goals: [{ event: 'order.placed', matchTriggerOn: 'event.data.cartId' }] },
       steps: cart.steps.map((step) => (step.type === 'send' ? { ...step, recheck: [notOrdered] } : step)),
     };
     assert.deepEqual(validatePlaybook(playbook).issues, []);

@@ -52,7 +52,7 @@ describe('renewal-and-save and seasonal nudges on the time-skipping test server'
   const mailTo = (customerId: string) =>
     h.servers.smtp.messages.filter((m) => m.to.includes(email(customerId)));
   const inArm = (prefix: string, arm: 'treatment' | 'control', playbook: Playbook) =>
-    customerInArm(uniqueId(prefix), arm, TEST_HOLDOUT, playbook.id, playbook.holdoutPercent);
+    customerInArm(uniqueId(prefix), arm, TEST_HOLDOUT, playbook.id, playbook.holdout);
   /** One at a time: each wait on a result lets the server skip time. */
   async function results(playbook: Playbook, runs: [string, string?][]): Promise<Map<string, JourneyResult>> {
     const out = new Map<string, JourneyResult>();

@@ -44,7 +44,7 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
   });
 
   it('on one scenario of five customers', async () => {
-    const playbook = cartPlaybook({ holdoutPercent: 50 });
+    const playbook = cartPlaybook({ holdout: 0.5 });
     // A second playbook on the same trigger, an hour later: the contact policy caps it in both engines.
     const twin = withWaits({ ...playbook, id: 'cart-twin' }, '2h');
     const policy = { ...loadPolicy(), quietHours: [] }; // quiet hours would make the result depend on the hour
@@ -53,7 +53,7 @@ describe('the simulator and the Temporal workflow make the same decisions', () =
     const inArms = (name: string, arms: readonly [Arm, Arm]): string => {
       for (let n = 1; ; n++) {
         const id = `${tag}-${name}-${n}`;
-        const drawn = [playbook, twin].map((p) => assignArm(id, p.id, p.holdoutPercent, TEST_HOLDOUT));
+        const drawn = [playbook, twin].map((p) => assignArm(id, p.id, p.holdout, TEST_HOLDOUT));
         if (drawn[0] === arms[0] && drawn[1] === arms[1]) return id;
       }
     };

@@ -49,7 +49,7 @@ describe('Ops find a customer’s journeys in the Temporal Web UI', () => {
     playbookVersion = cart.version;
     // A long wait keeps the run open on its `wait` step while the browser looks at it.
     connected = await connectJourneyClient(config, {
-      playbooks: [{ ...withWaits(cart, '1h'), holdoutPercent: 0 }],
+      playbooks: [{ ...withWaits(cart, '1h'), holdout: 0 }],
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });

@@ -20,6 +20,7 @@ import { legacyRunKey, runKey } from '../engine/ids/journeyKeys';
 import { applyInput, nextWakeAt, startRun } from '../engine/interpreter/run';
 import { offerRequest } from '../engine/interpreter/offerRequest';
 import { slotInput, slotRequest } from '../engine/interpreter/slotReservation';
+import { upgradePlaybook } from '../engine/interpreter/upgradePlaybook';
 import type {
   Decision,
   Effect,
@@ -30,7 +31,7 @@ import type {
   StepResult,
 } from '../engine/interpreter/types';
 import type { JourneyEvent } from '../schemas/events/schema';
-import type { Playbook } from '../schemas/playbook/schema';
+import type { AnyPlaybookForm } from '../schemas/playbook/schemaV1';
 import { profileForMessage } from '../engine/profile/personalization';
 import { renderMessage } from '../engine/template/message';
 import { markdownText } from '../engine/render/markdownText';
@@ -73,8 +74,11 @@ function storeActivities(): typeof activities {
 export interface JourneyInput {
   /** Bumped when the input's shape changes, so old runs can be told apart from new ones. */
   schemaVersion: 1;
-  /** The definition frozen at entry: edits and new versions only affect new runs. */
-  playbook: Playbook;
+  /**
+   * The definition frozen at entry: edits and new versions only affect new runs. Runs from before
+   * playbook schemaVersion 2 hold the form before it, read through upgradePlaybook.
+   */
+  playbook: AnyPlaybookForm;
   customerId: string;
   arm: Arm;
   trigger: JourneyEvent;
@@ -152,7 +156,8 @@ function operatorInput(request: { reason?: string; by?: string }): { reason?: st
  */
 export async function journeyWorkflow(recorded: JourneyInput): Promise<JourneyResult> {
   const input = inTodaysForm(recorded);
-  const { playbook } = input;
+  // Pure and total, so a replay reads the same definition; the interpreter sees only the current form.
+  const playbook = upgradePlaybook(input.playbook);
   const inbox: RunInput[] = [...(input.resume?.inbox ?? [])];
   const decisions: Decision[] = [...(input.resume?.decisions ?? [])];
   // A resumed run goes through the interpreter once, which re-issues any effect it was waiting on.

@@ -5,6 +5,11 @@ import { assignArm, inGlobalControl, type Arm, type HoldoutScheme } from '../mea
 import type { Profile } from '../profile/profile';
 import { evaluate, valueAt, type EvalContext } from './context';
 
+/** The value a key path (`event.data.cartId`, rooted like a condition's field) names in an event. */
+function valueAtKey(event: JourneyEvent | undefined, path: string): unknown {
+  return valueAt({ event }, path);
+}
+
 /** Whether `event` is what `matcher` describes, for a run entered by `trigger`. */
 export function matches(
   matcher: EventMatcher,
@@ -13,8 +18,8 @@ export function matches(
 ): boolean {
   if (event.type !== matcher.event) return false;
   if (matcher.matchTriggerOn !== undefined) {
-    const mine = valueAt(event, matcher.matchTriggerOn);
-    if (mine === undefined || mine !== valueAt(context.trigger, matcher.matchTriggerOn)) return false;
+    const mine = valueAtKey(event, matcher.matchTriggerOn);
+    if (mine === undefined || mine !== valueAtKey(context.trigger, matcher.matchTriggerOn)) return false;
   }
   return matcher.where === undefined || evaluate(matcher.where, { ...context, event });
 }
@@ -29,7 +34,7 @@ export function triggers(playbook: Playbook, event: JourneyEvent, profile: Profi
 /** The value of the playbook's entry key in an event (one live run per value), if it declares one. */
 export function entryKeyValue(playbook: Playbook, event: JourneyEvent): string | undefined {
   if (playbook.entry.key === undefined) return undefined;
-  const value = valueAt(event, playbook.entry.key);
+  const value = valueAtKey(event, playbook.entry.key);
   // Keys are scalars (IDs, SKUs); an object or a missing value cannot name a run.
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
     ? String(value)
@@ -90,5 +95,5 @@ export function decideEntry(
   if (!triggers(playbook, event, profile)) return { enter: false, reason: 'trigger' };
   if (inGlobalControl(customerId, scheme)) return { enter: false, reason: 'global-control' };
   if (!reentryAllowed(playbook, last, now)) return { enter: false, reason: 'reentry' };
-  return { enter: true, arm: assignArm(customerId, playbook.id, playbook.holdoutPercent, scheme) };
+  return { enter: true, arm: assignArm(customerId, playbook.id, playbook.holdout, scheme) };
 }

@@ -64,7 +64,7 @@ export function planSend(
   };
 }
 
-/** Quiet hours first (defer or drop), then a cap reservation; the planned send waits for its outcome. */
+/** Quiet hours first (defer or skip), then a cap reservation; the planned send waits for its outcome. */
 function gate(
   playbook: Playbook,
   state: RunState,
@@ -84,7 +84,7 @@ function gate(
     .map((at) => ({ at, end: quietUntil(state, policy, channel, transactional, at) }))
     .find(({ at, end }) => end > at)?.end;
   if (until !== undefined) {
-    if (step.onQuietHours === 'drop') return suppressPlanned(state, step, send, 'quiet-hours', log);
+    if (step.onQuietHours === 'skip') return suppressPlanned(state, step, send, 'quiet-hours', log);
     return deferSend(state, policy, step, send, until, 'quiet-hours', now, log);
   }
   const reserve: Effect = {

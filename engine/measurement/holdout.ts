@@ -35,20 +35,22 @@ export function holdoutBucket(customerId: string, salt: string): number {
  * control arms of two playbooks are independent draws: with one shared bucket, a 10% holdout
  * would sit inside every 25% holdout, the same customers would be held out of everything, and
  * the playbooks' lifts would be measured on correlated groups. Independence from the global
- * bucket also makes `holdoutPercent` a share of the customers outside the global control.
+ * bucket also makes a playbook's `holdout` a share of the customers outside the global control.
  */
 export function playbookBucket(customerId: string, playbookId: string, salt: string): number {
   return murmur3(`${salt}:${playbookId}:${customerId}`) % BUCKETS;
 }
 
-/** Buckets below this are in: a percentage of 0 takes nobody, 100 takes everybody. */
-function threshold(percent: number): number {
-  return Math.round(percent * (BUCKETS / 100));
+/** Buckets below this are in: a share of 0 takes nobody, 1 takes everybody. */
+function threshold(share: number): number {
+  // Rounded: 0.07 × 10000 is 700.0000000000001, and bucket 700 must stay out, as it was when
+  // playbooks gave a percent (7 × 100).
+  return Math.round(share * BUCKETS);
 }
 
 /** The global control group: excluded before any playbook entry, so it measures the whole program. */
 export function inGlobalControl(customerId: string, scheme: HoldoutScheme): boolean {
-  return holdoutBucket(customerId, scheme.salt) < threshold(scheme.globalControlPercent);
+  return holdoutBucket(customerId, scheme.salt) < threshold(scheme.globalControlPercent / 100);
 }
 
 /**
@@ -58,10 +60,9 @@ export function inGlobalControl(customerId: string, scheme: HoldoutScheme): bool
 export function assignArm(
   customerId: string,
   playbookId: string,
-  holdoutPercent: number,
+  /** The playbook's `holdout`, a share from 0 to 1. */
+  holdout: number,
   scheme: HoldoutScheme,
 ): Arm {
-  return playbookBucket(customerId, playbookId, scheme.salt) < threshold(holdoutPercent)
-    ? 'control'
-    : 'treatment';
+  return playbookBucket(customerId, playbookId, scheme.salt) < threshold(holdout) ? 'control' : 'treatment';
 }

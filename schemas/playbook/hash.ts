@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Playbook } from './schema';
+import type { AnyPlaybookForm } from './schemaV1';
 
 /** JSON with keys sorted at every level, so the same definition always hashes the same. */
 function canonical(value: unknown): string {
@@ -15,9 +15,10 @@ function canonical(value: unknown): string {
 
 /**
  * The content hash that names a published version: of the parsed definition (defaults filled in),
- * so reformatting a file or switching YAML for JSON does not make a new version.
+ * so reformatting a file or switching YAML for JSON does not make a new version. Versions stored in
+ * the form before schemaVersion 2 keep the hash of that form.
  */
-export function playbookHash(playbook: Playbook): string {
+export function playbookHash(playbook: AnyPlaybookForm): string {
   const { $schema: _editorHint, ...definition } = playbook;
   return createHash('sha256').update(canonical(definition)).digest('hex');
 }

@@ -6,10 +6,17 @@ import { EVENT_TYPES, type EventType } from '../events/schema';
  * A playbook definition: what CRM teams author as JSON or YAML in playbooks/. Parsed here at the
  * boundary (publishing, the CLI, the simulator); workflows receive the parsed plain data.
  *
- * Compatibility rules:
+ * Compatibility rules (docs/playbook-reference.md#compatibility shows them to authors):
  * - a new optional field with a default is safe; runs in flight keep the definition they started with;
  * - a new step type needs interpreter support first, then may appear in definitions;
- * - renaming or removing a field is a breaking change: bump `schemaVersion` and migrate on load.
+ * - renaming or removing a field, or changing a value's unit or words, is a breaking change: bump
+ *   `schemaVersion`, describe the old form as a type (schemaV1.ts), and upgrade it in
+ *   engine/interpreter/upgradePlaybook.ts, which every reader applies: the validator before zod, the
+ *   store when it reads a version back, the workflow when it reads the definition its run froze.
+ *   The old form stays accepted; a message for its names in a new-form file goes in formHints.ts.
+ * - schemaVersion 2 (this file) renamed holdoutPercent → holdout (a share), `data.…` key paths →
+ *   `event.data.…`, and onQuietHours: drop → skip. Files without schemaVersion, or with 1, are read
+ *   as the form before, and may already use the new names.
  *
  * Every field carries a description (and examples where a value has a shape to learn) in the
  * author's words: `npm run playbooks:schema` turns them into the hover texts of
@@ -134,20 +141,28 @@ export const Condition: z.ZodType<Condition> = z
     ],
   });
 
+const KEY_PATH_MESSAGE = 'expected a path into the event such as event.data.cartId';
+/** A scalar inside an event that names a cart, an order…: read like a condition's `event.…` field. */
+const EventKeyPath = z
+  .string()
+  .regex(/^event\.data(\.[A-Za-z0-9_]+)+$/, KEY_PATH_MESSAGE)
+  .meta({
+    errorMessage: `${KEY_PATH_MESSAGE} (data.cartId is the schemaVersion 1 form: add event. before it)`,
+  });
+
 /** An event of a type, optionally filtered, optionally matched to the trigger on a key path. */
 const eventMatcherShape = {
   event: EventTypeName.describe('The event type, e.g. order.placed.'),
   where: Condition.optional().describe('Only events for which this condition holds count.'),
-  matchTriggerOn: z
-    .string()
-    .regex(/^data(\.[A-Za-z0-9_]+)+$/, 'expected a path such as data.cartId')
-    .optional()
-    .describe("A path inside both events whose values must be equal, so only this run's cart, order… counts.")
-    .meta({ examples: ['data.cartId', 'data.orderId'] }),
+  matchTriggerOn: EventKeyPath.optional()
+    .describe(
+      "A path into the event that must hold the same value in the trigger, so only this run's cart, order… counts.",
+    )
+    .meta({ examples: ['event.data.cartId', 'event.data.orderId'] }),
 };
 export const EventMatcher = z.strictObject(eventMatcherShape).meta({
   description: 'An event type, an optional where condition, and matchTriggerOn to tie it to the trigger.',
-  examples: [{ event: 'order.placed', matchTriggerOn: 'data.cartId' }],
+  examples: [{ event: 'order.placed', matchTriggerOn: 'event.data.cartId' }],
 });
 export type EventMatcher = z.infer<typeof EventMatcher>;
 
@@ -337,9 +352,9 @@ export const SendStep = z
         'When a frequency cap blocks the send: skip it and go on (default), or wait until the cap frees up.',
       ),
     onQuietHours: z
-      .enum(['defer', 'drop'])
+      .enum(['defer', 'skip'])
       .default('defer')
-      .describe('When the send falls in quiet hours: wait until they end (default), or drop it and go on.'),
+      .describe('When the send falls in quiet hours: wait until they end (default), or skip it and go on.'),
     recheck: z
       .array(Condition)
       .min(1)
@@ -423,9 +438,12 @@ export const Playbook = z.strictObject({
     .optional()
     .describe('The JSON Schema editors check this file with: ./playbook.schema.json.'),
   schemaVersion: z
-    .literal(1)
-    .default(1)
-    .describe('The playbook format version; 1, the default, is the only one.'),
+    .literal(2, 'expected 2 (this form) or 1 (the form before it, still read)')
+    .default(2)
+    .describe(
+      'The form this file is written in: 2, the current one. A file without it, or with 1, is read in the ' +
+        'form before 2 and upgraded (see docs/playbook-reference.md#compatibility).',
+    ),
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes')
@@ -436,7 +454,10 @@ export const Playbook = z.strictObject({
     .number()
     .int()
     .positive()
-    .describe("The author's label, a whole number from 1; raise it when you change a published playbook.")
+    .describe(
+      "The playbook's version, a whole number from 1 (v1, v2…): raise it when you change a published playbook. " +
+        'Not schemaVersion (the form of the file) nor the content hash publishing records.',
+    )
     .meta({ examples: [1, 2] }),
   description: z.string().optional().describe('What the playbook is for, in a sentence or two.'),
   priority: z
@@ -481,12 +502,11 @@ export const Playbook = z.strictObject({
       cooldown: Duration.optional().describe(
         'With reentry: cooldown, how long after an entry the next may start.',
       ),
-      key: z
-        .string()
-        .regex(/^data(\.[A-Za-z0-9_]+)+$/, 'expected a path such as data.cartId')
-        .optional()
-        .describe('A trigger path: one live run per customer per value of it instead of one per customer.')
-        .meta({ examples: ['data.cartId', 'data.orderId'] }),
+      key: EventKeyPath.optional()
+        .describe(
+          'A path into the trigger event: one live run per customer per value of it instead of one per customer.',
+        )
+        .meta({ examples: ['event.data.cartId', 'event.data.orderId'] }),
       onRepeat: z
         .enum(['ignore', 'refresh', 'restartWait'])
         .default('refresh')
@@ -507,12 +527,14 @@ export const Playbook = z.strictObject({
     .optional()
     .describe('When a run ends early.'),
   maxDuration: Duration.describe('The longest a run may last; it ends then wherever it is, e.g. 14d.'),
-  holdoutPercent: z
+  holdout: z
     .number()
-    .min(0)
-    .max(100)
-    .describe('The share of entering customers held back (sent nothing) to measure lift, from 0 to 100.')
-    .meta({ examples: [10] }),
+    .min(0, 'must be 0 or more')
+    .max(1, 'must be at most 1 (a share: 0.1 holds back one in ten)')
+    .describe(
+      'The share of entering customers held back (sent nothing) to measure lift, from 0 to 1: 0.1 is one in ten.',
+    )
+    .meta({ examples: [0.1] }),
   success: z
     .strictObject({
       metric: EventMatcher.describe('The event that counts as success, e.g. { event: order.placed }.'),

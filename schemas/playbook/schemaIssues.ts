@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatPath, toInputIssue, type InputIssue } from '../issues';
+import { oldFormIssue } from './formHints';
 import { Comparison, Condition, Contains, Membership, Presence, Step } from './schema';
 import { closest } from './suggest';
 
@@ -151,7 +152,21 @@ function explainValue(schema: z.ZodType, raw: unknown, path: Path): InputIssue[]
   return result.success ? [] : result.error.issues.flatMap((issue) => explainIssue(issue, raw, path));
 }
 
-/** Every schema issue of a playbook, worded for its authors. */
-export function playbookSchemaIssues(error: z.ZodError, input: unknown): InputIssue[] {
-  return error.issues.flatMap((issue) => explainIssue(issue, input, []));
+/**
+ * Every schema issue of a playbook, worded for its authors. `input` is what zod read (upgraded),
+ * `form` the form the file says it is in: a schemaVersion 1 leftover is named as such.
+ */
+export function playbookSchemaIssues(error: z.ZodError, input: unknown, form: 1 | 2 = 2): InputIssue[] {
+  return error.issues.flatMap(splitUnknownKeys).flatMap((issue) => {
+    const old = oldFormIssue(issue, valueAt(input, issue.path), form, input);
+    if (old === null) return [];
+    return old ? [old] : explainIssue(issue, input, []);
+  });
+}
+
+/** One issue per unknown key: each may have its own message. */
+function splitUnknownKeys(issue: Issue): Issue[] {
+  return issue.code === 'unrecognized_keys' && issue.keys.length > 1
+    ? issue.keys.map((key) => ({ ...issue, keys: [key] }))
+    : [issue];
 }

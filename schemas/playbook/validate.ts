@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { upgradePlaybookInput } from '../../engine/interpreter/upgradePlaybook';
 import type { InputIssue } from '../issues';
+import { declaredForm } from './formHints';
 import { conditionPathIssues } from './rules/conditions';
 import { dateWaitIssues } from './rules/dateWaits';
 import { fanOutIssues } from './rules/fanOut';
@@ -73,7 +75,12 @@ function withoutUnknownFields(input: unknown, issues: readonly z.core.$ZodIssue[
   return copy;
 }
 
-export function validatePlaybook(input: unknown): PlaybookCheck {
+/**
+ * Checks a playbook in either form: the form before schemaVersion 2 is upgraded first (what the
+ * validator returns, and publishing stores, is always the current form).
+ */
+export function validatePlaybook(original: unknown): PlaybookCheck {
+  const input = upgradePlaybookInput(original);
   const result = Playbook.safeParse(input);
   // Warnings wait until the file is valid: errors first, then what is worth a second look.
   if (result.success) {
@@ -86,7 +93,7 @@ export function validatePlaybook(input: unknown): PlaybookCheck {
           warnings: [...priorityWarnings(input), ...renamedFieldWarnings(result.data)],
         };
   }
-  const issues = playbookSchemaIssues(result.error, input);
+  const issues = playbookSchemaIssues(result.error, input, declaredForm(original));
   if (result.error.issues.every((issue) => issue.code === 'unrecognized_keys')) {
     const retry = Playbook.safeParse(withoutUnknownFields(input, result.error.issues));
     if (retry.success) issues.push(...playbookRuleIssues(retry.data));

@@ -10,13 +10,13 @@ import { cartPlaybook } from './playbooks';
  */
 
 /** One email send at entry, with the given holdout; no exit goal, so every run ends at its send. */
-export function oneSendPlaybook(id: string, holdoutPercent: number): Playbook {
+export function oneSendPlaybook(id: string, holdout: number): Playbook {
   const { exit: _exit, ...base } = cartPlaybook();
   return Playbook.parse({
     ...base,
     id,
     name: id,
-    holdoutPercent,
+    holdout,
     steps: [{ id: 'reminder', type: 'send', channel: 'email', template: 'reminder' }],
   });
 }

@@ -11,9 +11,9 @@ export function cartPlaybook(): PlaybookInput {
     name: 'Test cart',
     version: 1,
     trigger: { event: 'cart.updated', where: { field: 'event.data.items', op: 'notEmpty' } },
-    exit: { goals: [{ event: 'order.placed', matchTriggerOn: 'data.cartId' }] },
+    exit: { goals: [{ event: 'order.placed', matchTriggerOn: 'event.data.cartId' }] },
     maxDuration: '7d',
-    holdoutPercent: 10,
+    holdout: 0.1,
     success: { metric: { event: 'order.placed' }, window: '7d' },
     templates: {
       reminder: {

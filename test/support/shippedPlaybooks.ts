@@ -22,10 +22,10 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
 /** A playbook as shipped in playbooks/, with the test's holdout share. */
-export function shippedPlaybook(id: string, holdoutPercent: number): Playbook {
+export function shippedPlaybook(id: string, holdout: number): Playbook {
   const playbook = loadPlaybooks(`${__dirname}/../../playbooks`).find((p) => p.id === id);
   if (!playbook) throw new Error(`playbooks/ has no playbook "${id}"`);
-  return { ...playbook, holdoutPercent };
+  return { ...playbook, holdout };
 }
 
 export function catalogEvent<T extends CatalogEvent>(type: T['type'], data: T['data']): T {
@@ -62,8 +62,8 @@ export function playbookScenarios(harness: () => TimeSkippingHarness) {
   }
 
   /** Starts a run of `c` for a new customer; returns the customer, the trigger and the run's ID. */
-  async function enter(c: PlaybookCase, holdoutPercent: number, fields?: Omit<Profile, 'customerId'>) {
-    const client = harness().clientWith(shippedPlaybook(c.id, holdoutPercent));
+  async function enter(c: PlaybookCase, holdout: number, fields?: Omit<Profile, 'customerId'>) {
+    const client = harness().clientWith(shippedPlaybook(c.id, holdout));
     const customerId = await customer(c, c.id, fields ?? c.profile);
     const trigger = await c.start(client, customerId);
     const run = journeyId(c.id, customerId, c.key?.(trigger));
@@ -112,7 +112,7 @@ export function playbookScenarios(harness: () => TimeSkippingHarness) {
     },
     /** A holdout customer enters and gets nothing; the send it would have got is recorded. */
     async holdsOut(c: PlaybookCase): Promise<void> {
-      const { customerId, run } = await enter(c, 100);
+      const { customerId, run } = await enter(c, 1);
       const { decisions } = await result(run);
       assert.deepEqual(
         decisions.filter((d) => d.action === 'holdout' || d.action === 'send').map((d) => [d.step, d.action]),

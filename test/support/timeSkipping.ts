@@ -28,7 +28,7 @@ export const TEST_HOLDOUT: HoldoutScheme = { epoch: 1, salt: TEST_SALT, globalCo
 export function cartPlaybook(overrides: Partial<Playbook> = {}): Playbook {
   const cart = loadPlaybooks(`${__dirname}/../../playbooks`).find((p) => p.id === 'cart-abandonment');
   if (!cart) throw new Error('the cart-abandonment playbook is missing');
-  return { ...cart, holdoutPercent: 0, ...overrides };
+  return { ...cart, holdout: 0, ...overrides };
 }
 
 /**

@@ -22,7 +22,7 @@ function sendAtOnce(options: {
     trigger: { event: options.event },
     entry: { reentry: 'afterExit', key: options.key, onRepeat: 'ignore' },
     maxDuration: '1h',
-    holdoutPercent: 0,
+    holdout: 0,
     success: { metric: { event: 'order.placed' }, window: '1d' },
     templates: {
       note: {
@@ -43,14 +43,14 @@ export const CART_PLAYBOOKS: readonly Playbook[] = [
     event: 'cart.updated',
     channel: 'email',
     priority: 80,
-    key: 'data.cartId',
+    key: 'event.data.cartId',
   }),
   sendAtOnce({
     id: 'chaos-cart-sms',
     event: 'cart.updated',
     channel: 'sms',
     priority: 70,
-    key: 'data.cartId',
+    key: 'event.data.cartId',
   }),
 ];
 
@@ -62,13 +62,13 @@ export const CONTENTION_PLAYBOOKS: readonly Playbook[] = [
     event: 'product.viewed',
     channel: 'sms',
     priority: 40,
-    key: 'data.sku',
+    key: 'event.data.sku',
   }),
   sendAtOnce({
     id: 'chaos-checkout-email',
     event: 'checkout.started',
     channel: 'email',
     priority: 90,
-    key: 'data.checkoutId',
+    key: 'event.data.checkoutId',
   }),
 ];

@@ -10,22 +10,22 @@ export function customerInArm(
   arm: Arm,
   scheme: HoldoutScheme,
   playbookId: string,
-  holdoutPercent: number,
+  holdout: number,
 ): string {
-  return customerInArms(prefix, scheme, [{ playbookId, holdoutPercent, arm }]);
+  return customerInArms(prefix, scheme, [{ playbookId, holdout, arm }]);
 }
 
 /** The first `<prefix>-<n>` in the wanted arm of every playbook listed (and not in the global control). */
 export function customerInArms(
   prefix: string,
   scheme: HoldoutScheme,
-  wanted: readonly { playbookId: string; holdoutPercent: number; arm: Arm }[],
+  wanted: readonly { playbookId: string; holdout: number; arm: Arm }[],
 ): string {
   for (let n = 1; ; n++) {
     const id = `${prefix}-${n}`;
     if (
       !inGlobalControl(id, scheme) &&
-      wanted.every((w) => assignArm(id, w.playbookId, w.holdoutPercent, scheme) === w.arm)
+      wanted.every((w) => assignArm(id, w.playbookId, w.holdout, scheme) === w.arm)
     )
       return id;
   }

@@ -171,21 +171,21 @@ async function main(): Promise<void> {
     });
     // The scheme the client assigns with: epoch 1 from DEMO_SALT, or a later one if it was reshuffled.
     const scheme = await currentScheme(connected.collections.holdoutSchemes, config.holdout);
-    const holdoutOf = (id: string) => shipped.find((p) => p.id === id)?.holdoutPercent ?? 0;
+    const holdoutOf = (id: string) => shipped.find((p) => p.id === id)?.holdout ?? 0;
     const people: Record<string, { id: string; profile: ProfileFields }> = {};
     const add = (name: string, arm: Arm, profile: ProfileFields) =>
       (people[name] = {
-        id: customerInArm(`demo-${runTag}-${name}`, arm, scheme, playbook.id, playbook.holdoutPercent),
+        id: customerInArm(`demo-${runTag}-${name}`, arm, scheme, playbook.id, playbook.holdout),
         profile,
       });
     add('ada', 'treatment', { firstName: 'Ada', email: 'ada@example.test' });
     // Bob's order enters the post-purchase offer journey too: he is in its treatment arm as well.
     people.bob = {
       id: customerInArms(`demo-${runTag}-bob`, scheme, [
-        { playbookId: playbook.id, holdoutPercent: playbook.holdoutPercent, arm: 'treatment' },
-        { playbookId: offersPlaybook.id, holdoutPercent: offersPlaybook.holdoutPercent, arm: 'treatment' },
+        { playbookId: playbook.id, holdout: playbook.holdout, arm: 'treatment' },
+        { playbookId: offersPlaybook.id, holdout: offersPlaybook.holdout, arm: 'treatment' },
         // His order is his first: held out of category-bridge, so the one email a day is the offer.
-        { playbookId: 'category-bridge', holdoutPercent: holdoutOf('category-bridge'), arm: 'control' },
+        { playbookId: 'category-bridge', holdout: holdoutOf('category-bridge'), arm: 'control' },
       ]),
       profile: { firstName: 'Bob', email: 'bob@example.test', loyaltyTier: 'silver' },
     };
@@ -206,12 +206,12 @@ async function main(): Promise<void> {
     }
 
     log(
-      `\nPlaybook "${playbook.name}" v${playbook.version}: wait ${waitStep?.type === 'wait' ? waitStep.duration : '?'} (shortened to ${DEMO_WAIT} for the demo), holdout ${playbook.holdoutPercent}%`,
+      `\nPlaybook "${playbook.name}" v${playbook.version}: wait ${waitStep?.type === 'wait' ? waitStep.duration : '?'} (shortened to ${DEMO_WAIT} for the demo), holdout ${playbook.holdout * 100}%`,
     );
     const carol = people.carol!.id;
     log(
       `Holdout (scheme epoch ${scheme.epoch}, global control ${scheme.globalControlPercent}%): ${carol} is in the ` +
-        `control arm (bucket ${playbookBucket(carol, playbook.id, scheme.salt)} < ${playbook.holdoutPercent * 100})`,
+        `control arm (bucket ${playbookBucket(carol, playbook.id, scheme.salt)} < ${Math.round(playbook.holdout * 10_000)})`,
     );
     log('\nPublishing events…');
     const tee = { sku: 'TEE-01', name: 'Organic cotton tee', quantity: 2, price: 19.5 };

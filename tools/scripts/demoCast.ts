@@ -51,7 +51,7 @@ export class DemoCast {
     store: DemoStore,
     private readonly scheme: HoldoutScheme,
     private readonly runTag: string,
-    private readonly holdoutPercent: (playbookId: string) => number,
+    private readonly holdout: (playbookId: string) => number,
   ) {
     this.profiles = store.events.filter((e): e is GeneratedProfile => e.type === 'customer.upserted');
   }
@@ -79,7 +79,7 @@ export class DemoCast {
     this.names.add(found.data.firstName ?? '');
     const arm = (playbookId: string, wanted: Arm) => ({
       playbookId,
-      holdoutPercent: this.holdoutPercent(playbookId),
+      holdout: this.holdout(playbookId),
       arm: wanted,
     });
     const customerId = customerInArms(`demo-${this.runTag}-${found.customerId.slice(5)}`, this.scheme, [

@@ -29,9 +29,11 @@ function conditionIssues(condition: Condition, path: string, scope: VariableScop
   });
 }
 
+/** A key path is rooted at the event it reads (`event.data.cartId`); the event's fields follow the root. */
 function keyPathIssues(key: string, path: string, verb: string, types: EventType[]): InputIssue[] {
+  const [, ...parts] = pathParts(key);
   for (const type of new Set(types)) {
-    const problem = eventFieldProblem(type, pathParts(key));
+    const problem = eventFieldProblem(type, parts, { root: 'event' });
     if (problem !== undefined) return [{ path, message: `${verb} ${key}${problem}` }];
   }
   return [];

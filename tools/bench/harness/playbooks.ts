@@ -14,7 +14,7 @@ export const BENCH_PLAYBOOK_ID = 'bench-cart';
  * decision, the caps and priority reservation, rendering, the decision records.
  */
 export const benchPlaybook: Playbook = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   id: BENCH_PLAYBOOK_ID,
   name: 'Bench: cart follow-up',
   version: 1,
@@ -22,7 +22,7 @@ export const benchPlaybook: Playbook = {
   trigger: { event: 'cart.updated', where: { field: 'event.data.items', op: 'notEmpty' } },
   entry: { reentry: 'afterExit', onRepeat: 'refresh' },
   maxDuration: '60d',
-  holdoutPercent: 0,
+  holdout: 0,
   success: { metric: { event: 'order.placed' }, window: '7d' },
   templates: {
     now: {
