@@ -7,12 +7,14 @@ import {
   playbookCollections,
   PlaybookLifecycleError,
   PlaybookVersionConflictError,
+  publishedVersions,
   publishVersion,
   setStatus,
   type ListedState,
   type PlaybookCollections,
 } from '../store/playbookVersions';
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { resolveVersionFlag } from './versionFlag';
 import { warningLines } from './playbooksCommand';
 import { withMongoDb } from './withMongoDb';
 import { statSync } from 'node:fs';
@@ -74,26 +76,32 @@ export const playbooksPublish: CliCommand = {
     }),
 };
 
-function onePlaybook(args: readonly string[]): { id: string; hash?: string } {
-  const [id, flag, hash, ...rest] = args;
-  if (
-    id === undefined ||
-    rest.length > 0 ||
-    (flag !== undefined && (flag !== '--version' || hash === undefined))
-  ) {
-    throw new UsageError('expected <playbookId> [--version <hash prefix>]');
+const ACTIVATE_ARGS = '<playbookId> [--version <version> | --hash <hash prefix>]';
+
+function onePlaybook(args: readonly string[]): {
+  id: string;
+  flag?: { name: '--version' | '--hash'; value: string };
+} {
+  const [id, name, value, ...rest] = args;
+  if (id === undefined || rest.length > 0 || (name !== undefined && value === undefined)) {
+    throw new UsageError(`expected ${ACTIVATE_ARGS}`);
   }
-  return hash === undefined ? { id } : { id, hash };
+  if (name === undefined || value === undefined) return { id };
+  if (name !== '--version' && name !== '--hash') throw new UsageError(`expected ${ACTIVATE_ARGS}`);
+  return { id, flag: { name, value } };
 }
 
 export const playbooksActivate: CliCommand = {
   words: ['playbooks', 'activate'],
-  args: '<playbookId> [--version <hash prefix>]',
-  summary: 'new entries use this published version (default: the latest); runs in flight keep theirs',
+  args: ACTIVATE_ARGS,
+  summary:
+    'new entries use this published version (by its version number, or the start of its content hash; default: the latest); runs in flight keep theirs',
   run: (args, io) => {
-    const { id, hash } = onePlaybook(args);
+    const { id, flag } = onePlaybook(args);
     return withPlaybookStore(io, async (store) => {
-      const version = await activate(store, id, new Date(), hash);
+      const resolved = flag && resolveVersionFlag(flag.name, flag.value, await publishedVersions(store, id));
+      if (resolved?.note) io.err(resolved.note);
+      const version = await activate(store, id, new Date(), resolved?.select);
       io.out(`${id} active: v${version.version} ${version.hash.slice(0, 12)}`);
       return 0;
     });

@@ -189,23 +189,44 @@ async function refuseOtherContent(
   );
 }
 
-/** Activates a published version (default: the latest published) for new entries. */
+/** The published versions of a playbook, newest first: what a version or a hash prefix may name. */
+export async function publishedVersions(
+  { versions }: PlaybookCollections,
+  playbookId: string,
+): Promise<{ version: number; hash: string }[]> {
+  return versions
+    .find({ playbookId }, { projection: { version: 1, hash: 1 }, sort: { publishedAt: -1 } })
+    .toArray();
+}
+
+/**
+ * Activates a published version for new entries: the one with this `version`, the one whose
+ * content hash starts with `hashPrefix`, or by default the latest published.
+ */
 export async function activate(
   collections: PlaybookCollections,
   playbookId: string,
   now: Date,
-  hashPrefix?: string,
+  select?: { version: number } | { hashPrefix: string },
 ): Promise<PlaybookVersionRecord> {
   const candidates = await collections.versions.find({ playbookId }, { sort: { publishedAt: -1 } }).toArray();
   if (candidates.length === 0)
     throw new PlaybookLifecycleError(`playbook ${playbookId} has no published version`);
   const matching =
-    hashPrefix === undefined
+    select === undefined
       ? candidates.slice(0, 1)
-      : candidates.filter((v) => v.hash.startsWith(hashPrefix));
+      : 'version' in select
+        ? candidates.filter((v) => v.version === select.version)
+        : candidates.filter((v) => v.hash.startsWith(select.hashPrefix));
   if (matching.length !== 1) {
+    const what =
+      select === undefined
+        ? ''
+        : 'version' in select
+          ? `version ${select.version}`
+          : `hash ${select.hashPrefix}…`;
     throw new PlaybookLifecycleError(
-      `playbook ${playbookId}: ${matching.length === 0 ? 'no' : 'more than one'} version matches "${hashPrefix}"`,
+      `playbook ${playbookId}: ${matching.length === 0 ? 'no' : 'more than one'} published version matches ${what}`,
     );
   }
   const record = matching[0]!;

@@ -82,7 +82,7 @@ describe('playbook versions and lifecycle', () => {
     await setStatus(store, v1.id, 'paused', new Date());
     const paused = await customer();
     assert.deepEqual((await client.publishEvent(cartUpdated(paused))).deliveredTo, []);
-    await activate(store, v1.id, new Date(), first.hash.slice(0, 8));
+    await activate(store, v1.id, new Date(), { hashPrefix: first.hash.slice(0, 8) });
     const back = await customer();
     assert.deepEqual((await client.publishEvent(cartUpdated(back))).deliveredTo, [journeyId(v1.id, back)]);
     assert.equal(

@@ -200,6 +200,43 @@ describe('journeys playbooks publish and list', () => {
     }
   });
 
+  it('activate --version takes the version, --hash the content hash, and a hash given to --version still works', async () => {
+    const id = uniqueId('activate').replace(/[^a-z0-9-]/g, '');
+    const v1 = { ...cartPlaybook(), id, version: 1 };
+    const v2 = { ...v1, version: 2, name: 'Cart, second version' };
+    const first = await publishVersion(store, v1, new Date());
+    const second = await publishVersion(store, v2, new Date());
+    const active = async () => (await store.states.findOne({ _id: id }))?.activeHash;
+
+    // A hash prefix that is not a number: no version can be meant.
+    const hex = (hash: string) => {
+      const at = [...hash].findIndex((c) => /[a-f]/.test(c));
+      return hash.slice(0, Math.max(at + 1, 8));
+    };
+    const byVersion = await journeys('playbooks', 'activate', id, '--version', '1');
+    assert.deepEqual(byVersion, { code: 0, out: [`${id} active: v1 ${first.hash.slice(0, 12)}`] });
+    assert.equal(await active(), first.hash);
+
+    const byHash = await journeys('playbooks', 'activate', id, '--hash', hex(second.hash));
+    assert.deepEqual(byHash, { code: 0, out: [`${id} active: v2 ${second.hash.slice(0, 12)}`] });
+
+    const old = await journeys('playbooks', 'activate', id, '--version', hex(first.hash));
+    assert.equal(old.code, 0, old.out.join('\n'));
+    assert.deepEqual(old.out, [
+      `--version ${hex(first.hash)}: it is not a version number: it is taken as the start of a content hash, ` +
+        `as --version took before; write --hash ${hex(first.hash)} (--version now takes the playbook's version, e.g. --version 3)`,
+      `${id} active: v1 ${first.hash.slice(0, 12)}`,
+    ]);
+
+    const missing = await journeys('playbooks', 'activate', id, '--version', 'v7');
+    assert.equal(missing.code, 1);
+    assert.match(
+      missing.out.join('\n'),
+      new RegExp(`playbook ${id}: no published version matches version 7`),
+    );
+    assert.equal(await active(), first.hash);
+  });
+
   it('warns on publish when priority is left to the default, and lists playbooks in arbitration order', async () => {
     const dir = tempDir('journeys-list');
     try {

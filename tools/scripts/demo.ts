@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   );
   for (const definition of shipped) {
     const published = await publishDemoCopy(versions, withWaits(definition, DEMO_WAIT));
-    await activate(versions, definition.id, new Date(), published.hash);
+    await activate(versions, definition.id, new Date(), { hashPrefix: published.hash });
     log(`  published and activated ${definition.id} v${published.version} ${published.hash.slice(0, 12)}`);
   }
   // The synthetic store `journeys demo generate` writes: its customers and catalog cast the tour.
