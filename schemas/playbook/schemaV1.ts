@@ -42,3 +42,22 @@ export type PlaybookV1 = Omit<
 
 /** A definition as stored or frozen in a run: either form. */
 export type AnyPlaybookForm = Playbook | PlaybookV1;
+
+/** The renames of schemaVersion 2, for the reference page (docs/playbook-reference.md#compatibility). */
+export const SCHEMA_VERSION_1_RENAMES: readonly { old: string; current: string; why: string }[] = [
+  {
+    old: '`holdoutPercent: 10` (a percent, 0–100)',
+    current: '`holdout: 0.1` (a share, 0–1)',
+    why: 'every other share (the policy’s `exploration`, `defaultCostRatio`…) is written 0–1',
+  },
+  {
+    old: '`entry.key: data.cartId`, `matchTriggerOn: data.cartId`',
+    current: '`entry.key: event.data.cartId`, `matchTriggerOn: event.data.cartId`',
+    why: 'one path form: conditions already write `event.data.…`',
+  },
+  {
+    old: '`onQuietHours: drop`',
+    current: '`onQuietHours: skip`',
+    why: '`onCap` already said `skip` for "not sent, the run goes on"',
+  },
+];
