@@ -122,7 +122,7 @@ export function suppressPlanned(
   return { ...rest, position: { kind: 'effect', stepId: step.id, effect: 'deliver' }, pendingEffect: effect };
 }
 
-/** Holds a send back until `until`, under the same key; past the policy's maximum deferral it is dropped. */
+/** Holds a send back until `until`, under the same key; past the policy's maximum deferral it is skipped. */
 export function deferSend(
   state: RunState,
   policy: RunPolicy,

@@ -5,6 +5,8 @@ import { clockTime, Duration } from '../time';
  * The workspace contact policy: caps, quiet hours, arbitration and consent rules that govern every
  * send of every playbook. CRM teams edit policy/workspace.yaml; it is validated like a playbook.
  * Compatibility: new fields are optional with defaults; a rule's meaning never changes in place.
+ * Shares are written from 0 to 1 (exploration: 0.15), as in playbooks (holdout: 0.1); a duration as
+ * in playbooks (24h); a send not sent is "skipped", in the words of a playbook's onCap/onQuietHours.
  */
 
 const ClockTime = clockTime('21:00');
@@ -40,7 +42,7 @@ const Share = z.number().min(0, 'must be 0 or more').max(1, 'must be at most 1')
  * cost ratio.
  */
 export const OfferSettings = z.strictObject({
-  /** Share of decisions that pick an eligible offer at random, to keep learning (10–20% advised). */
+  /** Share of decisions that pick an eligible offer at random, to keep learning (0.1–0.2 advised). */
   exploration: Share.default(0.15),
   /** Engagement evidence loses half its weight over this long. */
   halfLife: Duration.default('30d'),
@@ -68,7 +70,7 @@ export const ContactPolicy = z.strictObject({
   quietHours: z.array(QuietHours).default([]),
   /** Sends for one customer inside this window are arbitrated by playbook priority. */
   arbitrationWindow: Duration.default('5m'),
-  /** A deferred send older than this is dropped. */
+  /** A deferred send (onCap or onQuietHours: defer) not sent within this long is skipped. */
   maxDeferral: Duration.default('24h'),
   /** Channels where marketing needs an explicit opt-in rather than the absence of an opt-out. */
   marketingRequiresOptIn: z.array(z.enum(['email', 'sms'])).default([]),
