@@ -61,7 +61,7 @@ describe('cart abandonment on the Temporal CLI dev server', () => {
    */
   const treated = (prefix: string, playbookId = 'cart-abandonment') => {
     const scheme = { epoch: 1, ...loadConfig(env).holdout };
-    return customerInArm(uniqueId(prefix), 'treatment', scheme, playbookId, 10);
+    return customerInArm(uniqueId(prefix), 'treatment', scheme, playbookId, 0.1);
   };
 
   const result = (customerId: string, playbookId = 'cart-abandonment') =>

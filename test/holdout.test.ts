@@ -113,7 +113,7 @@ describe('holdout assignment', () => {
       some.length,
     );
     assert.equal(some.filter((id) => assignArm(id, 'p', 0, scheme) === 'control').length, 0);
-    assert.equal(some.filter((id) => assignArm(id, 'p', 100, scheme) === 'control').length, some.length);
+    assert.equal(some.filter((id) => assignArm(id, 'p', 1, scheme) === 'control').length, some.length);
   });
 
   it('handles non-ASCII customer IDs', () => {

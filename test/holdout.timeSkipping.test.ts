@@ -52,7 +52,7 @@ describe('holdout groups on the time-skipping test server', () => {
     const playbooks = [oneSendPlaybook('gc-first', 0.1), oneSendPlaybook('gc-second', 0.25)];
     const tag = uniqueId('gc');
     const excluded = customerInGlobalControl(`${tag}-out`, scheme);
-    const treated = customerInArm(`${tag}-in`, 'treatment', scheme, 'gc-first', 10);
+    const treated = customerInArm(`${tag}-in`, 'treatment', scheme, 'gc-first', 0.1);
     const client = h.clientWith(playbooks, undefined, scheme);
     const now = new Date().toISOString();
 

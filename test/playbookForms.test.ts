@@ -76,6 +76,8 @@ describe('playbook forms: schemaVersion 1 is read as 2', () => {
       control,
       ids.filter((id) => assignArm(id, 'p', 0.07, scheme) === 'control'),
     );
+    // A percent where a share belongs would hold back everyone: refused, not applied.
+    assert.throws(() => assignArm('c-1', 'p', 7, scheme), /holdout 7 is not a share from 0 to 1/);
   });
 
   it('tells the new name for an old one in a file that says schemaVersion: 2', () => {

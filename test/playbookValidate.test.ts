@@ -171,7 +171,7 @@ describe('loading playbook files', () => {
   it('loadPlaybooks throws one error listing every problem of every file', () => {
     const dir = tempDir();
     writePlaybook(dir, 'a.yaml', threeMistakes());
-    writePlaybook(dir, 'b.yaml', { ...cartPlaybook(), holdoutPercent: 120 });
+    writePlaybook(dir, 'b.yaml', { ...cartPlaybook(), holdout: 1.2 });
     writePlaybook(dir, 'c.yaml', cartPlaybook());
     assert.throws(
       () => loadPlaybooks(dir),
@@ -180,7 +180,10 @@ describe('loading playbook files', () => {
         const lines = error.message.split('\n');
         assert.equal(lines.length, 4, error.message);
         assert.ok(lines.slice(0, 3).every((line) => line.startsWith(`${join(dir, 'a.yaml')}: `)));
-        assert.match(lines[3] ?? '', /b\.yaml: holdoutPercent: /);
+        assert.match(
+          lines[3] ?? '',
+          /b\.yaml: holdout: must be at most 1 \(a share: 0\.1 holds back one in ten\)/,
+        );
         return true;
       },
     );

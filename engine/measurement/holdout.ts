@@ -64,5 +64,8 @@ export function assignArm(
   holdout: number,
   scheme: HoldoutScheme,
 ): Arm {
+  // A percent here (10 for 0.1, the form before playbook schemaVersion 2) would hold back everyone:
+  // say so instead. Validated definitions never get here with one.
+  if (!(holdout >= 0 && holdout <= 1)) throw new RangeError(`holdout ${holdout} is not a share from 0 to 1`);
   return playbookBucket(customerId, playbookId, scheme.salt) < threshold(holdout) ? 'control' : 'treatment';
 }
