@@ -20,6 +20,8 @@
 /** The zod schema definitions: the bottom vocabulary that every layer, the engine included, names. */
 const DEFINITIONS = [
   '^schemas/[^/]+/schema\\.ts$',
+  // The playbook form before schemaVersion 2, as types: what stored versions and runs in flight hold.
+  '^schemas/playbook/schemaV1\\.ts$',
   '^schemas/events/cohort\\.ts$',
   '^schemas/events/httpUrl\\.ts$',
   '^schemas/policy/seasons\\.ts$',
