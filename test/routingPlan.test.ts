@@ -142,7 +142,7 @@ describe('routing plan', () => {
     const everyone: HoldoutScheme = { ...TEST_HOLDOUT, epoch: 7, globalControlPercent: 100 };
     const global = drive(routingTarget(cart, event, 'ann'), { profile: withEmail('ann') }, everyone);
     assert.deepEqual(global.done, { kind: 'done', reached: [], end: 'global-control' });
-    const held = cartPlaybook({ holdoutPercent: 100 });
+    const held = cartPlaybook({ holdout: 1 });
     const { steps, done } = drive(routingTarget(held, event, 'ann'), { profile: withEmail('ann') });
     assert.equal(enterStep(steps).arm, 'control');
     assert.equal(done.end, 'entered');
@@ -210,7 +210,7 @@ describe('routing plan', () => {
   describe('fan-out: a catalog event routed to each customer it reaches', () => {
     const priceDrop = loadPlaybooks(`${__dirname}/../playbooks`).find((p) => p.id === 'price-drop');
     assert.ok(priceDrop);
-    const playbook: Playbook = { ...priceDrop, holdoutPercent: 0 };
+    const playbook: Playbook = { ...priceDrop, holdout: 0 };
     const event: JourneyEvent = {
       type: 'product.price_dropped',
       eventId: 'evt-drop-1',
