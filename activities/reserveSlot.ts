@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
 import {
+  slotAsk,
   slotResult,
   type ReserveSlotInput,
   type ReserveSlotResult,
@@ -12,24 +13,7 @@ export type { ReserveSlotInput, ReserveSlotResult } from '../engine/interpreter/
 /** Takes a slot under the run's caps, atomically per customer; refused, it says which cap, until when and who won. */
 export function createReserveSlot(deps: { ledger: Collection<LedgerDoc> }) {
   return async function reserveSlot(input: ReserveSlotInput): Promise<ReserveSlotResult> {
-    const answer = await reserveContactSlot(deps.ledger, {
-      customerId: input.customerId,
-      key: input.key,
-      candidate: {
-        channel: input.channel,
-        playbookId: input.playbookId,
-        transactional: input.transactional,
-        ...(input.tags && { tags: input.tags }),
-      },
-      rules: input.caps,
-      calendar: input.calendar,
-      now: input.at,
-      ...(input.arbitration && {
-        windowMs: input.arbitration.windowMs,
-        priority: input.arbitration.priority,
-        expectedValue: input.arbitration.expectedValue,
-      }),
-    });
+    const answer = await reserveContactSlot(deps.ledger, { customerId: input.customerId, ...slotAsk(input) });
     return slotResult(answer);
   };
 }

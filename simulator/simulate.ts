@@ -35,9 +35,8 @@ import {
 import { isCatalogEvent, isFanOutEvent, type JourneyEvent } from '../schemas/events/schema';
 import type { Playbook } from '../schemas/playbook/schema';
 import { OfferSettings, type ContactPolicy } from '../schemas/policy/schema';
-import { slotInput, slotRequest, slotResult } from '../engine/interpreter/slotReservation';
-import { requestSlot, type CustomerLedger } from '../engine/contactPolicy/arbitration';
-import { longestWindow } from '../engine/contactPolicy/frequencyCaps';
+import { slotAsk, slotInput, slotRequest, slotResult } from '../engine/interpreter/slotReservation';
+import { requestSlot, slotRequestOf, type CustomerLedger } from '../engine/contactPolicy/arbitration';
 import { runPolicy } from '../engine/contactPolicy/effective';
 import { MemoryAudienceIndexes } from './audienceIndex';
 import { summarize, type PlaybookSummary } from './summary';
@@ -146,22 +145,7 @@ export function simulate(events: readonly JourneyEvent[], options: SimulationOpt
         // The same arbitration and caps as the MongoDB reserve, over an in-memory ledger per customer.
         const request = slotRequest(effect, state, now);
         const ledger = ledgers.get(state.customerId) ?? { entries: [], intents: [] };
-        const { answer, next } = requestSlot(ledger, {
-          key: request.key,
-          candidate: {
-            channel: request.channel,
-            playbookId: request.playbookId,
-            transactional: request.transactional,
-            ...(request.tags && { tags: request.tags }),
-          },
-          rules: request.caps,
-          calendar: request.calendar,
-          now: request.at,
-          windowMs: request.arbitration?.windowMs ?? 0,
-          priority: request.arbitration?.priority ?? 0,
-          expectedValue: request.arbitration?.expectedValue ?? 0,
-          horizon: request.at - longestWindow(request.caps),
-        });
+        const { answer, next } = requestSlot(ledger, slotRequestOf(slotAsk(request)));
         if (next) ledgers.set(state.customerId, next);
         return slotInput(slotResult(answer));
       }

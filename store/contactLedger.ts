@@ -1,16 +1,11 @@
 import type { Collection, Db } from 'mongodb';
-import type { CapRule } from '../schemas/policy/schema';
 import {
   requestSlot,
+  slotRequestOf,
   type CustomerLedger,
   type SlotAnswer,
-  type SlotRequest,
+  type SlotAsk,
 } from '../engine/contactPolicy/arbitration';
-import {
-  longestWindow,
-  type CalendarContext,
-  type SendCandidate,
-} from '../engine/contactPolicy/frequencyCaps';
 import { isDuplicateKeyError } from './duplicateKey';
 import type { LedgerDoc } from './collections';
 import { upsertRacing } from './upsert';
@@ -21,18 +16,9 @@ export function contactLedger(db: Db): Collection<LedgerDoc> {
   return db.collection<LedgerDoc>('contact_ledger');
 }
 
-export interface ReserveRequest {
+/** A send's question to the ledger (engine/contactPolicy/arbitration.ts `SlotAsk`), for one customer. */
+export interface ReserveRequest extends SlotAsk {
   customerId: string;
-  /** The send's idempotency key: a retry of the same send finds its reservation. */
-  key: string;
-  candidate: SendCandidate;
-  rules: readonly CapRule[];
-  calendar: CalendarContext;
-  now: number;
-  /** The arbitration window (0 or absent: first come, first served) and the send's rank in it. */
-  windowMs?: number;
-  priority?: number;
-  expectedValue?: number;
 }
 
 const MAX_CONFLICTS = 50;
@@ -187,17 +173,7 @@ export async function reserveContactSlot(
   request: ReserveRequest,
 ): Promise<SlotAnswer> {
   const { customerId, now } = request;
-  const slot: SlotRequest = {
-    key: request.key,
-    candidate: request.candidate,
-    rules: [...request.rules],
-    calendar: request.calendar,
-    now,
-    windowMs: request.windowMs ?? 0,
-    priority: request.priority ?? 0,
-    expectedValue: request.expectedValue ?? 0,
-    horizon: now - longestWindow(request.rules),
-  };
+  const slot = slotRequestOf(request);
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
     const readAt = Date.now();
     const current = await currentLedger(ledger, customerId);

@@ -2,6 +2,7 @@ import type { CapRule } from '../../schemas/policy/schema';
 import {
   capApplies,
   checkCaps,
+  longestWindow,
   type CalendarContext,
   type CapDecision,
   type LedgerEntry,
@@ -59,6 +60,36 @@ export interface SlotRequest {
   now: number;
   /** Entries older than this can no longer count under any cap and are dropped on the next write. */
   horizon: number;
+}
+
+/** A send's question to the ledger as its callers put it: arbitration absent means first come, first served. */
+export interface SlotAsk {
+  key: string;
+  candidate: SendCandidate;
+  rules: readonly CapRule[];
+  calendar: CalendarContext;
+  now: number;
+  windowMs?: number;
+  priority?: number;
+  expectedValue?: number;
+}
+
+/**
+ * The full request, with the defaults and the pruning horizon filled in once, so the MongoDB ledger
+ * and the simulator's in-memory one ask exactly the same question.
+ */
+export function slotRequestOf(ask: SlotAsk): SlotRequest {
+  return {
+    key: ask.key,
+    candidate: ask.candidate,
+    rules: [...ask.rules],
+    calendar: ask.calendar,
+    now: ask.now,
+    windowMs: ask.windowMs ?? 0,
+    priority: ask.priority ?? 0,
+    expectedValue: ask.expectedValue ?? 0,
+    horizon: ask.now - longestWindow(ask.rules),
+  };
 }
 
 export type SlotAnswer =

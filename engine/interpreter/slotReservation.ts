@@ -1,5 +1,5 @@
 import type { CapRule } from '../../schemas/policy/schema';
-import type { SlotAnswer } from '../contactPolicy/arbitration';
+import type { SlotAnswer, SlotAsk } from '../contactPolicy/arbitration';
 import type { CalendarContext } from '../contactPolicy/frequencyCaps';
 import { capLabel } from './sendPolicy';
 import type { Effect, RunInput, RunState } from './types';
@@ -52,6 +52,27 @@ export function slotRequest(
     at,
     ...(effect.tags && { tags: effect.tags }),
     ...(effect.arbitration && { arbitration: effect.arbitration }),
+  };
+}
+
+/** The activity's input as the ledger's question: the same in the activity and the simulator. */
+export function slotAsk(input: ReserveSlotInput): SlotAsk {
+  return {
+    key: input.key,
+    candidate: {
+      channel: input.channel,
+      playbookId: input.playbookId,
+      transactional: input.transactional,
+      ...(input.tags && { tags: input.tags }),
+    },
+    rules: input.caps,
+    calendar: input.calendar,
+    now: input.at,
+    ...(input.arbitration && {
+      windowMs: input.arbitration.windowMs,
+      priority: input.arbitration.priority,
+      expectedValue: input.arbitration.expectedValue,
+    }),
   };
 }
 
