@@ -42,11 +42,11 @@ function matches(command: CliCommand, argv: readonly string[]): boolean {
   return command.words.every((word, i) => argv[i] === word);
 }
 
+/** Each command's usage on its own line and what it does indented below, as git and npm print theirs: long usages stay readable at 80 columns. */
 function usage(commands: readonly CliCommand[]): string {
-  const width = Math.max(...commands.map((command) => usageLine(command).length));
   return [
     'usage:',
-    ...commands.map((command) => `  ${usageLine(command).padEnd(width)}  ${command.summary}`),
+    ...commands.flatMap((command) => [`  ${usageLine(command)}`, `      ${command.summary}`]),
   ].join('\n');
 }
 
