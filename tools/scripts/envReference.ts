@@ -1,10 +1,10 @@
 import { join, relative } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { z } from 'zod';
-import { EnvSchema, variableMeta } from '../../schemas/env';
+import { EnvSchema, variableMeta } from '../../schemas/envVariables';
 
 /*
- * docs/configuration.md, written from schemas/env.ts: every variable's name, default, when it is
+ * docs/configuration.md, written from schemas/envVariables.ts: every variable's name, default, when it is
  * required, description and old name come from the schema and its .meta(), so the reference
  * cannot drift from what the worker and the CLI check (test/envReference.test.ts fails if it does).
  */
@@ -49,12 +49,12 @@ function variables(): string[] {
 /** The file's exact text, formatted the way `prettier --check` wants it. */
 export async function renderEnvReference(): Promise<string> {
   const text = [
-    '<!-- Generated from schemas/env.ts by `npm run env:reference`; edit the schema, not this file. -->',
+    '<!-- Generated from schemas/envVariables.ts by `npm run env:reference`; edit the schema, not this file. -->',
     '',
     '# Configuration: environment variables',
     '',
     'The worker and the `journeys` CLI read their configuration from environment variables, checked at',
-    'start-up (`schemas/env.ts`). A missing or invalid value stops the process with the variable, its value',
+    'start-up (`schemas/envVariables.ts`, read by `schemas/env.ts`). A missing or invalid value stops the process with the variable, its value',
     '(secrets masked or not shown) and what the table below says it must hold. An empty variable counts as',
     'unset. Commands that need only part of it (`explain`, `report lift`, `simulate`, `playbooks …`, `holdouts …`)',
     'check only that part.',

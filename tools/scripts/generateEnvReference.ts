@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ENV_REFERENCE_FILE, renderEnvReference } from './envReference';
 
-/** `npm run env:reference`: rewrites docs/configuration.md after a change to schemas/env.ts. */
+/** `npm run env:reference`: rewrites docs/configuration.md after a change to schemas/envVariables.ts. */
 async function main(): Promise<void> {
   const text = await renderEnvReference();
   let current = '';
