@@ -317,7 +317,7 @@ describe('the lift tally (pure: the store reads, this counts)', () => {
         items: [{ sku: 'A', category: 'shoes', price: total, quantity: 1 }],
         total,
         currency: 'EUR',
-        channel: 'online',
+        salesChannel: 'online',
       },
     });
     return { eventId, occurredAt: new Date(occurredAt), payload };
