@@ -33,7 +33,12 @@ export function murmur3(text: string, seed = 0): number {
     h ^= k;
   }
 
-  h ^= bytes.length;
+  return fmix32(h ^ bytes.length);
+}
+
+/** MurmurHash3's 32-bit finaliser: spreads every input bit over the output. Offer streams mix seeds with it too. */
+export function fmix32(value: number): number {
+  let h = value;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

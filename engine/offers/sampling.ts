@@ -1,4 +1,4 @@
-import { murmur3 } from '../ids/hash';
+import { fmix32, murmur3 } from '../ids/hash';
 import type { Random } from '../random/mulberry32';
 
 /*
@@ -16,13 +16,7 @@ export const seedOf = (key: string): number => murmur3(key);
  * the draws of the others: a catalog change moves only the offers it touches.
  */
 export function streamSeed(decisionSeed: number, offerSeed: number): number {
-  let h = (decisionSeed ^ Math.imul(offerSeed, 0x9e3779b1)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32((decisionSeed ^ Math.imul(offerSeed, 0x9e3779b1)) >>> 0);
 }
 
 /** A standard normal draw (Marsaglia's polar method). */
