@@ -42,12 +42,17 @@ function matches(command: CliCommand, argv: readonly string[]): boolean {
   return command.words.every((word, i) => argv[i] === word);
 }
 
-/** Each command's usage on its own line and what it does indented below, as git and npm print theirs: long usages stay readable at 80 columns. */
+/**
+ * One command: its usage and summary on one line, the usage last, so an error's final line shows it.
+ * Several: each usage on its own line with the summary indented below, as git and npm print theirs;
+ * padding every summary to the longest usage (simulate's, 190 characters) was unreadable at 80 columns.
+ */
 function usage(commands: readonly CliCommand[]): string {
-  return [
-    'usage:',
-    ...commands.flatMap((command) => [`  ${usageLine(command)}`, `      ${command.summary}`]),
-  ].join('\n');
+  const lines =
+    commands.length === 1
+      ? commands.map((command) => `  ${usageLine(command)}  ${command.summary}`)
+      : commands.flatMap((command) => [`  ${usageLine(command)}`, `      ${command.summary}`]);
+  return ['usage:', ...lines].join('\n');
 }
 
 function invalidPlaybooksSummary(error: InvalidPlaybooksError): string {
