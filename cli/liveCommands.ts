@@ -1,7 +1,7 @@
 import { connectJourneyClient } from '../router/connect';
 import { loadConfig, type Config } from '../schemas/env';
 import { UnsubscribeTokens } from '../activities/unsubscribe/unsubscribeToken';
-import { IngestServer } from '../router/http/httpServer';
+import { IngestServer, PortInUseError } from '../router/http/httpServer';
 import type { CliCommand, CliIo } from './command';
 import { runEventsCommand } from './eventsCommand';
 import { settingsOrReport } from './settings';
@@ -48,7 +48,7 @@ export const ingestServe: CliCommand = {
         io.err('INGEST_TOKENS: is not set; expected at least one bearer token for the HTTP endpoint');
         return 2;
       }
-      const server = await IngestServer.start({
+      const started = IngestServer.start({
         publisher: client.journeys,
         tokens: config.ingest.tokens,
         port: config.ingest.port,
@@ -61,6 +61,14 @@ export const ingestServe: CliCommand = {
           },
         }),
       });
+      let server: IngestServer;
+      try {
+        server = await started;
+      } catch (error) {
+        if (!(error instanceof PortInUseError)) throw error;
+        io.err(`INGEST_PORT: ${error.message}`);
+        return 1;
+      }
       io.err(`ingest: listening on ${server.url}/v1/events`);
       if (config.unsubscribe) {
         io.err(

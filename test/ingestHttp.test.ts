@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { IngestServer } from '../router/http/httpServer';
+import { IngestServer, PortInUseError } from '../router/http/httpServer';
 import { cartEvent, MemoryPublisher } from './support/memoryPublisher';
 
 const TOKEN = 'test-token-0123456789';
@@ -307,6 +307,22 @@ describe('HTTP ingestion endpoint', () => {
 
   it('refuses to start without tokens', async () => {
     await assert.rejects(IngestServer.start({ publisher, tokens: [] }), /no bearer tokens given/);
+  });
+
+  it('names the port and INGEST_PORT when the port is already taken, instead of a raw EADDRINUSE', async () => {
+    const taken = Number(new URL(server.url).port);
+    await assert.rejects(
+      IngestServer.start({ publisher, tokens: [TOKEN], port: taken }),
+      (error: unknown) => {
+        assert.ok(error instanceof PortInUseError);
+        assert.equal(error.port, taken);
+        assert.match(
+          error.message,
+          new RegExp(`^127\\.0\\.0\\.1:${taken} is already in use .*set INGEST_PORT to a free port$`),
+        );
+        return true;
+      },
+    );
   });
 });
 

@@ -36,6 +36,20 @@ export interface IngestServerOptions {
 
 const EVENTS_PATH = '/v1/events';
 
+/** The port asked for is taken: says which, and what to do, instead of a raw EADDRINUSE. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(
+      `${host}:${port} is already in use (another \`journeys ingest serve\`, or another program): ` +
+        'stop it, or set INGEST_PORT to a free port',
+    );
+  }
+}
+
 type Headers = Record<string, string>;
 
 /**
@@ -54,15 +68,18 @@ export class IngestServer {
     const handler = new IngestHandler(options);
     const server = createServer((req, res) => handler.handle(req, res));
     const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? 0;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
+      const refuse = (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error);
+      server.once('error', refuse);
+      server.listen(port, host, () => {
+        server.off('error', refuse);
         resolve();
       });
     });
-    const { port } = server.address() as AddressInfo;
-    return new IngestServer(server, handler, `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+    const bound = (server.address() as AddressInfo).port;
+    return new IngestServer(server, handler, `http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
   }
 
   /** Stops accepting connections and resolves once the requests in flight have been answered. */
