@@ -5,7 +5,7 @@
  * tools/bench/results.json (a quick or --only run: results.quick.json or results.partial.json). Sections: latency (event to action at 10/s and the step-up to the highest
  * sustained rate), sustained (10 minutes, memory per cached workflow, worker restart), bare
  * (engine ÷ a minimal workflow), cron (engine ÷ a naive cron, bench/cron/), decisions (offers,
- * reserve, simulator). `--quick` shortens every load for a run of a few minutes.
+ * reserve, simulator); ingest (publishing on top of stored backlogs, only with --only ingest). `--quick` shortens every load for a run of a few minutes.
  */
 import { runBareComparison } from './bareComparison';
 import { runCronSection } from './cronSection';
