@@ -5,7 +5,7 @@
  * tools/bench/results.json (a quick or --only run: results.quick.json or results.partial.json). Sections: latency (event to action at 10/s and the step-up to the highest
  * sustained rate), sustained (10 minutes, memory per cached workflow, worker restart), bare
  * (engine ÷ a minimal workflow), cron (engine ÷ a naive cron, bench/cron/), decisions (offers,
- * reserve, simulator). `--quick` shortens every load for a run of a few minutes.
+ * reserve, simulator); ingest (publishing on top of stored backlogs, only with --only ingest). `--quick` shortens every load for a run of a few minutes.
  */
 import { runBareComparison } from './bareComparison';
 import { runCronSection } from './cronSection';
@@ -15,6 +15,7 @@ import { startBenchStack, type BenchStack } from './harness/benchStack';
 import { runEngineLoad } from './harness/engineLoad';
 import { formatMachine, machineInfo, type MachineInfo } from './harness/machine';
 import { benchHoldPlaybook, benchPlaybook } from './harness/playbooks';
+import { runIngest } from './ingest';
 import { runMemory } from './memory';
 import { formatTable, RESULTS_FILE, writeResults, type Figure, type SectionResult } from './report';
 import { judge, runStepDown, runStepUp } from './stepUp';
@@ -22,8 +23,11 @@ import { machineContention, type Contention } from './harness/procStats';
 import { runSustained } from './sustained';
 import { exitOnInterrupt } from '../devstack/reapOnExit';
 
-/** `memory` runs only when asked for (--only memory): the full run measures memory after its loads. */
-const SECTIONS = ['latency', 'sustained', 'bare', 'cron', 'decisions', 'memory'] as const;
+/**
+ * `memory` runs only when asked for (--only memory): the full run measures memory after its loads.
+ * `ingest` too (--only ingest): seeding a million stored events is a run of its own.
+ */
+const SECTIONS = ['latency', 'sustained', 'bare', 'cron', 'decisions', 'memory', 'ingest'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Plan {
@@ -87,6 +91,18 @@ function parseArgs(argv: readonly string[]): {
   const rateAt = argv.indexOf('--rate');
   const rate = rateAt >= 0 ? Number(argv[rateAt + 1]) : undefined;
   return { quick, only: only as Section | undefined, rate };
+}
+
+function ingestArgs(argv: readonly string[]): { levels: number[]; budgetMs: number; concurrency: number } {
+  const value = (name: string, fallback: string) => {
+    const at = argv.indexOf(`--${name}`);
+    return at >= 0 ? (argv[at + 1] ?? fallback) : fallback;
+  };
+  return {
+    levels: value('levels', '10000,100000,1000000').split(',').map(Number),
+    budgetMs: Number(value('ingest-seconds', '30')) * 1000,
+    concurrency: Number(value('ingest-concurrency', '16')),
+  };
 }
 
 const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
@@ -218,6 +234,10 @@ async function main(): Promise<void> {
     } finally {
       await bench.stop();
     }
+  }
+  if (args.only === 'ingest') {
+    log('ingest: publishing the demo mix on top of stored backlogs, and bare signalWithStart…');
+    add(await runIngest({ ...ingestArgs(process.argv.slice(2)), log: (text) => log(text) }));
   }
   if (wanted('bare')) {
     log('engine ÷ bare workflow on a fresh stack…');
