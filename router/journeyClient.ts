@@ -10,7 +10,7 @@ import {
 } from '../engine/routing/routingPlan';
 import { fanOutPlan } from '../engine/triggers/fanOut';
 import { DEFAULT_OCCURRED_AT_WINDOW, type OccurredAtWindow } from '../schemas/events/occurredAtWindow';
-import { InvalidEventError, parseEvent } from '../schemas/events/parse';
+import { parseEvent } from '../schemas/events/parse';
 import {
   isCatalogEvent,
   isFanOutEvent,
@@ -35,7 +35,7 @@ import { applyCatalogEvent } from '../store/products';
 import { recordOfferEvidence } from '../store/offerEvidence';
 import { ComputedTriggers } from './computedTriggers';
 import { forEachConcurrently } from './pool';
-import { publishStages } from './publishStages';
+import { publishBatch, type Routed } from './publishBatch';
 import { ReachedRuns } from './reachedRuns';
 import { signalCurrentRun } from './signalCurrentRun';
 import { startJourneyRun } from './startRun';
@@ -77,11 +77,6 @@ const PUBLISH_CONCURRENCY = 16;
 /** Workflow IDs a fan-out returns (and the inbox keeps); the rest are only counted. */
 const DELIVERED_TO_LIMIT = 100;
 
-interface Routed {
-  deliveredTo: string[];
-  count: number;
-}
-
 /**
  * The typed entry point for services, and the router behind every way in (HTTP, CLI). Each event
  * is validated (InvalidEventError before anything reaches MongoDB or Temporal), stored in the
@@ -111,8 +106,7 @@ export class JourneyClient implements EventPublisher, ConsentReader {
 
   async publishEvent(input: JourneyEventInput): Promise<PublishResult> {
     const receivedAt = this.now();
-    const window = this.deps.occurredAtWindow ?? DEFAULT_OCCURRED_AT_WINDOW;
-    const event = parseEvent(input, window === 'unchecked' ? undefined : { receivedAt, window });
+    const event = this.parse(input, receivedAt);
     const acceptance = await acceptEvent(this.deps.collections.events, event, receivedAt);
     if (acceptance.kind === 'duplicate') {
       const { routedTo, routedCount } = acceptance;
@@ -140,34 +134,26 @@ export class JourneyClient implements EventPublisher, ConsentReader {
   }
 
   /**
-   * Publishes each event on its own: a bad one is reported and the rest go on. Each customer's
-   * events are published in the order given; different customers' go side by side, at most
-   * `publishConcurrency` at a time (router/publishStages.ts), which is what keeps a large HTTP batch
-   * within an ordinary client timeout.
+   * Publishes a batch with bulk writes (router/publishBatch.ts), each event on its own: a bad one is
+   * reported and the rest go on. Each customer's events are published in the order given;
+   * different customers' go side by side, at most `publishConcurrency` at a time
+   * (router/publishStages.ts), which is what keeps a large HTTP batch within an ordinary client
+   * timeout.
    */
-  async publishEvents(inputs: readonly unknown[]): Promise<PublishOutcome[]> {
-    const outcomes: PublishOutcome[] = [];
-    for (const lanes of publishStages(inputs)) {
-      await forEachConcurrently(lanes, this.deps.publishConcurrency ?? PUBLISH_CONCURRENCY, async (lane) => {
-        for (const index of lane) outcomes[index] = await this.publishOutcome(index, inputs[index]);
-      });
-    }
-    return outcomes;
+  publishEvents(inputs: readonly unknown[]): Promise<PublishOutcome[]> {
+    return publishBatch(inputs, {
+      events: this.deps.collections.events,
+      concurrency: this.deps.publishConcurrency ?? PUBLISH_CONCURRENCY,
+      now: () => this.now(),
+      parse: (input, receivedAt) => this.parse(input, receivedAt),
+      route: (event) => this.route(event),
+    });
   }
 
-  private async publishOutcome(index: number, input: unknown): Promise<PublishOutcome> {
-    try {
-      return { index, ...(await this.publishEvent(input as JourneyEventInput)) };
-    } catch (error) {
-      if (!(error instanceof InvalidEventError)) throw error;
-      const eventId = (input as { eventId?: unknown } | null)?.eventId;
-      return {
-        index,
-        status: 'rejected',
-        issues: error.issues,
-        ...(typeof eventId === 'string' && { eventId }),
-      };
-    }
+  /** Validates an event as received at `receivedAt`: InvalidEventError before anything is stored. */
+  private parse(input: unknown, receivedAt: Date): JourneyEvent {
+    const window = this.deps.occurredAtWindow ?? DEFAULT_OCCURRED_AT_WINDOW;
+    return parseEvent(input, window === 'unchecked' ? undefined : { receivedAt, window });
   }
 
   private async route(event: JourneyEvent): Promise<Routed> {

@@ -1,4 +1,4 @@
-import type { Collection } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type WriteError } from 'mongodb';
 import { normaliseEvent } from '../engine/events/normalise';
 import type { JourneyEvent } from '../schemas/events/schema';
 import { isDuplicateKeyError } from './duplicateKey';
@@ -21,6 +21,29 @@ async function findEvent(events: Collection<EventRecord>, eventId: string): Prom
   return (await events.findOne({ _id: eventId })) ?? events.findOne({ eventId });
 }
 
+function inboxRecord(event: JourneyEvent, receivedAt: Date): EventRecord {
+  return {
+    _id: event.eventId,
+    eventId: event.eventId,
+    type: event.type,
+    ...('customerId' in event && { customerId: event.customerId }),
+    occurredAt: new Date(event.occurredAt),
+    receivedAt,
+    status: 'received',
+    payload: event,
+  };
+}
+
+/** What an event whose insert hit the unique key is: routed before (drop it) or not (route it again). */
+async function seenBefore(events: Collection<EventRecord>, eventId: string): Promise<Acceptance> {
+  const existing = await findEvent(events, eventId);
+  if (existing?.status === 'routed') {
+    const { routedTo = [], routedCount } = existing;
+    return { kind: 'duplicate', routedTo, ...(routedCount !== undefined && { routedCount }) };
+  }
+  return { kind: 'unrouted' };
+}
+
 /** Inserts the event into the inbox, unique by eventId. */
 export async function acceptEvent(
   events: Collection<EventRecord>,
@@ -28,26 +51,50 @@ export async function acceptEvent(
   now: Date,
 ): Promise<Acceptance> {
   try {
-    await events.insertOne({
-      _id: event.eventId,
-      eventId: event.eventId,
-      type: event.type,
-      ...('customerId' in event && { customerId: event.customerId }),
-      occurredAt: new Date(event.occurredAt),
-      receivedAt: now,
-      status: 'received',
-      payload: event,
-    });
+    await events.insertOne(inboxRecord(event, now));
     return { kind: 'new' };
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
   }
-  const existing = await findEvent(events, event.eventId);
-  if (existing?.status === 'routed') {
-    const { routedTo = [], routedCount } = existing;
-    return { kind: 'duplicate', routedTo, ...(routedCount !== undefined && { routedCount }) };
+  return seenBefore(events, event.eventId);
+}
+
+/** An event of a batch and the time it was received. */
+export interface Arrival {
+  event: JourneyEvent;
+  receivedAt: Date;
+}
+
+/**
+ * acceptEvent for a batch of distinct eventIds, in one unordered insertMany: every record that is
+ * new is inserted whatever happens to the others, and each one the unique key refused is judged as
+ * acceptEvent judges it (its existing record read by `_id`). Any other write error fails the batch;
+ * the records inserted stay, and a retry finds them unrouted and routes them.
+ */
+export async function acceptEvents(
+  events: Collection<EventRecord>,
+  arrivals: readonly Arrival[],
+): Promise<Acceptance[]> {
+  if (arrivals.length === 0) return [];
+  const refused = new Set<number>();
+  try {
+    await events.insertMany(
+      arrivals.map(({ event, receivedAt }) => inboxRecord(event, receivedAt)),
+      { ordered: false },
+    );
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError)) throw error;
+    const writeErrors = ([] as WriteError[]).concat(error.writeErrors);
+    if (writeErrors.length === 0 || writeErrors.some((writeError) => !isDuplicateKeyError(writeError))) {
+      throw error;
+    }
+    for (const writeError of writeErrors) refused.add(writeError.index);
   }
-  return { kind: 'unrouted' };
+  return Promise.all(
+    arrivals.map(({ event }, index) =>
+      refused.has(index) ? seenBefore(events, event.eventId) : Promise.resolve<Acceptance>({ kind: 'new' }),
+    ),
+  );
 }
 
 export async function markRouted(
@@ -61,6 +108,37 @@ export async function markRouted(
   };
   const { matchedCount } = await events.updateOne({ _id: eventId }, routed);
   if (matchedCount === 0) await events.updateOne({ eventId }, routed);
+}
+
+/** What routing an event found: the runs it reached, as markRouted records them. */
+export interface RoutedMark {
+  eventId: string;
+  routedTo: string[];
+  routedCount?: number;
+}
+
+/**
+ * markRouted for many events in one unordered bulkWrite of updates by `_id`. Records from before
+ * `_id` was the eventId match none of those; when fewer records matched than were marked, the same
+ * updates go again by `eventId` (unique and indexed): setting the same fields twice is harmless.
+ */
+export async function markAllRouted(
+  events: Collection<EventRecord>,
+  marks: readonly RoutedMark[],
+): Promise<void> {
+  if (marks.length === 0) return;
+  const update = ({ routedTo, routedCount }: RoutedMark) => ({
+    $set: { status: 'routed' as const, routedTo, ...(routedCount !== undefined && { routedCount }) },
+  });
+  const byId: AnyBulkWriteOperation<EventRecord>[] = marks.map((mark) => ({
+    updateOne: { filter: { _id: mark.eventId }, update: update(mark) },
+  }));
+  const { matchedCount } = await events.bulkWrite(byId, { ordered: false });
+  if (matchedCount >= marks.length) return;
+  const byEventId: AnyBulkWriteOperation<EventRecord>[] = marks.map((mark) => ({
+    updateOne: { filter: { eventId: mark.eventId }, update: update(mark) },
+  }));
+  await events.bulkWrite(byEventId, { ordered: false });
 }
 
 /**
