@@ -32,7 +32,7 @@ type Outcomes = PublishOutcome[];
  * input is validated (a bad one is `rejected`, the others go on), the inbox records of its events
  * are inserted with ONE unordered insertMany (acceptEvents: a record the unique key refuses is a
  * duplicate or an unrouted retry, as acceptEvent decides), customers' lanes are routed side by
- * side, each in order, and the "routed" marks of the stage are written with ONE bulkWrite. Marks
+ * side, each in order, and the "routed" marks of the stage are written in bulkWrites (markAllRouted). Marks
  * are written before the next stage is accepted, so an eventId repeated in a later stage is judged
  * against them, as it would be one by one.
  */

@@ -5,7 +5,7 @@ import { journeyId } from '../engine/interpreter/entry';
 import { fixedHoldout } from '../router/holdoutSource';
 import { JourneyClient } from '../router/journeyClient';
 import { collections, type Collections } from '../store/collections';
-import { acceptEvent, markRouted } from '../store/events';
+import { acceptEvent, MARKS_PER_WRITE, markRouted } from '../store/events';
 import { CommandLog } from './support/commandLog';
 import { cartUpdated, orderPlaced, uniqueId } from './support/events';
 import {
@@ -49,8 +49,8 @@ describe('a batch of events, published with bulk writes', () => {
     await harness?.close();
   });
 
-  it('inserts the inbox records with one insertMany and marks them routed with one bulkWrite', async () => {
-    const customers = Array.from({ length: 30 }, (_, i) => uniqueId(`bulk-${i}`));
+  it('inserts the inbox records with one insertMany and marks them routed in bulkWrites of 25', async () => {
+    const customers = Array.from({ length: 60 }, (_, i) => uniqueId(`bulk-${i}`));
     log.clear();
     const outcomes = await client.publishEvents(customers.map((id) => cartUpdated(id)));
     assert.deepEqual(
@@ -59,8 +59,10 @@ describe('a batch of events, published with bulk writes', () => {
     );
     const writes = log.writes.filter((w) => w.collection === 'events');
     assert.deepEqual(writes, [
-      { collection: 'events', command: 'insert', size: 30 },
-      { collection: 'events', command: 'update', size: 30 },
+      { collection: 'events', command: 'insert', size: 60 },
+      { collection: 'events', command: 'update', size: MARKS_PER_WRITE },
+      { collection: 'events', command: 'update', size: MARKS_PER_WRITE },
+      { collection: 'events', command: 'update', size: 60 - 2 * MARKS_PER_WRITE },
     ]);
     const records = await Promise.all(
       customers.map((_, i) => store.events.findOne({ _id: outcomes[i]?.eventId })),
