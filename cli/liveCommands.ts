@@ -23,8 +23,10 @@ async function withClient(
 
 export const eventsPublish: CliCommand = {
   words: ['events', 'publish'],
-  args: '<file.ndjson|->',
-  summary: 'publish events, one JSON object per line; bad lines are reported and the rest go through',
+  args: '<file.ndjson|-> [--restart]',
+  summary:
+    'publish events, one JSON object per line; bad lines are reported and the rest go through; ' +
+    'progress on stderr, and a crashed run resumes from <file>.progress (--restart: from the start)',
   run: (args, io) =>
     withClient(io, (client) =>
       runEventsCommand(['publish', ...args], {
@@ -32,6 +34,7 @@ export const eventsPublish: CliCommand = {
         stdin: process.stdin,
         out: (line) => io.out(line),
         err: (line) => io.err(line),
+        progress: (line) => io.err(line),
       }),
     ),
 };

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { runEventsCommand } from '../cli/eventsCommand';
+import { ndjsonLines } from '../cli/ndjsonLines';
+import { PublishProgress } from '../cli/publishProgress';
 import { cartEvent, MemoryPublisher } from './support/memoryPublisher';
 
 function run(args: string[], { stdin = Readable.from([]), publisher = new MemoryPublisher() } = {}) {
@@ -17,6 +19,15 @@ function run(args: string[], { stdin = Readable.from([]), publisher = new Memory
     err: (line) => err.push(line),
   });
   return code.then((exitCode) => ({ exitCode, out, err, publisher }));
+}
+
+/** A publisher whose calls from the `failFrom`-th on fail, as when the store goes away mid-file. */
+class FailingPublisher extends MemoryPublisher {
+  failFrom = Infinity;
+  override publishEvents(inputs: readonly unknown[]) {
+    this.failWith = this.calls.length + 1 >= this.failFrom ? new Error('connection reset') : undefined;
+    return super.publishEvents(inputs);
+  }
 }
 
 function tempFile(name: string, content: string): string {
@@ -121,6 +132,105 @@ describe('journeys events publish', () => {
     }
     const missing = await run(['publish']);
     assert.match(missing.err[0] ?? '', /missing file argument/);
+  });
+
+  it('keeps <file>.progress after each acknowledged batch, and a rerun resumes after it', async () => {
+    const events = Array.from({ length: 1300 }, (_, i) => cartEvent(`c-${i}`));
+    const file = tempFile('resume.ndjson', events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const publisher = new FailingPublisher();
+    publisher.failFrom = 3; // lines 1001-1300 fail
+
+    const first = await run(['publish', file], { publisher });
+    assert.equal(first.exitCode, 1);
+    assert.deepEqual(first.out, ['1000 accepted, 0 duplicate, 0 rejected']);
+    const checkpoint = JSON.parse(readFileSync(`${file}.progress`, 'utf8')) as {
+      line: number;
+      offset: number;
+    };
+    assert.equal(checkpoint.line, 1000);
+    const bytes = readFileSync(file);
+    assert.equal(bytes.subarray(0, checkpoint.offset).toString().split('\n').length - 1, 1000);
+
+    publisher.failFrom = Infinity;
+    const second = await run(['publish', file], { publisher });
+    assert.equal(second.exitCode, 0);
+    assert.match(second.err[0] ?? '', /resuming after line 1000 /);
+    assert.deepEqual(
+      second.out,
+      ['1300 accepted, 0 duplicate, 0 rejected'],
+      'the counts include the first run',
+    );
+    assert.deepEqual(
+      publisher.calls.slice(3).map((call) => call.length),
+      [300],
+      'only the lines after the checkpoint',
+    );
+    assert.equal(publisher.accepted.length, 1300);
+    assert.equal(existsSync(`${file}.progress`), false, 'removed once the whole file is published');
+  });
+
+  it('does not resume a file that changed since its checkpoint, unless told --restart', async () => {
+    const events = Array.from({ length: 700 }, (_, i) => cartEvent(`c-${i}`));
+    const file = tempFile('changed.ndjson', events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const publisher = new FailingPublisher();
+    publisher.failFrom = 2;
+    assert.equal((await run(['publish', file], { publisher })).exitCode, 1);
+    appendFileSync(file, `${JSON.stringify(cartEvent('late'))}\n`);
+    publisher.failFrom = Infinity;
+
+    const refused = await run(['publish', file], { publisher });
+    assert.equal(refused.exitCode, 2);
+    assert.match(refused.err[0] ?? '', /changed since .*\.progress was written.*pass --restart/);
+
+    const restarted = await run(['publish', file, '--restart'], { publisher });
+    assert.equal(restarted.exitCode, 0);
+    assert.deepEqual(restarted.out, ['201 accepted, 500 duplicate, 0 rejected']);
+  });
+
+  it('reads lines with the byte offset after each, across chunks, CRLF and multibyte characters', async () => {
+    const text = '{"a":"é"}\r\n\n{"b":"日本"}\n{"c":1}';
+    const chunks = [
+      Buffer.from(text).subarray(0, 7),
+      Buffer.from(text).subarray(7, 20),
+      Buffer.from(text).subarray(20),
+    ];
+    const lines = [];
+    for await (const line of ndjsonLines(Readable.from(chunks), 100)) lines.push(line);
+    // 10 bytes + CRLF, a blank line, 14 bytes + LF, 7 bytes and no newline at the end.
+    const ends = [12, 13, 28, 35].map((n) => 100 + n);
+    assert.deepEqual(lines, [
+      { text: '{"a":"é"}', end: ends[0] },
+      { text: '', end: ends[1] },
+      { text: '{"b":"日本"}', end: ends[2] },
+      { text: '{"c":1}', end: ends[3] },
+    ]);
+    assert.equal(Buffer.byteLength(text) + 100, ends[3]);
+  });
+
+  it('says events done, rate, share, ETA and counts at most once a second', () => {
+    let now = 0;
+    const printed: string[] = [];
+    const counts = { accepted: 0, duplicate: 0, rejected: 0 };
+    const progress = new PublishProgress(
+      'big.ndjson',
+      { offset: 0, counts },
+      (l) => printed.push(l),
+      () => now,
+    );
+    now = 500;
+    progress.update({ line: 500, offset: 50_000, size: 1_000_000, counts: { ...counts, accepted: 500 } });
+    assert.deepEqual(printed, [], 'not before a second has passed');
+    now = 2000;
+    progress.update({
+      line: 2000,
+      offset: 200_000,
+      size: 1_000_000,
+      counts: { accepted: 1990, duplicate: 4, rejected: 6 },
+    });
+    assert.deepEqual(printed, [
+      'big.ndjson: 2,000 events done, line 2,000 (20.0 % of the bytes), 1,000 events/s, ETA 8s; ' +
+        '1,990 accepted, 4 duplicate, 6 rejected',
+    ]);
   });
 });
 
