@@ -1,4 +1,5 @@
 import type { CommandStartedEvent, Document } from 'mongodb';
+import type { DeclaredIndex } from './indexCoverage';
 
 /** One filter the store sent: what the server must find documents by, and how it sorts them. */
 export interface StoreQuery {
@@ -23,9 +24,12 @@ export interface StoreWrite {
 export class CommandLog {
   readonly queries: StoreQuery[] = [];
   readonly writes: StoreWrite[] = [];
+  /** Every index a createIndexes command declared (ensureIndexes), whether or not it existed. */
+  readonly indexes: DeclaredIndex[] = [];
   readonly listener = (event: CommandStartedEvent): void => this.record(event);
 
-  constructor(private readonly dbName: string) {}
+  /** `db`: the database to record, by name or by a test of its name. */
+  constructor(private readonly db: string | ((name: string) => boolean)) {}
 
   clear(): void {
     this.queries.length = 0;
@@ -33,7 +37,7 @@ export class CommandLog {
   }
 
   private record({ databaseName, commandName, command }: CommandStartedEvent): void {
-    if (databaseName !== this.dbName) return;
+    if (typeof this.db === 'string' ? databaseName !== this.db : !this.db(databaseName)) return;
     const collection = command[commandName] as unknown;
     if (typeof collection !== 'string') return;
     const query = (filter: unknown, sort?: unknown) =>
@@ -64,6 +68,19 @@ export class CommandLog {
       case 'delete':
         for (const statement of command.deletes as Document[]) query(statement.q);
         this.writes.push({ collection, command: 'delete', size: (command.deletes as Document[]).length });
+        break;
+      case 'createIndexes':
+        // The driver sends an index's key as a Map, which keeps the order of its fields.
+        for (const { key, name } of command.indexes as {
+          key: Document | Map<string, unknown>;
+          name: string;
+        }[]) {
+          this.indexes.push({
+            collection,
+            name,
+            keys: key instanceof Map ? [...key.keys()] : Object.keys(key),
+          });
+        }
         break;
       case 'insert':
         this.writes.push({ collection, command: 'insert', size: (command.documents as Document[]).length });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type CommandStartedEvent, type Db } from 'mongodb';
 import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
 import type { ActivityDeps } from '../../activities';
@@ -40,9 +40,18 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Connects to `mongodbUri` with a database unique to this test file, and starts the channel sinks. */
-export async function startChannelServers(mongodbUri: string, dbName: string): Promise<ChannelServers> {
-  const mongo = await MongoClient.connect(mongodbUri);
+/**
+ * Connects to `mongodbUri` with a database unique to this test file, and starts the channel sinks.
+ * `monitor` hears every command the connection sends (test/support/commandLog.ts), ensureIndexes's first.
+ */
+export async function startChannelServers(
+  mongodbUri: string,
+  dbName: string,
+  monitor?: (event: CommandStartedEvent) => void,
+): Promise<ChannelServers> {
+  const mongo = new MongoClient(mongodbUri, { monitorCommands: monitor !== undefined });
+  if (monitor !== undefined) mongo.on('commandStarted', monitor);
+  await mongo.connect();
   const db = mongo.db(dbName);
   await ensureIndexes(db);
   const smtp = await SmtpSink.start();

@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import type { CommandStartedEvent } from 'mongodb';
 import { fixedHoldout, type HoldoutSource } from '../../router/holdoutSource';
 import { JourneyClient } from '../../router/journeyClient';
 import type { EventPublisher } from '../../schemas/events/publisher';
@@ -72,7 +73,11 @@ async function startTestServer(): Promise<TestWorkflowEnvironment> {
   }
 }
 
-export async function startTimeSkippingHarness(name: string): Promise<TimeSkippingHarness> {
+/** `monitor` hears every command the harness's MongoDB connection sends (client, worker, indexes). */
+export async function startTimeSkippingHarness(
+  name: string,
+  monitor?: (event: CommandStartedEvent) => void,
+): Promise<TimeSkippingHarness> {
   const dir = tempDir(`journeys-${name}`);
   let ferret: FerretDb | undefined;
   let env: TestWorkflowEnvironment | undefined;
@@ -81,7 +86,7 @@ export async function startTimeSkippingHarness(name: string): Promise<TimeSkippi
     const mongodbUri =
       process.env.MONGODB_URI ||
       (ferret = await startFerretDb({ dataDir: dir.path, port: await freePort() })).uri;
-    servers = await startChannelServers(mongodbUri, `test_${name}_${Date.now()}`);
+    servers = await startChannelServers(mongodbUri, `test_${name}_${Date.now()}`, monitor);
     env = await startTestServer();
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
     const taskQueue = `journeys-${name}`;
