@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --only <section>]`: the engine benchmarks, one after another in
  * this process (never two loads at once), on this machine. Prints the machine and server versions,
  * then one table (figure, measured, target, met or missed), and writes the same to
- * tools/bench/results.json (a quick or --only run: results.quick.json or results.partial.json). Sections: latency (event to action at 10/s and the step-up to the highest
+ * tools/bench/results.json (a quick run: results.quick.json; an --only run merges its section into
+ * results.json, recording its own date, machine and commit; memory alone: results.memory.json). Sections: latency (event to action at 10/s and the step-up to the highest
  * sustained rate), sustained (10 minutes, memory per cached workflow, worker restart), bare
  * (engine ÷ a minimal workflow), cron (engine ÷ a naive cron, bench/cron/), decisions (offers,
  * reserve, simulator); ingest (publishing on top of stored backlogs, only with --only ingest). `--quick` shortens every load for a run of a few minutes.
@@ -17,7 +18,14 @@ import { formatMachine, machineInfo, type MachineInfo } from './harness/machine'
 import { benchHoldPlaybook, benchPlaybook } from './harness/playbooks';
 import { runIngest } from './ingest';
 import { runMemory } from './memory';
-import { formatTable, RESULTS_FILE, writeResults, type Figure, type SectionResult } from './report';
+import {
+  formatTable,
+  mergeResults,
+  RESULTS_FILE,
+  writeResults,
+  type Figure,
+  type SectionResult,
+} from './report';
 import { judge, runStepDown, runStepUp } from './stepUp';
 import { machineContention, type Contention } from './harness/procStats';
 import { runSustained } from './sustained';
@@ -93,7 +101,13 @@ function parseArgs(argv: readonly string[]): {
   return { quick, only: only as Section | undefined, rate };
 }
 
-function ingestArgs(argv: readonly string[]): { levels: number[]; budgetMs: number; concurrency: number } {
+function ingestArgs(argv: readonly string[]): {
+  levels: number[];
+  budgetMs: number;
+  concurrency: number;
+  batchSize: number;
+  batchLanes: number;
+} {
   const value = (name: string, fallback: string) => {
     const at = argv.indexOf(`--${name}`);
     return at >= 0 ? (argv[at + 1] ?? fallback) : fallback;
@@ -102,6 +116,8 @@ function ingestArgs(argv: readonly string[]): { levels: number[]; budgetMs: numb
     levels: value('levels', '10000,100000,1000000').split(',').map(Number),
     budgetMs: Number(value('ingest-seconds', '30')) * 1000,
     concurrency: Number(value('ingest-concurrency', '16')),
+    batchSize: Number(value('ingest-batch', '200')),
+    batchLanes: Number(value('ingest-batch-lanes', '4')),
   };
 }
 
@@ -275,19 +291,25 @@ async function main(): Promise<void> {
     machine,
   };
   const file = resultsFile(args);
-  writeResults(file, run, figures, details);
-  console.log(`\nwrote ${file}`);
+  if (file === RESULTS_FILE && args.only !== undefined) {
+    mergeResults(file, { ...run, only: args.only }, figures, details);
+    console.log(`\nmerged the ${args.only} section into ${file}`);
+  } else {
+    writeResults(file, run, figures, details);
+    console.log(`\nwrote ${file}`);
+  }
 }
 
 /**
- * A full run of every section is the result of record. The memory section alone is the record for
- * 20,000 cached workflows, which the full run's budget does not reach on 2 cores; other shorter
- * runs go beside them and are not kept.
+ * A full run of every section is the result of record, and a section run alone (`--only`) is merged
+ * into it: ingest runs only that way. The memory section alone is the record for 20,000 cached
+ * workflows, which the full run's budget does not reach on 2 cores, so it keeps its own file beside
+ * the full run's memory figures; a quick run goes beside them and is not kept.
  */
 function resultsFile(args: { quick: boolean; only: Section | undefined }): string {
   if (args.quick) return RESULTS_FILE.replace(/\.json$/, '.quick.json');
-  if (args.only === undefined) return RESULTS_FILE;
-  return RESULTS_FILE.replace(/\.json$/, args.only === 'memory' ? '.memory.json' : '.partial.json');
+  if (args.only === 'memory') return RESULTS_FILE.replace(/\.json$/, '.memory.json');
+  return RESULTS_FILE;
 }
 
 // Ctrl-C or a SIGTERM stops the servers this run started (tools/devstack/reapOnExit).

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MachineInfo } from './harness/machine';
 
@@ -54,17 +54,49 @@ export function formatTable(figures: readonly Figure[]): string {
 
 export const RESULTS_FILE = resolve(__dirname, 'results.json');
 
+export interface RunInfo {
+  mode: 'full' | 'quick';
+  only?: string;
+  startedAt: string;
+  durationS: number;
+  machine: MachineInfo;
+}
+
 export function writeResults(
   file: string,
-  run: {
-    mode: 'full' | 'quick';
-    only?: string;
-    startedAt: string;
-    durationS: number;
-    machine: MachineInfo;
-  },
+  run: RunInfo,
   figures: readonly Figure[],
   details: Record<string, unknown>,
 ): void {
   writeFileSync(file, `${JSON.stringify({ ...run, figures, details }, null, 2)}\n`);
+}
+
+interface ResultsFile extends Partial<RunInfo> {
+  figures?: Figure[];
+  details?: Record<string, unknown>;
+  /** Sections measured by a run of their own (`--only`): that run's date, machine and commit. */
+  sectionRuns?: Record<string, RunInfo & { contention?: unknown }>;
+}
+
+/**
+ * Puts one section's run (`--only <section>`) into the results file: its figures replace that
+ * section's, its details join the others, and `sectionRuns` records when, where and at which commit
+ * it ran, since the file's own run header belongs to the full run. The other sections stay.
+ */
+export function mergeResults(
+  file: string,
+  run: RunInfo & { only: string },
+  figures: readonly Figure[],
+  details: Record<string, unknown>,
+): void {
+  const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ResultsFile) : {};
+  const replaced = new Set(figures.map((figure) => figure.section));
+  const { contention, ...measured } = details;
+  const merged: ResultsFile = {
+    ...old,
+    figures: [...(old.figures ?? []).filter((figure) => !replaced.has(figure.section)), ...figures],
+    details: { ...old.details, ...measured },
+    sectionRuns: { ...old.sectionRuns, [run.only]: { ...run, contention } },
+  };
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
 }

@@ -91,7 +91,7 @@ export async function insertStored(
   }
 }
 
-function prefixed(event: JourneyEvent, prefix: string): JourneyEvent {
+export function prefixed(event: JourneyEvent, prefix: string): JourneyEvent {
   const renamed = { ...event, eventId: `${prefix}${event.eventId}` } as JourneyEvent & {
     customerId?: string;
   };
