@@ -1,14 +1,7 @@
 import type { CommandStartedEvent, Document } from 'mongodb';
-import type { DeclaredIndex } from './indexCoverage';
+import type { DeclaredIndex, StoreQuery } from './indexCoverage';
 
-/** One filter the store sent: what the server must find documents by, and how it sorts them. */
-export interface StoreQuery {
-  collection: string;
-  /** find, update, delete, findAndModify, aggregate, count or distinct. */
-  command: string;
-  filter: Document;
-  sort?: Document;
-}
+export type { StoreQuery };
 
 /** One write command and how many documents or statements it carried. */
 export interface StoreWrite {

@@ -1,5 +1,4 @@
 import type { Document } from 'mongodb';
-import type { StoreQuery } from './commandLog';
 
 /*
  * Whether the server can answer a query without reading a whole collection: the rule behind the
@@ -15,6 +14,15 @@ import type { StoreQuery } from './commandLog';
  * conditions is NOT a point access: FerretDB 1.24 pushes down a filter on `_id` alone and reads the
  * whole collection for any other (measured: 2 ms against 420 ms at 20,000 documents).
  */
+
+/** One filter the store sent: what the server must find documents by, and how it sorts them. */
+export interface StoreQuery {
+  collection: string;
+  /** find, update, delete, findAndModify, aggregate, count or distinct. */
+  command: string;
+  filter: Document;
+  sort?: Document;
+}
 
 /** Collections that stay a few documents big whatever the traffic: a scan of one is fine. */
 export const SMALL_COLLECTIONS: ReadonlySet<string> = new Set([
