@@ -8,6 +8,7 @@ import { loadContentFiles } from '../schemas/env';
 import { settingsOrReport } from './settings';
 import { collections } from '../store/collections';
 import { liftData, type LiftQuery } from '../store/liftData';
+import { rebuildLift } from '../store/liftRebuild';
 import { playbookCollections } from '../store/playbookVersions';
 import { UsageError, type CliCommand, type CliIo } from './command';
 import { parseOptions } from './options';
@@ -17,6 +18,7 @@ import { withMongoDb } from './withMongoDb';
 interface ReportOptions extends LiftQuery {
   chart?: string;
   json: boolean;
+  rebuild: boolean;
 }
 
 /** An ISO date (`2026-11-01`) or date-time with offset; anything else is a usage error, not NaN. */
@@ -29,6 +31,11 @@ function parseTime(option: string, value: string): Date {
     throw new UsageError(
       `${option}: "${value}" is not an ISO date such as 2026-11-01 or 2026-11-01T00:00:00Z`,
     );
+  // The report adds up entries by UTC day (store/liftCells.ts): a bound inside a day cannot be met.
+  if (date.getTime() % 86_400_000 !== 0)
+    throw new UsageError(
+      `${option}: "${value}" is not the start of a UTC day; the lift report counts entries by UTC day, so give a date such as 2026-11-01`,
+    );
   return date;
 }
 
@@ -39,8 +46,9 @@ function parseReportOptions(args: readonly string[]): ReportOptions {
     to: 'string',
     chart: 'string',
     json: 'boolean',
+    rebuild: 'boolean',
   });
-  const options: ReportOptions = { json: values.json === true };
+  const options: ReportOptions = { json: values.json === true, rebuild: values.rebuild === true };
   if (values.playbook !== undefined) options.playbookId = values.playbook;
   if (values.chart !== undefined) options.chart = values.chart;
   if (values.from !== undefined) options.from = parseTime('--from', values.from);
@@ -71,25 +79,27 @@ function costModel(io: CliIo, env: NodeJS.ProcessEnv = process.env): CostModel |
 /**
  * `journeys report lift`: per playbook, treatment against holdout — conversions by the playbook's
  * success metric, revenue, unsubscribes, and the lift with its 95% interval, p-value and verdict;
- * then what the offers cost and earned: discounts, margin after them, partner revenue. Needs only
- * MONGODB_URI (and POLICY_FILE for cost ratios other than the shipped ones). No entries in the
- * range is an answer, printed as such, exit 0; a bad policy file exits 1.
+ * then what the offers cost and earned: discounts, margin after them, partner revenue. Read from
+ * the lift rollup the router keeps; `--rebuild` first rebuilds it from the entries and the inbox
+ * (store/liftRebuild.ts), valuing margins at POLICY_FILE's cost ratios. Needs only MONGODB_URI
+ * (and POLICY_FILE for cost ratios other than the shipped ones). No entries in the range is an
+ * answer, printed as such, exit 0; a bad policy file exits 1.
  */
 export const reportLiftCommand: CliCommand = {
   words: ['report', 'lift'],
-  args: '[--playbook <id>] [--from <iso>] [--to <iso>] [--chart <file.svg>] [--json]',
+  args: '[--playbook <id>] [--from <date>] [--to <date>] [--chart <file.svg>] [--json] [--rebuild]',
   summary: 'incremental lift of each playbook against its holdout, with 95% intervals',
   async run(args, io) {
     const options = parseReportOptions(args);
     const costs = costModel(io);
     if (costs === undefined) return 1;
     return withMongoDb(io, async (db) => {
-      const { entries, events, offers } = collections(db);
-      const data = await liftData(
-        { entries, events, offers, playbooks: playbookCollections(db) },
-        options,
-        costs,
-      );
+      const stored = { ...collections(db), playbooks: playbookCollections(db) };
+      if (options.rebuild) {
+        const counted = await rebuildLift(stored, costs);
+        io.err(`rebuilt the lift rollup from ${counted.toLocaleString('en-US')} entries`);
+      }
+      const data = await liftData(stored, options);
       const reports = data.map((playbook) => ({
         playbook,
         stats: liftStats(playbook.arms.treatment, playbook.arms.control),

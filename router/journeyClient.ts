@@ -29,6 +29,7 @@ import type { HoldoutSource } from './holdoutSource';
 import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSource';
 import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
 import { recentRuns, recordEntryRun } from '../store/entryRuns';
+import { LiftMaintainer } from '../store/liftAttributions';
 import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, consentState, findProfile, type ConsentState } from '../store/profiles';
 import { applyCatalogEvent } from '../store/products';
@@ -89,11 +90,13 @@ export class JourneyClient implements EventPublisher, ConsentReader {
   private readonly now: () => Date;
   private readonly playbooks: PlaybookSource;
   private readonly triggers: ComputedTriggers;
+  private readonly lift: LiftMaintainer;
 
   constructor(private readonly deps: JourneyClientDeps) {
     this.now = deps.now ?? (() => new Date());
     const { temporal, collections, taskQueue } = deps;
     this.triggers = new ComputedTriggers({ temporal, collections, taskQueue, now: this.now });
+    this.lift = LiftMaintainer.of(collections, deps.policy?.offers);
     this.playbooks = Array.isArray(deps.playbooks)
       ? fixedPlaybooks(deps.playbooks)
       : (deps.playbooks as PlaybookSource);
@@ -174,6 +177,8 @@ export class JourneyClient implements EventPublisher, ConsentReader {
     for (const playbook of await this.playbooks.current()) {
       deliveredTo.push(...(await this.routeTo(playbook, event, event.customerId, scheme)));
     }
+    // After routing, so an entry this event made is in place (and never counts its own trigger).
+    await this.lift.routed(event, await this.playbooks.current());
     // After routing, so a run this order ends is gone before its replenishment is re-armed.
     if (event.type === 'order.placed') await this.triggers.afterOrder(event);
     return { deliveredTo, count: deliveredTo.length };
@@ -276,6 +281,7 @@ export class JourneyClient implements EventPublisher, ConsentReader {
     await recordEntry(this.deps.collections.entries, entry);
     await recordEntryHead(this.deps.collections.entryHeads, entry);
     await recordEntryRun(this.deps.collections.entryRuns, entry);
+    await this.lift.entered(playbook, event, entry);
     await startJourneyRun(this.deps.temporal, this.deps.taskQueue, {
       workflowId: planned.journeyId,
       playbook,

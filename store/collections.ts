@@ -5,6 +5,8 @@ import type { LedgerEntry } from '../engine/contactPolicy/frequencyCaps';
 import type { Profile } from '../engine/profile/profile';
 import type { JourneyEvent } from '../schemas/events/schema';
 import type { DecisionRecord } from './decisions';
+import type { LiftAttributionRecord } from './liftAttributions';
+import type { LiftCellRecord, LiftWriterRecord } from './liftCells';
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
 import type { ReorderSampleRecord } from './reorderSamples';
@@ -236,6 +238,14 @@ export interface Collections {
   offerOutcomes: Collection<OfferOutcomeRecord>;
   /** Buyers' own reorder intervals by product: the population median of replenishment timing. */
   reorderSamples: Collection<ReorderSampleRecord>;
+  /**
+   * The lift rollup (store/liftAttributions.ts, store/liftCells.ts): per customer, their entries
+   * and what each adds to the cells; per playbook, day and writer process, the cell shards; per
+   * writer, the shards it holds. All read by `_id`, the writers registry scanned whole (small).
+   */
+  liftAttributions: Collection<LiftAttributionRecord>;
+  liftCells: Collection<LiftCellRecord>;
+  liftWriters: Collection<LiftWriterRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -256,6 +266,9 @@ export function collections(db: Db): Collections {
     offerGrantTallies: db.collection<OfferGrantTallyRecord>('offer_grant_tallies'),
     offerOutcomes: db.collection<OfferOutcomeRecord>('offer_outcomes'),
     reorderSamples: db.collection<ReorderSampleRecord>('reorder_samples'),
+    liftAttributions: db.collection<LiftAttributionRecord>('lift_attributions'),
+    liftCells: db.collection<LiftCellRecord>('lift_cells'),
+    liftWriters: db.collection<LiftWriterRecord>('lift_writers'),
   };
 }
 

@@ -6,6 +6,9 @@ import { backfillEntryHeads } from './entries';
 import { backfillEntryRuns } from './entryRuns';
 import { clampFutureStamps } from './futureStamps';
 import { backfillGrantTallies } from './offerGrants';
+import { DEFAULT_COST_MODEL } from './liftAttributions';
+import { rebuildLift } from './liftRebuild';
+import { playbookCollections } from './playbookVersions';
 
 interface MigrationRecord {
   _id: string;
@@ -43,6 +46,11 @@ const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<num
     },
   },
   { id: 'future-stamps', run: (db, now) => clampFutureStamps(db, now) },
+  {
+    // Margins at the shipped cost ratios: `journeys report lift --rebuild` revalues at POLICY_FILE's.
+    id: 'lift-rollup',
+    run: (db) => rebuildLift({ ...collections(db), playbooks: playbookCollections(db) }, DEFAULT_COST_MODEL),
+  },
 ];
 
 /** Runs the migrations this database has not had yet, in order: the worker and the client do at start-up. */

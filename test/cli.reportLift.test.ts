@@ -427,6 +427,10 @@ describe('journeys report lift', () => {
       await events.insertMany(records.events);
     }
     await upsertOffers(offers, CATALOG);
+    // Stored as before the rollup existed: the report counts them once it is rebuilt.
+    const rebuilt = await journeys('--rebuild', '--playbook', 'nothing-yet');
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.match(rebuilt.stderr, /rebuilt the lift rollup from 7,706 entries/);
   });
   after(async () => {
     if (savedPolicyFile === undefined) delete process.env.POLICY_FILE;
@@ -525,24 +529,30 @@ describe('journeys report lift', () => {
     }
   });
 
-  it('--playbook and --from/--to narrow the entries; an empty range says so', async () => {
+  it('--playbook and --from/--to (whole UTC days) narrow the entries; an empty range says so', async () => {
     const one = await journeys('--playbook', NONE, '--json');
     assert.deepEqual(
       (JSON.parse(one.stdout) as { playbookId: string }[]).map((r) => r.playbookId),
       [NONE],
     );
-    // The first 100 minutes: the first 100 customers of each playbook, re-entries are later.
-    const early = await journeys(
-      '--playbook',
-      KNOWN,
-      '--from',
-      iso(T0),
-      '--to',
-      iso(T0 + 100 * 60_000),
-      '--json',
-    );
+    // The first day: the first 1,440 customers of each playbook (one a minute), re-entries are later.
+    const early = await journeys('--playbook', KNOWN, '--from', iso(T0), '--to', iso(T0 + DAY), '--json');
     const [report] = JSON.parse(early.stdout) as { arms: Record<string, { customers: number }> }[];
-    assert.equal(report!.arms.treatment!.customers + report!.arms.control!.customers, 100);
+    assert.equal(report!.arms.treatment!.customers + report!.arms.control!.customers, 1440);
+    // From the day re-entries begin, a re-entering customer counts by the re-entry, in its arm.
+    const reentries = known.filter((_, i) => i % 10 === 3);
+    const late = await journeys('--playbook', KNOWN, '--from', iso(T0 + 9 * DAY), '--json');
+    const [again] = JSON.parse(late.stdout) as { arms: Record<string, { customers: number }> }[];
+    assert.deepEqual(
+      [again!.arms.treatment!.customers, again!.arms.control!.customers],
+      [
+        reentries.filter((c) => c.arm === 'control').length,
+        reentries.filter((c) => c.arm === 'treatment').length,
+      ],
+    );
+    const inside = await journeys('--from', iso(T0 + 100 * 60_000));
+    assert.equal(inside.code, 2);
+    assert.match(inside.stderr, /is not the start of a UTC day; the lift report counts entries by UTC day/);
     const empty = await journeys('--from', '2030-01-01');
     assert.equal(empty.code, 0);
     assert.match(empty.stdout, /no entries in the range/);

@@ -8,6 +8,7 @@ import { Playbook } from '../schemas/playbook/schema';
 import { collections, ensureIndexes, type EntryRecord, type EventRecord } from '../store/collections';
 import { storedEvent } from '../store/events';
 import { liftData } from '../store/liftData';
+import { rebuildLift } from '../store/liftRebuild';
 import {
   activate,
   ensurePlaybookIndexes,
@@ -143,12 +144,9 @@ describe('events stored in the old form', () => {
   });
 
   it('the lift report counts an old store order as a conversion by its new name', async () => {
-    const { entries, events, offers } = collections(db);
-    const [data] = await liftData(
-      { entries, events, offers, playbooks: playbookCollections(db) },
-      { playbookId: PLAYBOOK },
-      { defaultCostRatio: 0.6, costRatios: {} },
-    );
+    const stored = { ...collections(db), playbooks: playbookCollections(db) };
+    await rebuildLift(stored, { defaultCostRatio: 0.6, costRatios: {} });
+    const [data] = await liftData(stored, { playbookId: PLAYBOOK });
     assert.ok(data && !('na' in data), JSON.stringify(data));
     assert.equal(data.arms.treatment.customers, 2);
     assert.equal(data.arms.treatment.conversions, 1, 'the store order, and not the online one');

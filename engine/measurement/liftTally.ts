@@ -7,11 +7,11 @@ import { parseDuration } from '../time/duration';
 import type { Arm } from './holdout';
 import type { ArmAggregate } from './lift';
 import {
-  addCustomer,
   customerEconomics,
   isPayableEngagement,
   noEconomics,
   type ArmEconomics,
+  type CustomerEconomics,
   type OfferPayout,
 } from './orderEconomics';
 
@@ -43,6 +43,11 @@ export type PlaybookLiftData = {
       currencies: string[];
       /** Paid-for engagements naming an offer the catalog does not hold: not counted as revenue. */
       unpricedEngagements: number;
+      /**
+       * How many other success definitions judged some of the entries: each entry is judged by the
+       * definition it entered with, and this one's metric changed since (`--rebuild` re-judges).
+       */
+      judgedByOtherDefinitions?: number;
     }
   | { na: string }
 );
@@ -77,7 +82,7 @@ export interface LiftEvidence {
   payouts: ReadonlyMap<string, OfferPayout>;
 }
 
-const emptyArm = (): ArmData => ({
+export const emptyArm = (): ArmData => ({
   customers: 0,
   conversions: 0,
   revenue: 0,
@@ -148,6 +153,84 @@ function isMarketingOptOut(event: JourneyEvent): boolean {
   return event.type === 'consent.updated' && event.data.purpose === 'marketing' && !event.data.granted;
 }
 
+/** What one customer's first entry earned in its window: what a cell adds up per arm. */
+export interface CustomerOutcome extends CustomerEconomics {
+  converted: boolean;
+  unsubscribed: boolean;
+  /** Σ the window's order totals, converting or not. */
+  revenue: number;
+  /** Currencies of those orders. */
+  currencies: string[];
+}
+
+/** The outcome of a customer who did nothing counted (yet): what an entry starts with. */
+export const noOutcome = (): CustomerOutcome => ({
+  converted: false,
+  unsubscribed: false,
+  revenue: 0,
+  currencies: [],
+  discount: 0,
+  margin: 0,
+  partnerRevenue: 0,
+  unpricedEngagements: 0,
+});
+
+/**
+ * One entry judged: the counted events after it, within the success window, against the metric.
+ * The one rule both the batch tally (tallyPlaybook, the rebuild) and the incremental one
+ * (store/liftAttributions.ts, as events are routed) apply.
+ */
+export function judgeEntry(
+  entry: Pick<LiftEntry, 'entryEventId' | 'enteredAt'>,
+  events: readonly LiftEvent[],
+  trigger: JourneyEvent | undefined,
+  judge: { success: Playbook['success']; payouts: ReadonlyMap<string, OfferPayout>; costModel: CostModel },
+): CustomerOutcome {
+  const { success } = judge;
+  const window = parseDuration(success.window) ?? 0;
+  const start = entry.enteredAt.getTime();
+  // After entry, not at it: the event that entered the run is never its own conversion.
+  const inWindow = events.filter(
+    (e) =>
+      e.eventId !== entry.entryEventId &&
+      e.occurredAt.getTime() > start &&
+      e.occurredAt.getTime() <= start + window,
+  );
+  const context = trigger === undefined ? {} : { trigger };
+  // Revenue is every order in the window, converting or not: what the customer spent, not only
+  // the order that counted as the conversion.
+  let revenue = 0;
+  const currencies = new Set<string>();
+  for (const { payload } of inWindow) {
+    if (payload.type !== 'order.placed') continue;
+    revenue += payload.data.total;
+    currencies.add(payload.data.currency);
+  }
+  return {
+    converted: inWindow.some((e) => matches(success.metric, e.payload, context)),
+    unsubscribed: inWindow.some((e) => isMarketingOptOut(e.payload)),
+    revenue,
+    currencies: [...currencies].sort(),
+    ...customerEconomics(
+      inWindow.map((e) => e.payload),
+      judge.costModel,
+      judge.payouts,
+    ),
+  };
+}
+
+/** Adds (sign 1) or takes back (sign −1) one customer's outcome to the sums of their arm. */
+export function addOutcome(arm: ArmData, outcome: CustomerOutcome, sign: 1 | -1 = 1): void {
+  if (outcome.converted) arm.conversions += sign;
+  if (outcome.unsubscribed) arm.unsubscribes += sign;
+  arm.revenue += sign * outcome.revenue;
+  arm.revenueSquares += sign * outcome.revenue * outcome.revenue;
+  arm.discount += sign * outcome.discount;
+  arm.margin += sign * outcome.margin;
+  arm.marginSquares += sign * outcome.margin * outcome.margin;
+  arm.partnerRevenue += sign * outcome.partnerRevenue;
+}
+
 /**
  * The arms of one playbook's first entries. Without evidence (no published definition, so no
  * success metric) only the customers are counted, and the result says why.
@@ -164,40 +247,18 @@ export function tallyPlaybook(
   if (!evidence)
     return { playbookId, arms, holdoutEpochs, na: 'no published definition, so no success metric' };
   const { success, eventsByCustomer, triggerById, payouts } = evidence;
-  const window = parseDuration(success.window) ?? 0;
   const currencies = new Set<string>();
   let unpricedEngagements = 0;
   for (const entry of customers) {
-    const start = entry.enteredAt.getTime();
-    // After entry, not at it: the event that entered the run is never its own conversion.
-    const inWindow = (eventsByCustomer.get(entry.customerId) ?? []).filter(
-      (e) =>
-        e.eventId !== entry.entryEventId &&
-        e.occurredAt.getTime() > start &&
-        e.occurredAt.getTime() <= start + window,
+    const outcome = judgeEntry(
+      entry,
+      eventsByCustomer.get(entry.customerId) ?? [],
+      triggerById.get(entry.entryEventId),
+      { success, payouts, costModel },
     );
-    const trigger = triggerById.get(entry.entryEventId);
-    const context = trigger === undefined ? {} : { trigger };
-    const arm = arms[entry.arm];
-    if (inWindow.some((e) => matches(success.metric, e.payload, context))) arm.conversions += 1;
-    if (inWindow.some((e) => isMarketingOptOut(e.payload))) arm.unsubscribes += 1;
-    // Revenue is every order in the window, converting or not: what the customer spent, not only
-    // the order that counted as the conversion.
-    let revenue = 0;
-    for (const { payload } of inWindow) {
-      if (payload.type !== 'order.placed') continue;
-      revenue += payload.data.total;
-      currencies.add(payload.data.currency);
-    }
-    arm.revenue += revenue;
-    arm.revenueSquares += revenue * revenue;
-    const economics = customerEconomics(
-      inWindow.map((e) => e.payload),
-      costModel,
-      payouts,
-    );
-    addCustomer(arm, economics);
-    unpricedEngagements += economics.unpricedEngagements;
+    addOutcome(arms[entry.arm], outcome);
+    for (const currency of outcome.currencies) currencies.add(currency);
+    unpricedEngagements += outcome.unpricedEngagements;
   }
   return {
     playbookId,
