@@ -121,6 +121,12 @@ export function formatLift(data: PlaybookLiftData, stats: LiftStats, economics: 
       `  note: these entries were assigned under holdout epochs ${data.holdoutEpochs.join(', ')}: a reshuffle ` +
         'moved customers between arms; --from the reshuffle (journeys holdouts show) compares within one scheme',
     );
+  if ('judgedByOtherDefinitions' in data && data.judgedByOtherDefinitions !== undefined)
+    lines.push(
+      `  note: some entries were judged by ${count(data.judgedByOtherDefinitions)} other success ` +
+        `${data.judgedByOtherDefinitions === 1 ? 'definition' : 'definitions'}, the one they entered with; ` +
+        '--rebuild re-judges them all by this one',
+    );
   if ('unpricedEngagements' in data && data.unpricedEngagements > 0)
     lines.push(
       `  note: partner revenue leaves out ${count(data.unpricedEngagements)} ` +

@@ -290,6 +290,36 @@ describe('the lift report across a reshuffle', () => {
   });
 });
 
+describe('the lift report when a definition changed', () => {
+  it('notes entries judged by another success definition, the one they entered with', () => {
+    const arm = (customers: number) => ({
+      customers,
+      conversions: 0,
+      revenue: 0,
+      revenueSquares: 0,
+      unsubscribes: 0,
+      ...noEconomics(),
+    });
+    const base = {
+      playbookId: 'p',
+      arms: { treatment: arm(10), control: arm(10) },
+      holdoutEpochs: [1],
+      success: { metric: { event: 'order.placed' as const }, window: '7d' },
+      currencies: [],
+      unpricedEngagements: 0,
+    };
+    const notes = (data: PlaybookLiftData) =>
+      formatLift(data, liftStats(data.arms.treatment, data.arms.control), economicsNa('n/a')).filter((line) =>
+        line.includes('success definition'),
+      );
+    assert.deepEqual(notes({ ...base, judgedByOtherDefinitions: 1 }), [
+      '  note: some entries were judged by 1 other success definition, the one they entered with; ' +
+        '--rebuild re-judges them all by this one',
+    ]);
+    assert.deepEqual(notes(base), []);
+  });
+});
+
 describe('the lift tally (pure: the store reads, this counts)', () => {
   const costModel = { defaultCostRatio: 0.6, costRatios: {} };
   const enteredAt = new Date('2026-10-01T00:00:00Z');

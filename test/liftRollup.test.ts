@@ -302,6 +302,55 @@ describe('the lift rollup, kept as events are routed', () => {
     assert.equal(report.arms.control.customers, 0);
   });
 
+  it('judges an entry by the definition it entered with, and says when that is not the current one', async () => {
+    const lift = LiftMaintainer.of(collections(db), COST_MODEL);
+    const [playbook] = PLAYBOOKS;
+    const changed = Playbook.parse({
+      ...playbook!,
+      success: { metric: { event: 'order.placed' }, window: '1h' },
+    });
+    const at = T0 + 25 * DAY;
+    const cart = JourneyEvent.parse({
+      type: 'cart.updated',
+      eventId: 'judged-cart',
+      customerId: 'judged-c1',
+      occurredAt: new Date(at).toISOString(),
+      data: {
+        cartId: 'judged-k',
+        currency: 'EUR',
+        items: [{ sku: 'A', name: 'Tee', quantity: 1, price: 20 }],
+      },
+    });
+    await lift.entered(changed, cart, {
+      playbookId: playbook!.id,
+      customerId: 'judged-c1',
+      entryEventId: cart.eventId,
+      arm: 'control',
+      holdoutEpoch: 2,
+      enteredAt: new Date(at),
+    });
+    const order = JourneyEvent.parse({
+      type: 'order.placed',
+      eventId: 'judged-o1',
+      customerId: 'judged-c1',
+      occurredAt: new Date(at + 2 * 3_600_000).toISOString(),
+      data: {
+        orderId: 'judged-o1',
+        items: [{ sku: 'A', category: 'tees', price: 20, quantity: 1 }],
+        total: 20,
+        currency: 'EUR',
+        salesChannel: 'online',
+      },
+    });
+    await lift.routed(order, [changed]);
+    const [report] = await liftData(sources(db), { playbookId: playbook!.id, from: new Date(at) });
+    assert.ok(report && 'success' in report);
+    // Two hours after entry: outside the 1h window it entered with, inside today's 3d.
+    assert.deepEqual([report.arms.control.customers, report.arms.control.conversions], [1, 0]);
+    assert.equal(report.judgedByOtherDefinitions, 1);
+    assert.equal(report.success.window, '3d', 'the yardstick printed is the current definition');
+  });
+
   it('is built from the entries and events stored before it by the migration, with the same answer', async () => {
     await publishPlaybooks(legacy);
     const { entries, events } = collections(legacy);
