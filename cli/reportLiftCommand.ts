@@ -96,7 +96,7 @@ export const reportLiftCommand: CliCommand = {
     return withMongoDb(io, async (db) => {
       const stored = { ...collections(db), playbooks: playbookCollections(db) };
       if (options.rebuild) {
-        const counted = await rebuildLift(stored, costs);
+        const counted = await rebuildLift(stored, costs, (line) => io.err(line));
         io.err(`rebuilt the lift rollup from ${counted.toLocaleString('en-US')} entries`);
       }
       const data = await liftData(stored, options);

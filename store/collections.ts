@@ -6,7 +6,7 @@ import type { Profile } from '../engine/profile/profile';
 import type { JourneyEvent } from '../schemas/events/schema';
 import type { DecisionRecord } from './decisions';
 import type { LiftAttributionRecord } from './liftAttributions';
-import type { LiftCellRecord, LiftWriterRecord } from './liftCells';
+import { ensureLiftCellIndexes, type LiftCellRecord } from './liftCells';
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
 import type { ReorderSampleRecord } from './reorderSamples';
@@ -239,13 +239,12 @@ export interface Collections {
   /** Buyers' own reorder intervals by product: the population median of replenishment timing. */
   reorderSamples: Collection<ReorderSampleRecord>;
   /**
-   * The lift rollup (store/liftAttributions.ts, store/liftCells.ts): per customer, their entries
-   * and what each adds to the cells; per playbook, day and writer process, the cell shards; per
-   * writer, the shards it holds. All read by `_id`, the writers registry scanned whole (small).
+   * The lift rollup (store/liftAttributions.ts, store/liftCells.ts): per customer (by `_id`),
+   * their entries and what each adds to the cells; per playbook, day and writer process, the cell
+   * shards the report adds up.
    */
   liftAttributions: Collection<LiftAttributionRecord>;
   liftCells: Collection<LiftCellRecord>;
-  liftWriters: Collection<LiftWriterRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -268,7 +267,6 @@ export function collections(db: Db): Collections {
     reorderSamples: db.collection<ReorderSampleRecord>('reorder_samples'),
     liftAttributions: db.collection<LiftAttributionRecord>('lift_attributions'),
     liftCells: db.collection<LiftCellRecord>('lift_cells'),
-    liftWriters: db.collection<LiftWriterRecord>('lift_writers'),
   };
 }
 
@@ -303,6 +301,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await entries.createIndex({ playbookId: 1, customerId: 1, enteredAt: -1 }, { name: 'customer_latest' });
   // `journeys explain`: a customer's timeline across playbooks. Decisions are unique by `_id`.
   await entries.createIndex({ customerId: 1, enteredAt: -1 }, { name: 'customer_timeline' });
+  // `journeys report lift`: a playbook's cell shards for a range of days.
+  await ensureLiftCellIndexes(collections(db));
   await decisions.createIndex({ customerId: 1, at: 1 }, { name: 'customer_timeline' });
   const { offers, offerGrants, offerOutcomes } = collections(db);
   await offers.createIndex({ offerId: 1 }, { unique: true, name: 'offerId_unique' });

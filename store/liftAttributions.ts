@@ -79,6 +79,32 @@ export interface NewEntry {
   enteredAt: Date;
 }
 
+/**
+ * How long after its window closes an entry keeps its events for late arrivals. Older entries
+ * leave the customer's document (their sums stay in the cells), so the document read on every
+ * counted event stays small however long the customer has been entering: an event routed later
+ * than this after the window it falls in is not counted until a rebuild.
+ */
+export const LATE_EVENTS_MS = 30 * 86_400_000;
+
+/**
+ * The entries worth keeping at `now`: each playbook's latest (the next entry needs its day), and
+ * those whose window closed less than LATE_EVENTS_MS ago. Only for settled entries.
+ */
+export function keptEntries(entries: readonly AttributedEntry[], now: number): AttributedEntry[] {
+  const latest = new Map<string, AttributedEntry>();
+  for (const entry of entries) {
+    const seen = latest.get(entry.playbookId);
+    if (!seen || entry.enteredAt > seen.enteredAt) latest.set(entry.playbookId, entry);
+  }
+  return entries.filter((entry) => {
+    const window = entry.success === null ? 0 : (parseDuration(entry.success.window) ?? 0);
+    return (
+      latest.get(entry.playbookId) === entry || entry.enteredAt.getTime() + window + LATE_EVENTS_MS >= now
+    );
+  });
+}
+
 /** The entry judged over its kept events, with the payouts recorded alongside them. */
 export function judgeAttributed(
   entry: Pick<AttributedEntry, 'success' | 'enteredAt' | 'entryEventId' | 'trigger' | 'events'>,
@@ -161,7 +187,7 @@ export class LiftMaintainer {
         outcome: noOutcome(),
       });
     }
-    await this.settle(record);
+    await this.settle(record, entry.enteredAt.getTime());
   }
 
   /**
@@ -191,14 +217,17 @@ export class LiftMaintainer {
       });
       entry.outcome = judgeAttributed(entry, this.costModel);
     }
-    await this.settle(record);
+    // The customer's own latest time, not a clock: the same events prune the same way anywhere.
+    const now = Math.max(occurredAt.getTime(), ...record.entries.map((e) => e.enteredAt.getTime()));
+    await this.settle(record, now);
   }
 
   /**
    * Records the judged outcomes, moves the cells by what they do not hold yet, then records them
-   * as held. An outcome left unapplied by a crash is applied by the customer's next event.
+   * as held, leaving out the entries no longer kept (keptEntries). An outcome left unapplied by a
+   * crash is applied by the customer's next event.
    */
-  private async settle(record: LiftAttributionRecord): Promise<void> {
+  private async settle(record: LiftAttributionRecord, now: number): Promise<void> {
     const pending = record.entries.filter(
       (e) => !e.applied || JSON.stringify(e.applied) !== JSON.stringify(e.outcome),
     );
@@ -216,6 +245,7 @@ export class LiftMaintainer {
       );
       entry.applied = entry.outcome;
     }
+    record.entries = keptEntries(record.entries, now);
     await liftAttributions.replaceOne({ _id: record._id }, record, { upsert: true });
   }
 }

@@ -16,6 +16,7 @@ import type { EntryRecord, EventRecord } from './collections';
 import { storedEvent } from './events';
 import {
   inWindow,
+  keptEntries,
   judgeAttributed,
   type AttributedEntry,
   type AttributedEvent,
@@ -43,13 +44,21 @@ export interface RebuildSources extends LiftCollections {
 const BATCH = 500;
 
 /** Rebuilds every playbook's cells and every customer's attributions; returns the entries counted. */
-export async function rebuildLift(sources: RebuildSources, costModel: CostModel): Promise<number> {
+export async function rebuildLift(
+  sources: RebuildSources,
+  costModel: CostModel,
+  log: (line: string) => void = () => {},
+): Promise<number> {
+  const started = Date.now();
+  const step = (what: string) =>
+    log(`lift rebuild: ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const byCustomer = new Map<string, EntryRecord[]>();
   for await (const entry of sources.entries.find({})) {
     const own = byCustomer.get(entry.customerId);
     if (own) own.push(entry);
     else byCustomer.set(entry.customerId, [entry]);
   }
+  step(`read the entries of ${byCustomer.size} customers`);
   const definitions = new Map<string, Playbook['success'] | null>();
   const wantedTriggers = new Set<string>();
   for (const entries of byCustomer.values())
@@ -79,6 +88,7 @@ export async function rebuildLift(sources: RebuildSources, costModel: CostModel)
     if (own) own.push(event);
     else eventsOf.set(customerId, [event]);
   }
+  step(`read the inbox: ${eventsOf.size} entered customers' events`);
   const payouts = await payoutsOf(sources, eventsOf);
 
   const cells = new Map<string, { playbookId: string; day: string; parts: CellParts }>();
@@ -119,13 +129,16 @@ export async function rebuildLift(sources: RebuildSources, costModel: CostModel)
       applyDelta(cell.parts, base.previousDay, entry.arm, entryDelta(facts, undefined, judged.outcome));
       counted += 1;
     }
-    records.push({ _id: customerId, entries: attributed });
+    records.push({ _id: customerId, entries: keptEntries(attributed, Date.now()) });
   }
 
+  step(`judged ${counted} entries into ${cells.size} cells`);
   await sources.liftAttributions.deleteMany({});
   for (let i = 0; i < records.length; i += BATCH)
     await sources.liftAttributions.insertMany(records.slice(i, i + BATCH));
+  step(`wrote ${records.length} customers' attributions`);
   await replaceAllCells(sources, cells);
+  step('wrote the cells');
   return counted;
 }
 

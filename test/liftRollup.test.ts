@@ -7,6 +7,7 @@ import { generateDemoStore } from '../tools/demo/generate';
 import { murmur3 } from '../engine/ids/hash';
 import {
   firstEntries,
+  noOutcome,
   offerPayout,
   tallyPlaybook,
   type LiftEntry,
@@ -17,7 +18,7 @@ import type { OfferPayout } from '../engine/measurement/orderEconomics';
 import { JourneyEvent } from '../schemas/events/schema';
 import { Playbook } from '../schemas/playbook/schema';
 import { collections, ensureIndexes, type EntryRecord, type EventRecord } from '../store/collections';
-import { DEFAULT_COST_MODEL, LiftMaintainer } from '../store/liftAttributions';
+import { DEFAULT_COST_MODEL, keptEntries, LiftMaintainer } from '../store/liftAttributions';
 import { liftData, type LiftQuery } from '../store/liftData';
 import { runMigrations } from '../store/migrations';
 import { upsertOffers } from '../store/offers';
@@ -349,6 +350,27 @@ describe('the lift rollup, kept as events are routed', () => {
     assert.deepEqual([report.arms.control.customers, report.arms.control.conversions], [1, 0]);
     assert.equal(report.judgedByOtherDefinitions, 1);
     assert.equal(report.success.window, '3d', 'the yardstick printed is the current definition');
+  });
+
+  it("keeps a customer's document small: entries whose window closed 30 days ago leave it, the latest stays", () => {
+    const entry = (playbookId: string, day: number) => ({
+      playbookId,
+      entryEventId: `${playbookId}-${day}`,
+      enteredAt: new Date(T0 + day * DAY),
+      previousDay: 'none',
+      arm: 'treatment' as const,
+      holdoutEpoch: 1,
+      success: { metric: { event: 'order.placed' as const }, window: '7d' },
+      events: [],
+      outcome: noOutcome(),
+    });
+    const entries = [entry('a', 0), entry('a', 20), entry('a', 60), entry('b', 0)];
+    // At day 66: a's day-20 window closed on day 27, 39 days ago; a's day 0 too; b's is its latest.
+    assert.deepEqual(
+      keptEntries(entries, T0 + 66 * DAY).map((e) => e.entryEventId),
+      ['a-60', 'b-0'],
+    );
+    assert.equal(keptEntries(entries, T0 + 56 * DAY).length, 3, 'day 20 + 7 + 30 = day 57: still kept');
   });
 
   it('is built from the entries and events stored before it by the migration, with the same answer', async () => {

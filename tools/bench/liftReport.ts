@@ -27,6 +27,9 @@ import { demoEvents, insertStored } from './harness/storedEvents';
  * The data directory is kept, so a later run with a larger N adds to it:
  *
  *   node --import tsx tools/bench/liftReport.ts <events> <dataDir> [<old checkout to time too>]
+ *
+ * With LIFT_BENCH_EVENTS_ONLY=1 the events added enter no playbook and the rollup is left as it is
+ * (it would not change): a large store without waiting for a rebuild of it.
  */
 
 const PLAYBOOKS = 15;
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
   if (!Number.isFinite(target) || dataDir === undefined)
     throw new Error('usage: liftReport.ts <events> <dataDir> [<old checkout>]');
   mkdirSync(dataDir, { recursive: true });
+  const eventsOnly = process.env.LIFT_BENCH_EVENTS_ONLY === '1';
   const ferret = await startFerretDb({ dataDir, port: await freePort() });
   const mongo = await MongoClient.connect(ferret.uri);
   try {
@@ -116,7 +120,7 @@ async function main(): Promise<void> {
         .slice(0, target - progress.events)
         .map((event) => prefixed(event, `seed${progress.chunk}-`));
       await insertStored(stored, events, new Date(now));
-      const entries = entriesOf(events);
+      const entries = eventsOnly ? [] : entriesOf(events);
       for (let i = 0; i < entries.length; i += 5000)
         await stored.entries.insertMany(entries.slice(i, i + 5000));
       progress = { _id: 'seed', events: progress.events + events.length, chunk: progress.chunk + 1 };
@@ -127,7 +131,9 @@ async function main(): Promise<void> {
     console.log(`stored: ${progress.events} events, ${entryCount} entries, ${PLAYBOOKS} playbooks`);
 
     let started = Date.now();
-    const counted = await rebuildLift(stored, DEFAULT_COST_MODEL);
+    const counted = eventsOnly
+      ? 0
+      : await rebuildLift(stored, DEFAULT_COST_MODEL, (line) => console.error(line));
     console.log(
       `rebuild (the migration's work, once): ${counted} entries in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
