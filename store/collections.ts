@@ -6,7 +6,7 @@ import type { Profile } from '../engine/profile/profile';
 import type { JourneyEvent } from '../schemas/events/schema';
 import type { DecisionRecord } from './decisions';
 import type { LiftAttributionRecord } from './liftAttributions';
-import { ensureLiftCellIndexes, type LiftCellRecord } from './liftCells';
+import { ensureLiftCellIndexes, type LiftCellRecord, type LiftPlaybookRecord } from './liftCells';
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
 import type { ReorderSampleRecord } from './reorderSamples';
@@ -245,6 +245,7 @@ export interface Collections {
    */
   liftAttributions: Collection<LiftAttributionRecord>;
   liftCells: Collection<LiftCellRecord>;
+  liftPlaybooks: Collection<LiftPlaybookRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -267,6 +268,7 @@ export function collections(db: Db): Collections {
     reorderSamples: db.collection<ReorderSampleRecord>('reorder_samples'),
     liftAttributions: db.collection<LiftAttributionRecord>('lift_attributions'),
     liftCells: db.collection<LiftCellRecord>('lift_cells'),
+    liftPlaybooks: db.collection<LiftPlaybookRecord>('lift_playbooks'),
   };
 }
 

@@ -47,14 +47,9 @@ describe('every store query is a point access or has its index', () => {
     const stores = harness.servers.collections;
     const customers = [...new Set(events.flatMap((e) => ('customerId' in e ? [e.customerId] : [])))];
     for (const customerId of customers.slice(0, 3)) await customerHistory(stores, customerId, 50);
-    const { entries, offers } = stores;
-    const sources = {
-      entries,
-      events: stores.events,
-      offers,
-      playbooks: playbookCollections(harness.servers.db),
-    };
-    await liftData(sources, {}, loadPolicy().offers);
+    const lift = { ...stores, playbooks: playbookCollections(harness.servers.db) };
+    await liftData(lift, {});
+    await liftData(lift, { playbookId: 'cart-abandonment', from: new Date(0) });
 
     const declared = log.indexes;
     assert.ok(declared.length > 0, 'ensureIndexes declared indexes');

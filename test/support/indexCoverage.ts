@@ -30,6 +30,8 @@ export const SMALL_COLLECTIONS: ReadonlySet<string> = new Set([
   'playbook_states',
   'holdout_schemes',
   'migrations',
+  // One document per playbook the lift report has counted (store/liftCells.ts).
+  'lift_playbooks',
 ]);
 
 /** A declared index: its collection, name and key fields in order. */
