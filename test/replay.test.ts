@@ -28,6 +28,7 @@ describe('replay of recorded journey histories', () => {
         'cart-paused-resumed',
         'cart-paused-resumed-recorded',
         'cart-wait-restarted',
+        'offer-fewer-local-activities',
         'trigger-rearmed',
       ],
     );

@@ -32,6 +32,7 @@ import type {
 } from '../engine/interpreter/types';
 import type { JourneyEvent } from '../schemas/events/schema';
 import type { AnyPlaybookForm } from '../schemas/playbook/schemaV1';
+import type { Profile } from '../engine/profile/profile';
 import { profileForMessage } from '../engine/profile/personalization';
 import { renderMessage } from '../engine/template/message';
 import { markdownText } from '../engine/render/markdownText';
@@ -102,6 +103,18 @@ const DECISION_LIMIT = 500;
 const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
 
 const DECISION_RECORDS = 'decision-records';
+
+/**
+ * One patch for two ways a workflow task now calls fewer local activities, each of which cost the
+ * worker an activation, the store a round trip and the history a marker:
+ * - decisions are written once per task, when the run hands control back (a send on the task
+ *   queue, a wait, a hand-over, the end), not before each store call: the store calls of one task
+ *   run back to back, and a task that fails is redone as a whole, so an earlier write bought nothing;
+ * - a send step reuses the profile read earlier in the same task (no update in between) instead of
+ *   reading it again: the fresh read is there for runs that waited.
+ * Runs from before it did both every time; replaying them must again.
+ */
+const FEWER_LOCAL_ACTIVITIES = 'fewer-local-activities';
 
 /**
  * Message keys with escaped parts (engine/ids/idParts). Asked only when the escaped key differs from the
@@ -259,8 +272,9 @@ export async function journeyWorkflow(recorded: JourneyInput): Promise<JourneyRe
       continue;
     }
     if (result.effect) {
-      await ledger.flush(state);
-      // A send is an activity on the task queue: the workflow task ends here.
+      // A send is an activity on the task queue: the workflow task ends here, so the decisions
+      // are written first; store calls are local activities within the task (FEWER_LOCAL_ACTIVITIES).
+      if (result.effect.type === 'deliver' || !patched(FEWER_LOCAL_ACTIVITIES)) await ledger.flush(state);
       if (result.effect.type === 'deliver') publishSearchAttributes();
       result = applyInput(playbook, state, await perform(result.effect, state), Date.now());
       continue;
@@ -323,10 +337,25 @@ function historyIsLarge(input: JourneyInput): boolean {
     : info.continueAsNewSuggested;
 }
 
+/**
+ * The profile this run last read, and in which workflow task: the history's length when the task
+ * started, which the local activities of a task do not change (their markers are written when it
+ * completes) and a new task always does (FEWER_LOCAL_ACTIVITIES).
+ */
+let profileRead: { task: number; profile: Profile } | undefined;
+
 async function perform(effect: Effect, state: RunState): Promise<RunInput> {
   switch (effect.type) {
-    case 'loadProfile':
-      return { kind: 'profileLoaded', profile: await storeActivities().loadProfile(state.customerId) };
+    case 'loadProfile': {
+      const task = workflowInfo().historyLength;
+      const earlier = profileRead?.task === task ? profileRead.profile : undefined;
+      const profile =
+        earlier !== undefined && patched(FEWER_LOCAL_ACTIVITIES)
+          ? earlier
+          : await storeActivities().loadProfile(state.customerId);
+      profileRead = { task, profile };
+      return { kind: 'profileLoaded', profile };
+    }
     case 'loadProducts':
       return { kind: 'productsLoaded', products: await storeActivities().loadProducts(effect.skus) };
     case 'decideOffer':
@@ -335,6 +364,7 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
         offer: await storeActivities().decideOffer(offerRequest(effect, state, Date.now())),
       };
     case 'updateProfile':
+      profileRead = undefined;
       await storeActivities().updateProfile({ customerId: state.customerId, ...effect });
       return { kind: 'profileUpdated' };
     case 'reserveSlot':
