@@ -7,7 +7,8 @@ import type { JourneyEvent } from '../schemas/events/schema';
 import type { DecisionRecord } from './decisions';
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
-import type { ReorderSampleRecord } from './reorderSamples';
+import type { CustomerOrdersRecord } from './orderHistory';
+import type { ReorderPopulationRecord, ReorderSampleRecord } from './reorderSamples';
 
 /**
  * `sending`: an attempt holds the key (under a lease) and may be calling the provider. `pending`: the
@@ -236,6 +237,10 @@ export interface Collections {
   offerOutcomes: Collection<OfferOutcomeRecord>;
   /** Buyers' own reorder intervals by product: the population median of replenishment timing. */
   reorderSamples: Collection<ReorderSampleRecord>;
+  /** A product's most recent buyers' intervals, one document per SKU (`_id`): what the median reads. */
+  reorderPopulations: Collection<ReorderPopulationRecord>;
+  /** A customer's newest orders, one document per customer (`_id`): what their cadence is measured on. */
+  customerOrders: Collection<CustomerOrdersRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -256,6 +261,8 @@ export function collections(db: Db): Collections {
     offerGrantTallies: db.collection<OfferGrantTallyRecord>('offer_grant_tallies'),
     offerOutcomes: db.collection<OfferOutcomeRecord>('offer_outcomes'),
     reorderSamples: db.collection<ReorderSampleRecord>('reorder_samples'),
+    reorderPopulations: db.collection<ReorderPopulationRecord>('reorder_populations'),
+    customerOrders: db.collection<CustomerOrdersRecord>('customer_orders'),
   };
 }
 
@@ -297,7 +304,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await offerGrants.createIndex({ customerId: 1, offerId: 1 }, { name: 'customer_offers' });
   // The learned state rolls outcomes up by day over the decay horizon.
   await offerOutcomes.createIndex({ day: 1 }, { name: 'by_day' });
-  await collections(db).reorderSamples.createIndex({ sku: 1, at: -1 }, { name: 'sku_recent' });
+  // reorder_populations and customer_orders are read and written by `_id` only.
 }
 
 /**

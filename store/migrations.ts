@@ -6,6 +6,8 @@ import { backfillEntryHeads } from './entries';
 import { backfillEntryRuns } from './entryRuns';
 import { clampFutureStamps } from './futureStamps';
 import { backfillGrantTallies } from './offerGrants';
+import { backfillCustomerOrders } from './orderHistory';
+import { backfillReorderPopulations } from './reorderSamples';
 
 interface MigrationRecord {
   _id: string;
@@ -43,6 +45,20 @@ const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<num
     },
   },
   { id: 'future-stamps', run: (db, now) => clampFutureStamps(db, now) },
+  {
+    id: 'customer-orders',
+    run: (db) => {
+      const { events, customerOrders } = collections(db);
+      return backfillCustomerOrders(events, customerOrders);
+    },
+  },
+  {
+    id: 'reorder-populations',
+    run: (db) => {
+      const { reorderSamples, reorderPopulations } = collections(db);
+      return backfillReorderPopulations(reorderSamples, reorderPopulations);
+    },
+  },
 ];
 
 /** Runs the migrations this database has not had yet, in order: the worker and the client do at start-up. */
