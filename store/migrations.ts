@@ -8,6 +8,7 @@ import { clampFutureStamps } from './futureStamps';
 import { backfillGrantTallies } from './offerGrants';
 import { backfillCustomerOrders } from './orderHistory';
 import { backfillReorderPopulations } from './reorderSamples';
+import { rekeyByBusinessKey } from './rekey';
 
 interface MigrationRecord {
   _id: string;
@@ -58,6 +59,12 @@ const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<num
       const { reorderSamples, reorderPopulations } = collections(db);
       return backfillReorderPopulations(reorderSamples, reorderPopulations);
     },
+  },
+  {
+    id: 'rekey-deliveries-events',
+    run: async (db) =>
+      (await rekeyByBusinessKey(db, 'deliveries', 'idempotencyKey')) +
+      (await rekeyByBusinessKey(db, 'events', 'eventId')),
   },
 ];
 

@@ -9,6 +9,7 @@ import { collections, ensureIndexes, type EntryRecord, type LedgerDoc } from '..
 import { currentLedger, reserveContactSlot } from '../store/contactLedger';
 import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
 import { ENTRY_RUNS_KEPT, recentRuns, recordEntryRun } from '../store/entryRuns';
+import { claimDelivery, findDelivery } from '../store/deliveries';
 import { acceptEvent, markRouted } from '../store/events';
 import { runMigrations } from '../store/migrations';
 import { grantsOf, tallyGrant } from '../store/offerGrants';
@@ -204,7 +205,7 @@ describe('point access by _id, and records from before it', () => {
     assert.deepEqual(await grantsOf(offerGrantTallies, old), { 'own-2': 2 });
   });
 
-  it('an event is stored under its eventId, and one stored before that is still found and marked routed', async () => {
+  it('an event is stored under its eventId, and one stored before that is moved to it by the migration, then found and marked routed', async () => {
     const { events } = collections(db);
     const event: CartUpdated = {
       type: 'cart.updated',
@@ -232,11 +233,64 @@ describe('point access by _id, and records from before it', () => {
       status: 'received',
       payload: legacy,
     });
+    await db.collection('migrations').deleteOne({ _id: 'rekey-deliveries-events' } as never);
+    await runMigrations(db);
+    assert.equal((await events.findOne({ _id: legacy.eventId }))?.status, 'received', 'moved to its eventId');
+    assert.equal(await events.countDocuments({ eventId: legacy.eventId }), 1, 'once');
     assert.deepEqual(await acceptEvent(events, legacy, new Date()), { kind: 'unrouted' });
     await markRouted(events, legacy.eventId, ['journey:y']);
     assert.deepEqual(await acceptEvent(events, legacy, new Date()), {
       kind: 'duplicate',
       routedTo: ['journey:y'],
     });
+  });
+
+  it('a delivery stored under a generated _id before keys is moved to its key by the migration, and a send finds it settled', async () => {
+    const { deliveries, deliveryAttempts } = collections(db);
+    const idempotencyKey = uniqueId('key');
+    const identity = {
+      idempotencyKey,
+      customerId: uniqueId('c'),
+      playbookId: 'p',
+      playbookVersion: 1,
+      journeyId: 'journey:p:c',
+      entryEventId: 'e1',
+      step: 'email',
+      arm: 'treatment' as const,
+    };
+    await deliveries.insertOne({
+      _id: new ObjectId(),
+      ...identity,
+      status: 'sent',
+      attempts: 1,
+      providerMessageId: 'msg-1',
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
+    // A run that died between parking a record and moving it: the next run finishes the move.
+    const parkedKey = uniqueId('key');
+    const parkedId = new ObjectId();
+    const parkedRecord = { ...identity, idempotencyKey: parkedKey, status: 'sent' as const, attempts: 1 };
+    await deliveries.insertOne({
+      _id: parkedId,
+      ...parkedRecord,
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
+    await db.collection('rekey_parking').insertOne({
+      _id: `deliveries|${parkedKey}`,
+      collection: 'deliveries',
+      legacyId: parkedId,
+      record: { ...parkedRecord, _id: parkedKey, createdAt: new Date(now), updatedAt: new Date(now) },
+    } as never);
+    await db.collection('migrations').deleteOne({ _id: 'rekey-deliveries-events' } as never);
+    await runMigrations(db);
+    assert.equal((await findDelivery(deliveries, idempotencyKey))?.providerMessageId, 'msg-1');
+    assert.equal(await deliveries.countDocuments({ idempotencyKey }), 1);
+    assert.equal((await findDelivery(deliveries, parkedKey))?.status, 'sent');
+    assert.equal(await deliveries.countDocuments({ idempotencyKey: parkedKey }), 1);
+    assert.equal(await db.collection('rekey_parking').countDocuments({}), 0);
+    const claim = await claimDelivery({ deliveries, attempts: deliveryAttempts }, identity, new Date(now));
+    assert.equal(claim.kind, 'settled', 'the send is not made again');
   });
 });
