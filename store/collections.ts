@@ -193,7 +193,11 @@ export interface OfferGrantRecord {
  */
 export interface OfferGrantTallyRecord {
   _id: string;
-  grants: { offerId: string; decisionKey: string }[];
+  /**
+   * The grant's context and time, so an engagement finds the context it is learned under without
+   * a query; absent from entries written before (the `offer-grant-tally-contexts` migration adds them).
+   */
+  grants: { offerId: string; decisionKey: string; contextKey?: string; decidedAt?: Date }[];
 }
 
 /**

@@ -5,7 +5,7 @@ import { backfillLedgerHeads } from './contactLedger';
 import { backfillEntryHeads } from './entries';
 import { backfillEntryRuns } from './entryRuns';
 import { clampFutureStamps } from './futureStamps';
-import { backfillGrantTallies } from './offerGrants';
+import { backfillGrantTallies, completeGrantTallies } from './offerGrants';
 import { backfillCustomerOrders } from './orderHistory';
 import { backfillReorderPopulations } from './reorderSamples';
 import { rekeyByBusinessKey } from './rekey';
@@ -66,6 +66,14 @@ const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<num
       (await rekeyByBusinessKey(db, 'deliveries', 'idempotencyKey')) +
       (await rekeyByBusinessKey(db, 'events', 'eventId')),
   },
+  {
+    id: 'offer-grant-tally-contexts',
+    run: (db) => {
+      const { offerGrants, offerGrantTallies } = collections(db);
+      return completeGrantTallies(offerGrants, offerGrantTallies);
+    },
+  },
+  { id: 'rekey-offers', run: (db) => rekeyByBusinessKey(db, 'offers', 'offerId') },
 ];
 
 /** Runs the migrations this database has not had yet, in order: the worker and the client do at start-up. */
