@@ -21,7 +21,6 @@ import { runMigrations } from '../store/migrations';
 import { grantsOf, latestGrantContext, tallyGrant } from '../store/offerGrants';
 import { outcomeId, recordOfferEvidence } from '../store/offerEvidence';
 import { upsertOffers, type OfferRecord } from '../store/offers';
-import type { JourneyEvent } from '../schemas/events/schema';
 import { uniqueId } from './support/events';
 import { tempDir } from './support/servers';
 
