@@ -76,7 +76,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     loadProducts: createLoadProducts({ products: deps.collections.products }),
     publishEvent: createPublishEvent(deps.publisher === undefined ? {} : { publisher: deps.publisher }),
-    reserveSlot: createReserveSlot({ ledger }),
+    reserveSlot: createReserveSlot({ ledger, now }),
     recordDecisions: createRecordDecisions({ decisions: deps.collections.decisions, now }),
     sendEmail: withImpressions(
       createSendEmail({

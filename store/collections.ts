@@ -152,6 +152,9 @@ export interface LedgerDoc {
   updatedAt: Date;
   /** Wall-clock time of the write (updatedAt is the run's time): pruning waits until it is old. */
   writtenAt?: Date;
+  /** This version's own random tag, and the tag of the version it was built on (absent before tags). */
+  nonce?: string;
+  parent?: string;
 }
 
 /**
