@@ -311,6 +311,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await offerGrants.createIndex({ customerId: 1, offerId: 1 }, { name: 'customer_offers' });
   // The learned state rolls outcomes up by day over the decay horizon.
   await offerOutcomes.createIndex({ day: 1 }, { name: 'by_day' });
+  // The offer model's refresh (activities/offerModelCache.ts, every 30 s per worker, never per
+  // event): the active catalog, and the redemptions and payouts that count against caps and budgets.
+  await offers.createIndex({ active: 1 }, { name: 'active' });
+  await offerOutcomes.createIndex({ type: 1, offerId: 1 }, { name: 'usage' });
   // reorder_populations and customer_orders are read and written by `_id` only.
 }
 
