@@ -1,5 +1,6 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { OfferDecision } from '../engine/offers/offer';
+import type { OrderFact } from '../engine/triggers/timerCommands';
 import type { SendIntent } from '../engine/contactPolicy/arbitration';
 import type { LedgerEntry } from '../engine/contactPolicy/frequencyCaps';
 import type { Profile } from '../engine/profile/profile';
@@ -7,7 +8,6 @@ import type { JourneyEvent } from '../schemas/events/schema';
 import type { DecisionRecord } from './decisions';
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
-import type { CustomerOrdersRecord } from './orderHistory';
 import type { ReorderPopulationRecord, ReorderSampleRecord } from './reorderSamples';
 
 /**
@@ -223,6 +223,17 @@ export interface OfferOutcomeRecord {
   at: Date;
   /** Days since the epoch (UTC) of `at`: the learned state rolls outcomes up by day. */
   day: number;
+}
+
+/**
+ * A customer's newest orders (`_id` = customerId), oldest first: what their own cadence is
+ * measured on. Maintained as orders are routed, so the computed triggers read one document by
+ * `_id` per order instead of querying the inbox (FerretDB 1.24 answers that query by reading every
+ * stored event). Written only from the router's lane for this customer: read, merge, write by `_id`.
+ */
+export interface CustomerOrdersRecord {
+  _id: string;
+  orders: { eventId: string; at: Date; items: OrderFact['items'] }[];
 }
 
 export interface Collections {

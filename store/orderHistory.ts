@@ -7,20 +7,9 @@ import {
   type HeldOrder,
 } from '../engine/triggers/orderHistory';
 import { orderFact, type OrderFact } from '../engine/triggers/timerCommands';
-import type { EventRecord } from './collections';
+import type { CustomerOrdersRecord, EventRecord } from './collections';
 import { storedEvent } from './events';
 import { upsertRacing } from './upsert';
-
-/**
- * A customer's newest orders (`_id` = customerId), oldest first: what their own cadence is
- * measured on. Maintained as orders are routed, so the computed triggers read one document by
- * `_id` per order instead of querying the inbox (FerretDB 1.24 answers that query by reading every
- * stored event). Written only from the router's lane for this customer: read, merge, write by `_id`.
- */
-export interface CustomerOrdersRecord {
-  _id: string;
-  orders: { eventId: string; at: Date; items: OrderFact['items'] }[];
-}
 
 function held(record: CustomerOrdersRecord | null): HeldOrder[] {
   return (record?.orders ?? []).map(({ eventId, at, items }) => ({ eventId, at: at.getTime(), items }));
