@@ -78,7 +78,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     loadProducts: createLoadProducts({ products: deps.collections.products }),
     publishEvent: createPublishEvent(deps.publisher === undefined ? {} : { publisher: deps.publisher }),
-    reserveSlot: createReserveSlot({ ledger }),
+    reserveSlot: createReserveSlot({ ledger, now }),
     recordDecisions,
     sendEmail: withDecisions(
       withImpressions(
