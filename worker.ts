@@ -9,6 +9,7 @@ import { UnsubscribeTokens } from './activities/unsubscribe/unsubscribeToken';
 import { InvalidPolicyError, loadPolicy } from './schemas/policy/load';
 import { collections, ensureIndexes } from './store/collections';
 import { runMigrations } from './store/migrations';
+import { sharedWorkflowModules } from './workflows/sharedModules';
 
 export interface JourneyWorkerOptions {
   connection: NativeConnection;
@@ -23,9 +24,13 @@ export interface JourneyWorkerOptions {
 
 /** The one place that decides what a journey worker registers; used by main, the demo and tests. */
 export function createJourneyWorker(options: JourneyWorkerOptions): Promise<Worker> {
-  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
-    ? { workflowBundle: { codePath: options.workflowBundlePath } }
-    : { workflowsPath: require.resolve('./workflows') };
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> =
+    options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : {
+          workflowsPath: require.resolve('./workflows'),
+          bundlerOptions: { preloadModules: sharedWorkflowModules },
+        };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

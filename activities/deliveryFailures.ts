@@ -50,7 +50,9 @@ export async function failPermanently(
       now,
     );
   }
-  await releaseContactSlot(deps.ledger, context.customerId, context.idempotencyKey);
+  await releaseContactSlot(deps.ledger, context.customerId, context.idempotencyKey, () =>
+    deps.now().getTime(),
+  );
   throw ApplicationFailure.nonRetryable(reason, ErrorType.PermanentDeliveryFailure, { to, ...details });
 }
 

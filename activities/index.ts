@@ -11,6 +11,7 @@ import { createDecideOffer } from './decideOffer';
 import { createPublishEvent } from './publishEvent';
 import { OfferModelCache } from './offerModelCache';
 import { withImpressions } from './offerImpressions';
+import { withDecisions } from './decisionsWithSend';
 import { createRecordDecisions } from './recordDecisions';
 import { createLoadProducts } from './loadProducts';
 import { createReserveSlot } from './reserveSlot';
@@ -50,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
   const impressions = { outcomes: offerOutcomes, now };
   const store = { deliveries, attempts: deps.collections.deliveryAttempts };
   const failures = { store, ledger, profiles, now };
+  const recordDecisions = createRecordDecisions({ decisions: deps.collections.decisions, now });
   return {
     async loadProfile(customerId: string): Promise<Profile> {
       return findProfile(profiles, customerId);
@@ -76,25 +78,31 @@ export function createActivities(deps: ActivityDeps) {
     }),
     loadProducts: createLoadProducts({ products: deps.collections.products }),
     publishEvent: createPublishEvent(deps.publisher === undefined ? {} : { publisher: deps.publisher }),
-    reserveSlot: createReserveSlot({ ledger }),
-    recordDecisions: createRecordDecisions({ decisions: deps.collections.decisions, now }),
-    sendEmail: withImpressions(
-      createSendEmail({
-        ...failures,
-        mailer: deps.mailer,
-        from: deps.mailFrom,
-        ...(deps.unsubscribe && { unsubscribe: deps.unsubscribe }),
-      }),
-      impressions,
+    reserveSlot: createReserveSlot({ ledger, now }),
+    recordDecisions,
+    sendEmail: withDecisions(
+      withImpressions(
+        createSendEmail({
+          ...failures,
+          mailer: deps.mailer,
+          from: deps.mailFrom,
+          ...(deps.unsubscribe && { unsubscribe: deps.unsubscribe }),
+        }),
+        impressions,
+      ),
+      recordDecisions,
     ),
-    sendSms: withImpressions(
-      createSendSms({
-        ...failures,
-        twilio: deps.twilio,
-        from: deps.smsFrom,
-        ...(deps.smsStatusCallbackUrl !== undefined && { statusCallbackUrl: deps.smsStatusCallbackUrl }),
-      }),
-      impressions,
+    sendSms: withDecisions(
+      withImpressions(
+        createSendSms({
+          ...failures,
+          twilio: deps.twilio,
+          from: deps.smsFrom,
+          ...(deps.smsStatusCallbackUrl !== undefined && { statusCallbackUrl: deps.smsStatusCallbackUrl }),
+        }),
+        impressions,
+      ),
+      recordDecisions,
     ),
     async recordSuppression({ context, reason, channel, to, subject }: SuppressionInput): Promise<void> {
       await recordSuppression(

@@ -11,9 +11,12 @@ import { reserveContactSlot } from '../store/contactLedger';
 export type { ReserveSlotInput, ReserveSlotResult } from '../engine/interpreter/slotReservation';
 
 /** Takes a slot under the run's caps, atomically per customer; refused, it says which cap, until when and who won. */
-export function createReserveSlot(deps: { ledger: Collection<LedgerDoc> }) {
+export function createReserveSlot(deps: { ledger: Collection<LedgerDoc>; now: () => Date }) {
+  // The worker's clock, not the run's (`input.now`): how old a ledger version is, for pruning.
+  const clock = () => deps.now().getTime();
   return async function reserveSlot(input: ReserveSlotInput): Promise<ReserveSlotResult> {
-    const answer = await reserveContactSlot(deps.ledger, { customerId: input.customerId, ...slotAsk(input) });
+    const request = { customerId: input.customerId, ...slotAsk(input) };
+    const answer = await reserveContactSlot(deps.ledger, request, clock);
     return slotResult(answer);
   };
 }

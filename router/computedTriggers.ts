@@ -11,11 +11,12 @@ import {
 } from '../engine/triggers/timerCommands';
 import type { OrderPlaced } from '../schemas/events/schema';
 import type { Collections } from '../store/collections';
-import { ordersUntil } from '../store/orderHistory';
+import { recordOrder } from '../store/orderHistory';
 import { populationDays, recordReorderSample } from '../store/reorderSamples';
 import type { computedTriggerWorkflow } from '../workflows/computedTrigger';
 import { CustomerId } from '../workflows/searchAttributes';
 import { rearmSignal } from '../workflows/triggerMessages';
+import { KeyedSerial } from './keyedSerial';
 
 /**
  * A computed moment this far in the past when its order arrives (a backfill of old orders) is not
@@ -25,7 +26,7 @@ const STALE_AFTER_MS = DAY_MS;
 
 export interface ComputedTriggerDeps {
   temporal: Client;
-  collections: Pick<Collections, 'events' | 'reorderSamples'>;
+  collections: Pick<Collections, 'customerOrders' | 'reorderPopulations'>;
   taskQueue: string;
   now: () => Date;
 }
@@ -36,19 +37,26 @@ export interface ComputedTriggerDeps {
  * again sends the same commands, which change nothing.
  */
 export class ComputedTriggers {
+  /** A product's population is written by every customer who buys it: one write at a time per SKU. */
+  private readonly populationWrites = new KeyedSerial();
+
   constructor(private readonly deps: ComputedTriggerDeps) {}
 
+  /**
+   * Every read and write here is by `_id` (the customer's order history, each product's
+   * population), so an order costs the same however many events and samples are stored.
+   */
   async afterOrder(event: OrderPlaced): Promise<TimerCommand[]> {
-    const { events, reorderSamples } = this.deps.collections;
+    const { customerOrders, reorderPopulations } = this.deps.collections;
     const order = orderFact(event);
-    // The inbox already holds this order: it is the newest of the history read here.
-    const orders = await ordersUntil(events, event.customerId, order.at);
+    // The order joins the customer's history first: it is the newest of the history read here.
+    const orders = await recordOrder(customerOrders, event.customerId, { eventId: event.eventId, ...order });
     // The customer's own interval joins the product's population first, as in the simulator.
     for (const sample of ownReorderSamples(event.customerId, order, orders))
-      await recordReorderSample(reorderSamples, sample);
+      await this.populationWrites.run(sample.sku, () => recordReorderSample(reorderPopulations, sample));
     const population = new Map<string, number[]>();
     for (const sku of new Set(order.items.map((item) => item.sku)))
-      population.set(sku, await populationDays(reorderSamples, sku));
+      population.set(sku, await populationDays(reorderPopulations, sku));
     const commands = timersAfterOrder(event.customerId, order, {
       orders,
       populationDays: (sku) => population.get(sku) ?? [],

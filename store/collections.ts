@@ -1,5 +1,6 @@
 import type { Collection, Db, ObjectId } from 'mongodb';
 import type { OfferDecision } from '../engine/offers/offer';
+import type { OrderFact } from '../engine/triggers/timerCommands';
 import type { SendIntent } from '../engine/contactPolicy/arbitration';
 import type { LedgerEntry } from '../engine/contactPolicy/frequencyCaps';
 import type { Profile } from '../engine/profile/profile';
@@ -9,7 +10,7 @@ import type { LiftAttributionRecord } from './liftAttributions';
 import { ensureLiftCellIndexes, type LiftCellRecord, type LiftPlaybookRecord } from './liftCells';
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
-import type { ReorderSampleRecord } from './reorderSamples';
+import type { ReorderPopulationRecord, ReorderSampleRecord } from './reorderSamples';
 
 /**
  * `sending`: an attempt holds the key (under a lease) and may be calling the provider. `pending`: the
@@ -153,6 +154,9 @@ export interface LedgerDoc {
   updatedAt: Date;
   /** Wall-clock time of the write (updatedAt is the run's time): pruning waits until it is old. */
   writtenAt?: Date;
+  /** This version's own random tag, and the tag of the version it was built on (absent before tags). */
+  nonce?: string;
+  parent?: string;
 }
 
 /**
@@ -194,7 +198,11 @@ export interface OfferGrantRecord {
  */
 export interface OfferGrantTallyRecord {
   _id: string;
-  grants: { offerId: string; decisionKey: string }[];
+  /**
+   * The grant's context and time, so an engagement finds the context it is learned under without
+   * a query; absent from entries written before (the `offer-grant-tally-contexts` migration adds them).
+   */
+  grants: { offerId: string; decisionKey: string; contextKey?: string; decidedAt?: Date }[];
 }
 
 /**
@@ -217,6 +225,17 @@ export interface OfferOutcomeRecord {
   at: Date;
   /** Days since the epoch (UTC) of `at`: the learned state rolls outcomes up by day. */
   day: number;
+}
+
+/**
+ * A customer's newest orders (`_id` = customerId), oldest first: what their own cadence is
+ * measured on. Maintained as orders are routed, so the computed triggers read one document by
+ * `_id` per order instead of querying the inbox (FerretDB 1.24 answers that query by reading every
+ * stored event). Written only from the router's lane for this customer: read, merge, write by `_id`.
+ */
+export interface CustomerOrdersRecord {
+  _id: string;
+  orders: { eventId: string; at: Date; items: OrderFact['items'] }[];
 }
 
 export interface Collections {
@@ -246,6 +265,10 @@ export interface Collections {
   liftAttributions: Collection<LiftAttributionRecord>;
   liftCells: Collection<LiftCellRecord>;
   liftPlaybooks: Collection<LiftPlaybookRecord>;
+  /** A product's most recent buyers' intervals, one document per SKU (`_id`): what the median reads. */
+  reorderPopulations: Collection<ReorderPopulationRecord>;
+  /** A customer's newest orders, one document per customer (`_id`): what their cadence is measured on. */
+  customerOrders: Collection<CustomerOrdersRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -269,6 +292,8 @@ export function collections(db: Db): Collections {
     liftAttributions: db.collection<LiftAttributionRecord>('lift_attributions'),
     liftCells: db.collection<LiftCellRecord>('lift_cells'),
     liftPlaybooks: db.collection<LiftPlaybookRecord>('lift_playbooks'),
+    reorderPopulations: db.collection<ReorderPopulationRecord>('reorder_populations'),
+    customerOrders: db.collection<CustomerOrdersRecord>('customer_orders'),
   };
 }
 
@@ -312,7 +337,11 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await offerGrants.createIndex({ customerId: 1, offerId: 1 }, { name: 'customer_offers' });
   // The learned state rolls outcomes up by day over the decay horizon.
   await offerOutcomes.createIndex({ day: 1 }, { name: 'by_day' });
-  await collections(db).reorderSamples.createIndex({ sku: 1, at: -1 }, { name: 'sku_recent' });
+  // The offer model's refresh (activities/offerModelCache.ts, every 30 s per worker, never per
+  // event): the active catalog, and the redemptions and payouts that count against caps and budgets.
+  await offers.createIndex({ active: 1 }, { name: 'active' });
+  await offerOutcomes.createIndex({ type: 1, offerId: 1 }, { name: 'usage' });
+  // reorder_populations and customer_orders are read and written by `_id` only.
 }
 
 /**

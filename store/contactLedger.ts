@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import {
   requestSlot,
@@ -45,7 +46,18 @@ function versionId(customerId: string, version: number): string {
 interface LedgerHead {
   _id: string;
   version: number;
+  /**
+   * Versions up to this one are pruned (or were never kept): the next prune starts after it, one
+   * point delete per version. Absent from heads written before pruning went by `_id`.
+   */
+  prunedThrough?: number;
 }
+
+/**
+ * The wall clock of the writing process, in epoch ms (not the run's time): how old a version is,
+ * for pruning, and how long a commit took since its read. Injected so tests control it.
+ */
+export type WallClock = () => number;
 
 function heads(ledger: Collection<LedgerDoc>): Collection<LedgerHead> {
   return ledger as unknown as Collection<LedgerHead>;
@@ -65,14 +77,20 @@ async function advanceHead(
   version: number,
 ): Promise<void> {
   const write = () =>
-    heads(ledger).updateOne({ _id: headId(customerId) }, { $max: { version } }, { upsert: true });
+    heads(ledger).updateOne(
+      { _id: headId(customerId) },
+      { $max: { version }, $setOnInsert: { prunedThrough: 0 } },
+      { upsert: true },
+    );
   await upsertRacing(write);
 }
 
 /**
  * The customer's current ledger: the newest snapshot. From the head's version, newer versions are
  * probed one by one until one is missing; versions are consecutive, each one's commit having read
- * the one before.
+ * the one before. The head's own version is never pruned (a prune at version v deletes only up to
+ * v - KEEP_VERSIONS, after moving the head to v); it can be missing only when its writer took back
+ * a fork after moving the head, and then the version after it is the current one's line.
  */
 export async function currentLedger(
   ledger: Collection<LedgerDoc>,
@@ -81,8 +99,6 @@ export async function currentLedger(
   const head = await heads(ledger).findOne({ _id: headId(customerId) });
   let version = head?.version ?? 0;
   let current = version > 0 ? await ledger.findOne({ _id: versionId(customerId, version) }) : null;
-  // A head far behind can point at a version pruned since: then the query finds the newest.
-  if (version > 0 && current === null) return ledger.findOne({ customerId }, { sort: { version: -1 } });
   for (;;) {
     const next = await ledger.findOne({ _id: versionId(customerId, version + 1) });
     if (next === null) return current;
@@ -121,19 +137,23 @@ async function commit(
   previous: LedgerDoc | null,
   next: CustomerLedger,
   now: number,
+  clock: WallClock,
   /** Wall-clock time at which `previous` was read. */
   readAt: number,
 ): Promise<boolean> {
   const version = (previous?.version ?? 0) + 1;
+  const nonce = randomUUID();
   try {
     await ledger.insertOne({
       _id: versionId(customerId, version),
       customerId,
       version,
+      nonce,
+      ...(previous?.nonce !== undefined && { parent: previous.nonce }),
       entries: next.entries,
       ...(next.intents.length > 0 && { intents: next.intents }),
       updatedAt: new Date(now),
-      writtenAt: new Date(),
+      writtenAt: new Date(clock()),
     });
   } catch (error) {
     if (isDuplicateKeyError(error)) return false;
@@ -144,23 +164,60 @@ async function commit(
   // and this write would be a fork nobody reads. Only versions written more than PRUNE_AGE_MS ago are
   // pruned, so a commit made within FORK_CHECK_AFTER_MS of its read cannot be one (unless clocks
   // disagree by more than the difference); a slower one checks, and takes a fork back.
-  if (Date.now() - readAt > FORK_CHECK_AFTER_MS) {
-    const newer = await ledger.findOne({ customerId, version: { $gt: version } }, { projection: { _id: 1 } });
-    if (newer) {
-      await ledger.deleteOne({ _id: versionId(customerId, version) });
-      return false;
-    }
+  if (clock() - readAt > FORK_CHECK_AFTER_MS && (await forked(ledger, customerId, version, nonce))) {
+    await ledger.deleteOne({ _id: versionId(customerId, version) });
+    return false;
   }
   // Pruning is a write of its own, so it runs every few versions rather than on every commit.
-  if (version % PRUNE_EVERY === 0) {
-    const settled = new Date(Date.now() - PRUNE_AGE_MS);
-    await ledger.deleteMany({
-      customerId,
-      version: { $lte: version - KEEP_VERSIONS },
-      $or: [{ writtenAt: { $lt: settled } }, { writtenAt: { $exists: false } }],
-    });
-  }
+  if (version % PRUNE_EVERY === 0) await prune(ledger, customerId, version, clock);
   return true;
+}
+
+/**
+ * Whether the version just committed is a fork: newer versions exist that were not built on it. By
+ * `_id` alone: the next version, if there, names the one it was built on (`parent`); if it is not
+ * there, a head past ours means the versions after ours were pruned, so ours went into a pruned
+ * slot. A version built on ours is no fork: taking ours back would free its slot for a stale writer.
+ */
+async function forked(
+  ledger: Collection<LedgerDoc>,
+  customerId: string,
+  version: number,
+  nonce: string,
+): Promise<boolean> {
+  const next = await ledger.findOne(
+    { _id: versionId(customerId, version + 1) },
+    { projection: { parent: 1 } },
+  );
+  if (next !== null) return next.parent !== nonce;
+  const head = await heads(ledger).findOne({ _id: headId(customerId) });
+  return (head?.version ?? 0) > version;
+}
+
+/**
+ * Deletes the versions after the head's `prunedThrough` up to `version - KEEP_VERSIONS`, oldest
+ * first, each by `_id`, stopping at the first written less than PRUNE_AGE_MS ago by `clock` (a
+ * later prune takes it), and records how far it got. A head from before `prunedThrough` starts
+ * PRUNE_EVERY versions back: the query-based pruning before it had deleted everything older.
+ */
+async function prune(
+  ledger: Collection<LedgerDoc>,
+  customerId: string,
+  version: number,
+  clock: WallClock,
+): Promise<void> {
+  const head = await heads(ledger).findOne({ _id: headId(customerId) });
+  const settled = clock() - PRUNE_AGE_MS;
+  let pruned = head?.prunedThrough ?? Math.max(0, version - KEEP_VERSIONS - PRUNE_EVERY);
+  while (pruned < version - KEEP_VERSIONS) {
+    const id = versionId(customerId, pruned + 1);
+    const doc = await ledger.findOne({ _id: id }, { projection: { writtenAt: 1 } });
+    if (doc?.writtenAt !== undefined && doc.writtenAt.getTime() >= settled) break;
+    if (doc !== null) await ledger.deleteOne({ _id: id });
+    pruned += 1;
+  }
+  if (pruned > (head?.prunedThrough ?? 0))
+    await heads(ledger).updateOne({ _id: headId(customerId) }, { $max: { prunedThrough: pruned } });
 }
 
 /**
@@ -171,17 +228,18 @@ async function commit(
 export async function reserveContactSlot(
   ledger: Collection<LedgerDoc>,
   request: ReserveRequest,
+  clock: WallClock = Date.now,
 ): Promise<SlotAnswer> {
   const { customerId, now } = request;
   const slot = slotRequestOf(request);
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
-    const readAt = Date.now();
+    const readAt = clock();
     const current = await currentLedger(ledger, customerId);
     const { answer, next } = requestSlot(
       { entries: current?.entries ?? [], intents: current?.intents ?? [] },
       slot,
     );
-    if (!next || (await commit(ledger, customerId, current, next, now, readAt))) return answer;
+    if (!next || (await commit(ledger, customerId, current, next, now, clock, readAt))) return answer;
   }
   // Transient by nature: the activity's retry policy tries again a moment later.
   throw new LedgerContentionError(
@@ -194,13 +252,14 @@ export async function releaseContactSlot(
   ledger: Collection<LedgerDoc>,
   customerId: string,
   key: string,
+  clock: WallClock = Date.now,
 ): Promise<void> {
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
-    const readAt = Date.now();
+    const readAt = clock();
     const current = await currentLedger(ledger, customerId);
     if (!current || !current.entries.some((e) => e.key === key)) return;
     const next = { entries: current.entries.filter((e) => e.key !== key), intents: current.intents ?? [] };
-    if (await commit(ledger, customerId, current, next, Date.now(), readAt)) return;
+    if (await commit(ledger, customerId, current, next, clock(), clock, readAt)) return;
   }
   throw new LedgerContentionError(
     `contact ledger of ${customerId}: ${MAX_CONFLICTS} conflicting updates in a row`,

@@ -28,16 +28,17 @@ export type Claim =
   | { kind: 'inDoubt'; record: DeliveryRecord };
 
 /**
- * A key's record. New records live under `_id: idempotencyKey`, so each read and write of one send
- * is a point access by `_id`: the only filter FerretDB 1.24 answers without reading the whole
- * collection, and the cheapest one on MongoDB. Records written before that have a generated `_id`
- * and are found by `idempotencyKey`.
+ * A key's record. Records live under `_id: idempotencyKey`, so each read and write of one send is a
+ * point access by `_id`: the only filter FerretDB 1.24 answers without reading the whole
+ * collection, and the cheapest one on MongoDB. Records written before that, under a generated
+ * `_id`, are moved to their key by the `rekey-deliveries-events` migration (store/rekey.ts), so a
+ * miss here means no record: the first attempt of every send misses, and must not query.
  */
 export async function findDelivery(
   deliveries: Collection<DeliveryRecord>,
   idempotencyKey: string,
 ): Promise<DeliveryRecord | null> {
-  return (await deliveries.findOne({ _id: idempotencyKey })) ?? deliveries.findOne({ idempotencyKey });
+  return deliveries.findOne({ _id: idempotencyKey });
 }
 
 /** Another worker holds the next attempt of this key right now; retrying later is safe. */

@@ -12,13 +12,13 @@ export type Acceptance =
   | { kind: 'duplicate'; routedTo: string[]; routedCount?: number };
 
 /**
- * The inbox record of an event. New records are stored under `_id: eventId`, so every later read
- * and write of one event is a point access by `_id` (the only filter FerretDB 1.24 answers without
- * reading the whole collection); records from before that kept a generated `_id` and are found by
- * `eventId` instead.
+ * The inbox record of an event. Records are stored under `_id: eventId`, so every later read and
+ * write of one event is a point access by `_id` (the only filter FerretDB 1.24 answers without
+ * reading the whole collection); records from before that, under a generated `_id`, are moved to
+ * their eventId by the `rekey-deliveries-events` migration (store/rekey.ts).
  */
 async function findEvent(events: Collection<EventRecord>, eventId: string): Promise<EventRecord | null> {
-  return (await events.findOne({ _id: eventId })) ?? events.findOne({ eventId });
+  return events.findOne({ _id: eventId });
 }
 
 function inboxRecord(event: JourneyEvent, receivedAt: Date): EventRecord {
@@ -106,8 +106,7 @@ export async function markRouted(
   const routed = {
     $set: { status: 'routed' as const, routedTo, ...(routedCount !== undefined && { routedCount }) },
   };
-  const { matchedCount } = await events.updateOne({ _id: eventId }, routed);
-  if (matchedCount === 0) await events.updateOne({ eventId }, routed);
+  await events.updateOne({ _id: eventId }, routed);
 }
 
 /** What routing an event found: the runs it reached, as markRouted records them. */

@@ -206,7 +206,7 @@ export class LiftMaintainer {
       if (!inWindow(entry, { type: event.type, occurredAt })) continue;
       if (entry.events.some((e) => e.eventId === event.eventId)) continue; // routed again
       if (payout === undefined && isPayableEngagement(event)) {
-        const offer = await this.collections.offers.findOne({ offerId: event.data.offerId });
+        const offer = await this.collections.offers.findOne({ _id: event.data.offerId });
         payout = offer ? offerPayout(offer) : null;
       }
       entry.events.push({

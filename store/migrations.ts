@@ -5,10 +5,13 @@ import { backfillLedgerHeads } from './contactLedger';
 import { backfillEntryHeads } from './entries';
 import { backfillEntryRuns } from './entryRuns';
 import { clampFutureStamps } from './futureStamps';
-import { backfillGrantTallies } from './offerGrants';
 import { DEFAULT_COST_MODEL } from './liftAttributions';
 import { rebuildLift } from './liftRebuild';
 import { playbookCollections } from './playbookVersions';
+import { backfillGrantTallies, completeGrantTallies } from './offerGrants';
+import { backfillCustomerOrders } from './orderHistory';
+import { backfillReorderPopulations } from './reorderSamples';
+import { rekeyByBusinessKey } from './rekey';
 
 interface MigrationRecord {
   _id: string;
@@ -46,6 +49,34 @@ const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<num
     },
   },
   { id: 'future-stamps', run: (db, now) => clampFutureStamps(db, now) },
+  {
+    id: 'customer-orders',
+    run: (db) => {
+      const { events, customerOrders } = collections(db);
+      return backfillCustomerOrders(events, customerOrders);
+    },
+  },
+  {
+    id: 'reorder-populations',
+    run: (db) => {
+      const { reorderSamples, reorderPopulations } = collections(db);
+      return backfillReorderPopulations(reorderSamples, reorderPopulations);
+    },
+  },
+  {
+    id: 'rekey-deliveries-events',
+    run: async (db) =>
+      (await rekeyByBusinessKey(db, 'deliveries', 'idempotencyKey')) +
+      (await rekeyByBusinessKey(db, 'events', 'eventId')),
+  },
+  {
+    id: 'offer-grant-tally-contexts',
+    run: (db) => {
+      const { offerGrants, offerGrantTallies } = collections(db);
+      return completeGrantTallies(offerGrants, offerGrantTallies);
+    },
+  },
+  { id: 'rekey-offers', run: (db) => rekeyByBusinessKey(db, 'offers', 'offerId') },
   {
     // Margins at the shipped cost ratios: `journeys report lift --rebuild` revalues at POLICY_FILE's.
     id: 'lift-rollup',

@@ -1,10 +1,13 @@
 import { composeId } from '../engine/ids/idParts';
 import type { JourneyEvent } from '../schemas/events/schema';
 import type { Collections } from './collections';
-import { latestGrant } from './offerGrants';
+import { latestGrantContext } from './offerGrants';
 import { recordOutcome } from './offerOutcomes';
 
-export type OfferEvidenceStores = Pick<Collections, 'offers' | 'offerGrants' | 'offerOutcomes'>;
+export type OfferEvidenceStores = Pick<
+  Collections,
+  'offers' | 'offerGrants' | 'offerGrantTallies' | 'offerOutcomes'
+>;
 
 /**
  * What an incoming event tells the offer model and the offer budgets:
@@ -19,7 +22,7 @@ export async function recordOfferEvidence(stores: OfferEvidenceStores, event: Jo
     const { offerId, messageId, kind } = event.data;
     if (offerId === undefined || kind === 'opened') return;
     const at = new Date(event.occurredAt);
-    const grant = await latestGrant(stores.offerGrants, event.customerId, offerId);
+    const grant = await latestGrantContext(stores, event.customerId, offerId);
     // Only an offer this engine granted has the impressions to weigh a click against.
     if (grant !== null)
       await recordOutcome(stores.offerOutcomes, {
@@ -30,7 +33,8 @@ export async function recordOfferEvidence(stores: OfferEvidenceStores, event: Jo
         customerId: event.customerId,
         at,
       });
-    const offer = await stores.offers.findOne({ offerId });
+    // Offers are stored under `_id` = offerId (store/offers.ts): a point read.
+    const offer = await stores.offers.findOne({ _id: offerId });
     if (offer?.kind !== 'partner') return;
     const earns = offer.payoutModel === 'cpc' ? kind === 'clicked' : kind === 'converted';
     if (earns)
@@ -49,7 +53,7 @@ export async function recordOfferEvidence(stores: OfferEvidenceStores, event: Jo
     const { offerIds = [], discount = 0, orderId } = event.data;
     const at = new Date(event.occurredAt);
     for (const offerId of new Set(offerIds)) {
-      const grant = await latestGrant(stores.offerGrants, event.customerId, offerId);
+      const grant = await latestGrantContext(stores, event.customerId, offerId);
       await recordOutcome(stores.offerOutcomes, {
         _id: outcomeId('redeemed', orderId, offerId),
         offerId,

@@ -3,9 +3,11 @@ import type { Offer } from '../schemas/offers/schema';
 
 /**
  * A stored catalog offer: the parsed offer itself, so the decision reads exactly what was
- * validated; the offer model (activities/offerModelCache.ts) reads it as such.
+ * validated; the offer model (activities/offerModelCache.ts) reads it as such. Stored under
+ * `_id` = offerId, so the evidence of each engagement finds its offer by a point read; offers
+ * imported before that are moved to it by the `rekey-offers` migration.
  */
-export type OfferRecord = Offer;
+export type OfferRecord = Offer & { _id?: string };
 
 export function offersCollection(db: Db): Collection<OfferRecord> {
   return db.collection<OfferRecord>('offers');
@@ -60,10 +62,10 @@ export async function upsertOffers(
       else changed.push({ offer, filter: { _id: previous._id } });
     }
     // Another import may insert the same offerId between the read and here: the unique index
-    // refuses the second insert, and that offer is replaced instead (rare: by offerId).
+    // refuses the second insert, and that offer is replaced instead (by `_id`, its offerId).
     const raced = await insertNew(offers, fresh);
     counts.inserted += fresh.length - raced.length;
-    changed.push(...raced.map((offer) => ({ offer, filter: { offerId: offer.offerId } })));
+    changed.push(...raced.map((offer) => ({ offer, filter: { _id: offer.offerId } })));
     counts.updated += changed.length;
     // Replaces go in small bulks: FerretDB slows down far more than linearly with a bulk's size
     // (50 changed offers in under a second, 1,000 in one bulk not within minutes).
@@ -82,9 +84,9 @@ export async function upsertOffers(
 async function insertNew(offers: Collection<OfferRecord>, fresh: readonly Offer[]): Promise<Offer[]> {
   if (fresh.length === 0) return [];
   try {
-    // Copies: the driver would add an `_id` to the caller's objects.
+    // Copies under their offerId: the driver would otherwise add a generated `_id` to the caller's objects.
     await offers.insertMany(
-      fresh.map((offer) => ({ ...offer })),
+      fresh.map((offer) => ({ ...offer, _id: offer.offerId })),
       { ordered: false },
     );
     return [];

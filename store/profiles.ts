@@ -3,6 +3,7 @@ import { orderingTime } from '../schemas/events/occurredAtWindow';
 import type { JourneyEvent } from '../schemas/events/schema';
 import type { HardBounce, Profile } from '../engine/profile/profile';
 import {
+  isEarlierOrder,
   profileChanges,
   profileMaxima,
   profileMinima,
@@ -75,19 +76,19 @@ export async function applyProfileEvent(
   const first = profileMinima(event);
   if (first !== undefined) {
     // The profile exists now (the $max above upserted it). Set the pair only where it is older
-    // than what is stored: one atomic update, so replays and late deliveries converge on the oldest.
+    // than what is stored, so replays and late deliveries converge on the oldest. Read, then write,
+    // both by `_id` (a filter on more than `_id` reads every profile on FerretDB 1.24): the
+    // customer's events are routed one at a time, so nothing writes the pair in between.
     const { firstOrderAt, firstOrderId } = first;
-    await profiles.updateOne(
-      {
-        _id: event.customerId,
-        $or: [
-          { firstOrderAt: { $exists: false } },
-          { firstOrderAt: { $gt: firstOrderAt } },
-          { firstOrderAt, firstOrderId: { $gt: firstOrderId } },
-        ],
-      },
-      { $set: { firstOrderAt, firstOrderId, updatedAt: now } },
+    const stored = await profiles.findOne(
+      { _id: event.customerId },
+      { projection: { firstOrderAt: 1, firstOrderId: 1 } },
     );
+    if (isEarlierOrder(stored ?? {}, first))
+      await profiles.updateOne(
+        { _id: event.customerId },
+        { $set: { firstOrderAt, firstOrderId, updatedAt: now } },
+      );
   }
   const changes = profileChanges(event);
   if (changes === undefined) return;

@@ -130,4 +130,45 @@ describe('contact slot reservations', () => {
     await releaseContactSlot(ledger, customerId, 'a');
     assert.equal((await reserveContactSlot(ledger, request('b'))).status, 'reserved');
   });
+
+  it('old versions are pruned by the injected wall clock, one `_id` at a time, and versions still young wait for a later prune', async () => {
+    const customerId = uniqueId('prune');
+    let wall = Date.parse('2031-06-01T00:00:00Z'); // far from the real clock: only the injected one counts
+    const clock = () => wall;
+    const request = (key: string) => ({
+      customerId,
+      key,
+      candidate: { channel: 'email' as const, playbookId: 'p', transactional: false },
+      rules: caps,
+      calendar,
+      now,
+    });
+    let commits = 0;
+    /** Two versions: a reserve and its release. */
+    const twoVersions = async () => {
+      commits += 2;
+      assert.equal((await reserveContactSlot(ledger, request(`k${commits}`), clock)).status, 'reserved');
+      await releaseContactSlot(ledger, customerId, `k${commits}`, clock);
+    };
+    const versions = async () =>
+      (await ledger.find({ customerId }).toArray()).map((doc) => doc.version).sort((a, b) => a - b);
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+    for (let i = 0; i < 4; i++) await twoVersions(); // versions 1–8, written at `wall`
+    assert.deepEqual(
+      await versions(),
+      range(1, 8),
+      'at version 8 all are younger than a minute: none pruned',
+    );
+    wall += 61_000;
+    for (let i = 0; i < 4; i++) await twoVersions(); // versions 9–16, a minute later
+    assert.deepEqual(await versions(), range(9, 16), 'the minute-old ones pruned; 9–13 too young yet');
+    wall += 61_000;
+    for (let i = 0; i < 3; i++) await twoVersions(); // versions 17–22
+    assert.equal((await reserveContactSlot(ledger, request('last'), clock)).status, 'reserved'); // 23
+    wall += 61_000;
+    await releaseContactSlot(ledger, customerId, 'last', clock); // 24, a minute after 9–23
+    assert.deepEqual(await versions(), range(22, 24), 'all but the three kept');
+    assert.equal((await currentLedger(ledger, customerId))?.version, 24);
+  });
 });

@@ -9,6 +9,7 @@ import { upsertOffers } from '../store/offers';
 import { upsertProfile } from '../store/profiles';
 import type { JourneyResult } from '../workflows/journey';
 import { customerEvent, orderPlaced, uniqueId } from './support/events';
+import { recordHistory } from './support/histories';
 import { startTimeSkippingHarness, type TimeSkippingHarness } from './support/timeSkipping';
 
 /*
@@ -213,6 +214,38 @@ describe('offer decisions in live journeys, on the real servers', () => {
     }
     const grant = await h.servers.collections.offerGrants.findOne({ customerId: customers[0] });
     assert.equal(grant?.decision.rejected['never-next-to'], 2);
+  });
+
+  it('decides an offer and sends in one task with one profile read, the send writing the decisions', async () => {
+    const playbook = offerPlaybook('offer-task', ['discount']);
+    const id = await bronzeCustomer('task');
+    await h.clientWith(playbook).publishEvent(shoeOrder(id));
+    const { decisions } = await result(playbook.id, id);
+    const handle = h.env.client.workflow.getHandle(journeyId(playbook.id, id));
+    // The first task's local activities, in order, up to the send it ends with.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const firstTask: string[] = [];
+    for (const event of events) {
+      if (event.activityTaskScheduledEventAttributes) break;
+      const marker = event.markerRecordedEventAttributes;
+      const data = marker?.markerName === 'core_local_activity' && marker.details?.data?.payloads?.[0]?.data;
+      if (data)
+        firstTask.push((JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type);
+    }
+    // One profile read, and no local activity to write decisions: the send carries them
+    // (FEWER_LOCAL_ACTIVITIES). Before, the send step read the profile the offer step had just read,
+    // and a recordDecisions local activity ran before each store call and before the send.
+    assert.deepEqual(firstTask, ['loadProfile', 'decideOffer']);
+    // Every decision is still recorded, numbered in order.
+    const recorded = await h.servers.collections.decisions
+      .find({ journeyId: journeyId(playbook.id, id) })
+      .sort({ seq: 1 })
+      .toArray();
+    assert.deepEqual(
+      recorded.map((d) => [d.seq, d.action, d.step ?? null]),
+      decisions.map((d, seq) => [seq, d.action, d.step ?? null]),
+    );
+    await recordHistory('offer-fewer-local-activities', handle);
   });
 
   it('gives a control customer no message, but the same decision as an exposure record', async () => {

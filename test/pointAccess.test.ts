@@ -5,13 +5,22 @@ import { startFerretDb, type FerretDb } from '../tools/devstack/ferretdb';
 import { freePort } from '../tools/devstack/net';
 import type { CartUpdated } from '../schemas/events/schema';
 import { loadPolicy } from '../schemas/policy/load';
-import { collections, ensureIndexes, type EntryRecord, type LedgerDoc } from '../store/collections';
+import {
+  collections,
+  ensureIndexes,
+  type EntryRecord,
+  type LedgerDoc,
+  type OfferGrantRecord,
+} from '../store/collections';
 import { currentLedger, reserveContactSlot } from '../store/contactLedger';
 import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
 import { ENTRY_RUNS_KEPT, recentRuns, recordEntryRun } from '../store/entryRuns';
+import { claimDelivery, findDelivery } from '../store/deliveries';
 import { acceptEvent, markRouted } from '../store/events';
 import { runMigrations } from '../store/migrations';
-import { grantsOf, tallyGrant } from '../store/offerGrants';
+import { grantsOf, latestGrantContext, tallyGrant } from '../store/offerGrants';
+import { outcomeId, recordOfferEvidence } from '../store/offerEvidence';
+import { upsertOffers, type OfferRecord } from '../store/offers';
 import { uniqueId } from './support/events';
 import { tempDir } from './support/servers';
 
@@ -177,10 +186,17 @@ describe('point access by _id, and records from before it', () => {
   it('a customer’s grants are counted from their tally, once per decision, and old grants are tallied by the migration', async () => {
     const { offerGrants, offerGrantTallies } = collections(db);
     const customerId = uniqueId('c');
-    await tallyGrant(offerGrantTallies, { _id: 'run-1:offer', customerId, offerId: 'own-1' });
-    await tallyGrant(offerGrantTallies, { _id: 'run-1:offer', customerId, offerId: 'own-1' }); // a retry
-    await tallyGrant(offerGrantTallies, { _id: 'run-2:offer', customerId, offerId: 'own-1' });
-    await tallyGrant(offerGrantTallies, { _id: 'run-3:offer', customerId, offerId: 'partner-9' });
+    const tallied = (_id: string, offerId: string) => ({
+      _id,
+      customerId,
+      offerId,
+      contextKey: 'none',
+      decidedAt: new Date(now),
+    });
+    await tallyGrant(offerGrantTallies, tallied('run-1:offer', 'own-1'));
+    await tallyGrant(offerGrantTallies, tallied('run-1:offer', 'own-1')); // a retry
+    await tallyGrant(offerGrantTallies, tallied('run-2:offer', 'own-1'));
+    await tallyGrant(offerGrantTallies, tallied('run-3:offer', 'partner-9'));
     assert.deepEqual(await grantsOf(offerGrantTallies, customerId), { 'own-1': 2, 'partner-9': 1 });
     assert.deepEqual(await grantsOf(offerGrantTallies, uniqueId('c')), {});
 
@@ -204,7 +220,83 @@ describe('point access by _id, and records from before it', () => {
     assert.deepEqual(await grantsOf(offerGrantTallies, old), { 'own-2': 2 });
   });
 
-  it('an event is stored under its eventId, and one stored before that is still found and marked routed', async () => {
+  it('an engagement is learned under the context of the customer’s latest grant of its offer, read from the tally; old tallies get contexts from the migration', async () => {
+    const { offerGrants, offerGrantTallies, offerOutcomes } = collections(db);
+    const customerId = uniqueId('c');
+    const offerId = uniqueId('own');
+    const grant = (key: string, contextKey: string, day: number): OfferGrantRecord => ({
+      _id: key,
+      customerId,
+      playbookId: 'p',
+      journeyId: `journey:p:${customerId}`,
+      arm: 'treatment',
+      offerId,
+      kind: 'discount',
+      contextKey,
+      decision: {} as never,
+      decidedAt: new Date(now + day * 86_400_000),
+    });
+    const later = grant(`${customerId}:b`, 'ctx-later', 2);
+    const earlier = grant(`${customerId}:a`, 'ctx-earlier', 1);
+    await offerGrants.insertMany([later, earlier]);
+    // Tallied before entries carried contexts, the later grant first.
+    await offerGrantTallies.insertOne({
+      _id: customerId,
+      grants: [later, earlier].map((g) => ({ offerId, decisionKey: g._id })),
+    });
+    await db.collection('migrations').deleteOne({ _id: 'offer-grant-tally-contexts' } as never);
+    await runMigrations(db);
+    const tally = await offerGrantTallies.findOne({ _id: customerId });
+    assert.deepEqual(
+      tally?.grants.map((e) => e.contextKey),
+      ['ctx-later', 'ctx-earlier'],
+    );
+    await tallyGrant(offerGrantTallies, later); // a retried decision adds nothing
+    assert.deepEqual(await grantsOf(offerGrantTallies, customerId), { [offerId]: 2 });
+    assert.deepEqual(await latestGrantContext(collections(db), customerId, offerId), {
+      contextKey: 'ctx-later',
+      decidedAt: later.decidedAt,
+    });
+    const messageId = uniqueId('msg');
+    await recordOfferEvidence(collections(db), {
+      type: 'message.engaged',
+      eventId: uniqueId('evt'),
+      customerId,
+      occurredAt: new Date(now).toISOString(),
+      data: { messageId, kind: 'clicked', offerId },
+    });
+    const outcome = await offerOutcomes.findOne({ _id: outcomeId('engaged', messageId, offerId) });
+    assert.equal(outcome?.contextKey, 'ctx-later');
+    assert.equal(await latestGrantContext(collections(db), customerId, uniqueId('other')), null);
+  });
+
+  it('offers imported before they were keyed by offerId are moved to it by the migration', async () => {
+    const { offers } = collections(db);
+    const offerId = uniqueId('partner');
+    const offer = {
+      offerId,
+      title: 'Partner',
+      active: true,
+      kind: 'partner',
+      partner: 'p',
+      payoutModel: 'cpc',
+      payout: 0.5,
+    } as unknown as OfferRecord;
+    await db.collection('offers').insertOne({ ...offer, _id: new ObjectId() });
+    await db.collection('migrations').deleteOne({ _id: 'rekey-offers' } as never);
+    await runMigrations(db);
+    assert.equal((await offers.findOne({ _id: offerId }))?.offerId, offerId);
+    assert.equal(await offers.countDocuments({ offerId }), 1);
+    const fresh = { ...offer, offerId: uniqueId('partner') };
+    await upsertOffers(offers, [fresh]);
+    assert.equal(
+      (await offers.findOne({ _id: fresh.offerId }))?.offerId,
+      fresh.offerId,
+      'imported under its offerId',
+    );
+  });
+
+  it('an event is stored under its eventId, and one stored before that is moved to it by the migration, then found and marked routed', async () => {
     const { events } = collections(db);
     const event: CartUpdated = {
       type: 'cart.updated',
@@ -232,11 +324,64 @@ describe('point access by _id, and records from before it', () => {
       status: 'received',
       payload: legacy,
     });
+    await db.collection('migrations').deleteOne({ _id: 'rekey-deliveries-events' } as never);
+    await runMigrations(db);
+    assert.equal((await events.findOne({ _id: legacy.eventId }))?.status, 'received', 'moved to its eventId');
+    assert.equal(await events.countDocuments({ eventId: legacy.eventId }), 1, 'once');
     assert.deepEqual(await acceptEvent(events, legacy, new Date()), { kind: 'unrouted' });
     await markRouted(events, legacy.eventId, ['journey:y']);
     assert.deepEqual(await acceptEvent(events, legacy, new Date()), {
       kind: 'duplicate',
       routedTo: ['journey:y'],
     });
+  });
+
+  it('a delivery stored under a generated _id before keys is moved to its key by the migration, and a send finds it settled', async () => {
+    const { deliveries, deliveryAttempts } = collections(db);
+    const idempotencyKey = uniqueId('key');
+    const identity = {
+      idempotencyKey,
+      customerId: uniqueId('c'),
+      playbookId: 'p',
+      playbookVersion: 1,
+      journeyId: 'journey:p:c',
+      entryEventId: 'e1',
+      step: 'email',
+      arm: 'treatment' as const,
+    };
+    await deliveries.insertOne({
+      _id: new ObjectId(),
+      ...identity,
+      status: 'sent',
+      attempts: 1,
+      providerMessageId: 'msg-1',
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
+    // A run that died between parking a record and moving it: the next run finishes the move.
+    const parkedKey = uniqueId('key');
+    const parkedId = new ObjectId();
+    const parkedRecord = { ...identity, idempotencyKey: parkedKey, status: 'sent' as const, attempts: 1 };
+    await deliveries.insertOne({
+      _id: parkedId,
+      ...parkedRecord,
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
+    await db.collection('rekey_parking').insertOne({
+      _id: `deliveries|${parkedKey}`,
+      collection: 'deliveries',
+      legacyId: parkedId,
+      record: { ...parkedRecord, _id: parkedKey, createdAt: new Date(now), updatedAt: new Date(now) },
+    } as never);
+    await db.collection('migrations').deleteOne({ _id: 'rekey-deliveries-events' } as never);
+    await runMigrations(db);
+    assert.equal((await findDelivery(deliveries, idempotencyKey))?.providerMessageId, 'msg-1');
+    assert.equal(await deliveries.countDocuments({ idempotencyKey }), 1);
+    assert.equal((await findDelivery(deliveries, parkedKey))?.status, 'sent');
+    assert.equal(await deliveries.countDocuments({ idempotencyKey: parkedKey }), 1);
+    assert.equal(await db.collection('rekey_parking').countDocuments({}), 0);
+    const claim = await claimDelivery({ deliveries, attempts: deliveryAttempts }, identity, new Date(now));
+    assert.equal(claim.kind, 'settled', 'the send is not made again');
   });
 });

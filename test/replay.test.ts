@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { loadHistories } from './support/histories';
+import { sharedWorkflowModules } from '../workflows/sharedModules';
 
 /*
  * Replays every recorded history (test/histories, one per journey shape) through the current
@@ -28,6 +29,7 @@ describe('replay of recorded journey histories', () => {
         'cart-paused-resumed',
         'cart-paused-resumed-recorded',
         'cart-wait-restarted',
+        'offer-fewer-local-activities',
         'trigger-rearmed',
       ],
     );
@@ -35,7 +37,12 @@ describe('replay of recorded journey histories', () => {
 
   it('replays all of them without non-determinism', async () => {
     const results = Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../workflows'), replayName: 'journeys-replay' },
+      {
+        workflowsPath: require.resolve('../workflows'),
+        // As the worker bundles them: the engine's modules shared by every run (workflows/sharedModules.ts).
+        bundlerOptions: { preloadModules: sharedWorkflowModules },
+        replayName: 'journeys-replay',
+      },
       histories.map(({ name, history }) => ({ workflowId: name, history })),
     );
     let replayed = 0;

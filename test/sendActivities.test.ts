@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities, type DeliveryContext } from '../activities';
 import { ErrorType } from '../activities/errors';
+import type { Decision } from '../engine/interpreter/types';
 import { messageIdFor } from '../activities/mailIdentity';
 import { ATTEMPT_LEASE_MS } from '../store/deliveries';
 import { createMailer } from '../activities/providers/mailer';
@@ -65,7 +66,9 @@ describe('send activities', () => {
     status: 'sending' | 'pending',
   ) => {
     const at = new Date(Date.now() - 1_000);
+    // Under its key, as a send stores it (records under generated _ids are moved there by a migration).
     await servers.collections.deliveries.insertOne({
+      _id: ctx.idempotencyKey,
       ...ctx,
       channel,
       to,
@@ -198,6 +201,36 @@ describe('send activities', () => {
     const profile = await servers.collections.profiles.findOne({ _id: ctx.customerId });
     assert.equal(profile?.bounced?.email?.address, to);
     assert.match(profile?.bounced?.email?.reason ?? '', /SMTP 550/);
+  });
+
+  it('a send writes the decisions it carries before the provider answers, once across retries, also when it bounces', async () => {
+    const ctx = context();
+    const to = `${ctx.customerId}@example.test`;
+    const who = { at: new Date().toISOString(), customerId: ctx.customerId, playbookId: ctx.playbookId };
+    const decisions = {
+      journeyId: ctx.journeyId,
+      entryEventId: ctx.entryEventId,
+      playbookVersion: 1,
+      firstSeq: 0,
+      decisions: [
+        { ...who, step: null, action: 'enter' },
+        { ...who, step: 'reminder', action: 'send', channel: 'email' },
+      ] satisfies Decision[],
+    };
+    servers.smtp.injectFaults({ kind: 'reply', code: 550, message: 'mailbox unavailable' });
+    await assert.rejects(activities.sendEmail({ context: ctx, to, message, decisions }));
+    await activities.sendEmail({ context: ctx, to, message, decisions });
+    const recorded = await servers.collections.decisions
+      .find({ journeyId: ctx.journeyId })
+      .sort({ seq: 1 })
+      .toArray();
+    assert.deepEqual(
+      recorded.map((d) => [d.seq, d.action, d.step ?? null]),
+      [
+        [0, 'enter', null],
+        [1, 'send', 'reminder'],
+      ],
+    );
   });
 
   it('an SMTP 4xx is transient: back to pending, and the retry sends once', async () => {

@@ -13,6 +13,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
+import type { RecordDecisionsInput } from '../activities/recordDecisions';
 import type { Arm } from '../engine/measurement/holdout';
 import { normaliseEvent } from '../engine/events/normalise';
 import { normaliseRunInput, normaliseRunState } from '../engine/events/normaliseRun';
@@ -32,6 +33,7 @@ import type {
 } from '../engine/interpreter/types';
 import type { JourneyEvent } from '../schemas/events/schema';
 import type { AnyPlaybookForm } from '../schemas/playbook/schemaV1';
+import type { Profile } from '../engine/profile/profile';
 import { profileForMessage } from '../engine/profile/personalization';
 import { renderMessage } from '../engine/template/message';
 import { markdownText } from '../engine/render/markdownText';
@@ -102,6 +104,20 @@ const DECISION_LIMIT = 500;
 const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
 
 const DECISION_RECORDS = 'decision-records';
+
+/**
+ * One patch for the ways a workflow task now calls fewer local activities, each of which cost the
+ * worker an activation, the store a round trip and the history a marker:
+ * - decisions are written once per task, when the run hands control back, not before each store
+ *   call: the store calls of one task run back to back, and a task that fails is redone as a whole,
+ *   so an earlier write bought nothing. A send (an activity on the task queue, where the task ends)
+ *   carries them and writes them before calling the provider; a wait, a hand-over or the end
+ *   writes them with recordDecisions;
+ * - a send step reuses the profile read earlier in the same task (no update in between) instead of
+ *   reading it again: the fresh read is there for runs that waited.
+ * Runs from before it did neither; replaying them must again.
+ */
+const FEWER_LOCAL_ACTIVITIES = 'fewer-local-activities';
 
 /**
  * Message keys with escaped parts (engine/ids/idParts). Asked only when the escaped key differs from the
@@ -259,10 +275,15 @@ export async function journeyWorkflow(recorded: JourneyInput): Promise<JourneyRe
       continue;
     }
     if (result.effect) {
-      await ledger.flush(state);
+      // Store calls are local activities within the workflow task, so the decisions wait for the
+      // task's end; a send (an activity on the task queue: the task ends there) carries them.
+      // Runs from before FEWER_LOCAL_ACTIVITIES wrote them before every effect.
+      const perTask = patched(FEWER_LOCAL_ACTIVITIES);
+      if (!perTask) await ledger.flush(state);
       // A send is an activity on the task queue: the workflow task ends here.
       if (result.effect.type === 'deliver') publishSearchAttributes();
-      result = applyInput(playbook, state, await perform(result.effect, state), Date.now());
+      const performed = await perform(result.effect, state, perTask ? ledger : undefined);
+      result = applyInput(playbook, state, performed, Date.now());
       continue;
     }
     await ledger.flush(state);
@@ -298,17 +319,27 @@ class DecisionLedger {
   }
 
   async flush(state: RunState): Promise<void> {
-    if (this.pending.length === 0 || !patched(DECISION_RECORDS)) return;
-    const batch = this.pending;
-    this.pending = [];
-    await storeActivities().recordDecisions({
+    const batch = this.take(state);
+    if (batch) await storeActivities().recordDecisions(batch);
+  }
+
+  /**
+   * The pending decisions, numbered, for whoever writes them: flush, or a send that carries them
+   * (FEWER_LOCAL_ACTIVITIES). Counted as recorded from here: the writing activity is retried until
+   * it succeeds, and a replay hands the same batch to the same activity.
+   */
+  take(state: RunState): RecordDecisionsInput | undefined {
+    if (this.pending.length === 0 || !patched(DECISION_RECORDS)) return undefined;
+    const batch = {
       journeyId: state.journeyId,
       entryEventId: state.entryEventId,
       playbookVersion: state.playbookVersion,
       firstSeq: this.recorded,
-      decisions: batch,
-    });
-    this.recorded += batch.length;
+      decisions: this.pending,
+    };
+    this.pending = [];
+    this.recorded += batch.decisions.length;
+    return batch;
   }
 }
 
@@ -323,10 +354,26 @@ function historyIsLarge(input: JourneyInput): boolean {
     : info.continueAsNewSuggested;
 }
 
-async function perform(effect: Effect, state: RunState): Promise<RunInput> {
+/**
+ * The profile this run last read, and in which workflow task: the history's length when the task
+ * started, which the local activities of a task do not change (their markers are written when it
+ * completes) and a new task always does (FEWER_LOCAL_ACTIVITIES).
+ */
+let profileRead: { task: number; profile: Profile } | undefined;
+
+/** `ledger`: the run's pending decisions, which a deliver writes or hands to its send (FEWER_LOCAL_ACTIVITIES). */
+async function perform(effect: Effect, state: RunState, ledger?: DecisionLedger): Promise<RunInput> {
   switch (effect.type) {
-    case 'loadProfile':
-      return { kind: 'profileLoaded', profile: await storeActivities().loadProfile(state.customerId) };
+    case 'loadProfile': {
+      const task = workflowInfo().historyLength;
+      const earlier = profileRead?.task === task ? profileRead.profile : undefined;
+      const profile =
+        earlier !== undefined && patched(FEWER_LOCAL_ACTIVITIES)
+          ? earlier
+          : await storeActivities().loadProfile(state.customerId);
+      profileRead = { task, profile };
+      return { kind: 'profileLoaded', profile };
+    }
     case 'loadProducts':
       return { kind: 'productsLoaded', products: await storeActivities().loadProducts(effect.skus) };
     case 'decideOffer':
@@ -335,16 +382,21 @@ async function perform(effect: Effect, state: RunState): Promise<RunInput> {
         offer: await storeActivities().decideOffer(offerRequest(effect, state, Date.now())),
       };
     case 'updateProfile':
+      profileRead = undefined;
       await storeActivities().updateProfile({ customerId: state.customerId, ...effect });
       return { kind: 'profileUpdated' };
     case 'reserveSlot':
       return slotInput(await storeActivities().reserveSlot(slotRequest(effect, state, Date.now())));
     case 'deliver':
-      return deliver(effect, state);
+      return deliver(effect, state, ledger);
   }
 }
 
-async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunState): Promise<RunInput> {
+async function deliver(
+  effect: Extract<Effect, { type: 'deliver' }>,
+  state: RunState,
+  ledger?: DecisionLedger,
+): Promise<RunInput> {
   const context = {
     idempotencyKey: effect.idempotencyKey,
     customerId: state.customerId,
@@ -367,6 +419,7 @@ async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunS
     offer: state.offer ?? null,
   });
   if (effect.action === 'suppress' || effect.channel === undefined || effect.to === undefined) {
+    await ledger?.flush(state);
     await storeActivities().recordSuppression({
       context,
       reason: effect.reason ?? 'suppressed',
@@ -381,10 +434,23 @@ async function deliver(effect: Extract<Effect, { type: 'deliver' }>, state: RunS
       if (!message.email) throw new Error(`template of step ${effect.stepId} has no email content`);
       // The purpose decides whether the mail carries an unsubscribe link. An effect planned before
       // purposes existed has none at run time, whatever its type says: that mail goes without.
-      await activities.sendEmail({ context, to: effect.to, message: message.email, purpose: effect.purpose });
+      const decisions = ledger?.take(state);
+      await activities.sendEmail({
+        context,
+        to: effect.to,
+        message: message.email,
+        purpose: effect.purpose,
+        ...(decisions && { decisions }),
+      });
     } else {
       if (message.sms === undefined) throw new Error(`template of step ${effect.stepId} has no SMS text`);
-      await activities.sendSms({ context, to: effect.to, body: message.sms });
+      const decisions = ledger?.take(state);
+      await activities.sendSms({
+        context,
+        to: effect.to,
+        body: message.sms,
+        ...(decisions && { decisions }),
+      });
     }
     return { kind: 'delivered', status: 'sent' };
   } catch (error) {

@@ -22,14 +22,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function safeTimeZone(timeZone: string | undefined): string {
   if (!timeZone) return 'UTC';
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    // Validated by building the formatter localParts keeps for the zone: a formatter costs more
+    // than the rest of a send's planning, and each send asks for its customer's zone again.
+    formatterFor(timeZone);
     return timeZone;
   } catch {
     return 'UTC';
   }
 }
 
-function localParts(instant: number, timeZone: string): LocalParts {
+/** One formatter per zone, built on first use; throws for a zone Intl does not know. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -43,8 +46,12 @@ function localParts(instant: number, timeZone: string): LocalParts {
     });
     formatters.set(timeZone, format);
   }
+  return format;
+}
+
+function localParts(instant: number, timeZone: string): LocalParts {
   const parts: Record<string, number> = {};
-  for (const p of format.formatToParts(new Date(instant))) {
+  for (const p of formatterFor(timeZone).formatToParts(new Date(instant))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
   const year = parts.year!;

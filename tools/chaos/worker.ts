@@ -2,12 +2,14 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { sharedWorkflowModules } from '../../workflows/sharedModules';
 import { startWorkerProcess, type WorkerProcess } from '../devstack/workerProcess';
 
 /** Writes the workflow bundle once per chaos run, so each worker restart takes a second, not a webpack build. */
 export async function writeWorkflowBundle(file: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    preloadModules: sharedWorkflowModules,
     logger: {
       log: () => undefined,
       trace: () => undefined,

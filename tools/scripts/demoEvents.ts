@@ -15,7 +15,7 @@ export const DAY_MS = 86_400_000;
 /** How soon a re-timed computed timer falls due: long enough to see it armed, short enough to wait for. */
 export const TIMER_LEAD_MS = 6_000;
 
-type ReorderSamples = Collections['reorderSamples'];
+type ReorderPopulations = Collections['reorderPopulations'];
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -68,20 +68,24 @@ export function envelope(member: CastMember, suffix: string) {
  * the order (dueAt from an order at 0): the same pure rule the client arms with, fed the same
  * product population.
  */
-export async function probeTimers(reorderSamples: ReorderSamples, member: CastMember, product: DemoProduct) {
-  const population = await populationDays(reorderSamples, product.sku);
+export async function probeTimers(
+  reorderPopulations: ReorderPopulations,
+  member: CastMember,
+  product: DemoProduct,
+) {
+  const population = await populationDays(reorderPopulations, product.sku);
   const probe = { at: 0, items: [{ sku: product.sku, name: product.name, category: product.category }] };
   return timersAfterOrder(member.customerId, probe, { orders: [probe], populationDays: () => population });
 }
 
 /** An order placed so long ago that the timer it arms (`kind`) falls due TIMER_LEAD_MS from now. */
 export async function retimedOrder(
-  reorderSamples: ReorderSamples,
+  reorderPopulations: ReorderPopulations,
   member: CastMember,
   product: DemoProduct,
   kind: 'replenishment' | 'lapse',
 ) {
-  const commands = await probeTimers(reorderSamples, member, product);
+  const commands = await probeTimers(reorderPopulations, member, product);
   const command = commands.find((c) => c.timerId.startsWith(`${kind}:`));
   if (command === undefined) throw new Error(`${product.sku} arms no ${kind} timer`);
   const at = Date.now() + TIMER_LEAD_MS - command.dueAt;

@@ -37,7 +37,7 @@ export interface Scene {
 export interface SceneDeps {
   store: DemoStore;
   cast: DemoCast;
-  collections: Pick<Collections, 'reorderSamples'>;
+  collections: Pick<Collections, 'reorderPopulations'>;
   publish: (label: string, event: JourneyEventInput) => Promise<void>;
 }
 
@@ -128,7 +128,7 @@ export async function playScenes(deps: SceneDeps): Promise<{ scenes: Scene[]; ar
     order(bridge, '1', bridgeOrderAt, bridged),
   );
   // The same order armed the durable timer that starts win-back if no order follows.
-  const lapse = (await probeTimers(deps.collections.reorderSamples, bridge, bridged[0]!)).find((t) =>
+  const lapse = (await probeTimers(deps.collections.reorderPopulations, bridge, bridged[0]!)).find((t) =>
     t.timerId.startsWith('lapse:'),
   );
   done('category-bridge', bridge, `placed a first order (${bridged[0]!.category})`, {
@@ -236,11 +236,16 @@ export async function playScenes(deps: SceneDeps): Promise<{ scenes: Scene[]; ar
   // A consumable whose reorder interval is known: its buyers' own, or its category's cycle.
   const refillable = new Set<string>();
   for (const p of deps.store.catalog.products.filter(isConsumable)) {
-    const timers = await probeTimers(deps.collections.reorderSamples, regular, p);
+    const timers = await probeTimers(deps.collections.reorderPopulations, regular, p);
     if (timers.some((t) => t.timerId.startsWith('replenishment:'))) refillable.add(p.sku);
   }
   const refill = products.pick((p) => refillable.has(p.sku));
-  const refillOrder = await retimedOrder(deps.collections.reorderSamples, regular, refill, 'replenishment');
+  const refillOrder = await retimedOrder(
+    deps.collections.reorderPopulations,
+    regular,
+    refill,
+    'replenishment',
+  );
   await publish(
     `${regular.firstName.padEnd(9)} order.placed (${refillOrder.daysAgo} days ago)`,
     refillOrder.event,
@@ -253,7 +258,7 @@ export async function playScenes(deps: SceneDeps): Promise<{ scenes: Scene[]; ar
 
   const lapsed = await member({ reach: 'email', treatment: 'win-back', control: FIRST_ORDER });
   const lastBuy = products.pick(durable);
-  const lapseOrder = await retimedOrder(deps.collections.reorderSamples, lapsed, lastBuy, 'lapse');
+  const lapseOrder = await retimedOrder(deps.collections.reorderPopulations, lapsed, lastBuy, 'lapse');
   await publish(
     `${lapsed.firstName.padEnd(9)} order.placed (${lapseOrder.daysAgo} days ago, none since)`,
     lapseOrder.event,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { sharedWorkflowModules } from '../../../workflows/sharedModules';
 
 let built: Promise<string> | undefined;
 
@@ -16,6 +17,7 @@ export function prebuiltBundle(): Promise<string> {
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../../workflows'),
+      preloadModules: sharedWorkflowModules,
       logger: {
         info: () => undefined,
         warn: () => undefined,

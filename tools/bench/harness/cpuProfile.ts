@@ -69,13 +69,17 @@ export function summarizeCpuProfiles(dir: string, top = 12): ProfileShare[] {
  * Plain JavaScript, written next to the profiles and loaded with NODE_OPTIONS="--import <file>":
  * Node refuses --cpu-prof in NODE_OPTIONS, and the worker is spawned by devstack, so it profiles
  * itself through an in-thread inspector session, which answers synchronously: that is what lets
- * the 'exit' handler write the profile. Plain JS because the worker's threads (the workflow
- * sandbox) inherit NODE_OPTIONS without tsx; each thread writes its own profile.
+ * the 'exit' handler write the profile. Plain JS because it runs before tsx is loaded.
+ * Worker threads do not run --import preloads, and the workflows run in one (the SDK's workflow
+ * thread): the preload wraps worker_threads.Worker so that each thread started after it first
+ * starts its own session. The SDK ends that thread with terminate(), which runs no 'exit' handler,
+ * so a thread writes its profile every few seconds instead (one file per stretch, summed after).
  */
 const PRELOAD = `
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Session } from 'node:inspector';
-import { threadId } from 'node:worker_threads';
+const require = createRequire(import.meta.url);
 const dir = process.env.CPU_PROFILE_DIR;
 if (dir) {
   const session = new Session();
@@ -85,9 +89,34 @@ if (dir) {
   session.post('Profiler.start');
   process.once('exit', () => {
     session.post('Profiler.stop', (error, result) => {
-      if (!error) writeFileSync(dir + '/' + process.pid + '-' + threadId + '.cpuprofile', JSON.stringify(result.profile));
+      if (!error) writeFileSync(dir + '/' + process.pid + '-0.cpuprofile', JSON.stringify(result.profile));
     });
   });
+  const threads = require('node:worker_threads');
+  const Original = threads.Worker;
+  const inThread = \`
+    const { writeFileSync } = require('node:fs');
+    const { Session } = require('node:inspector');
+    const { threadId } = require('node:worker_threads');
+    const session = new Session();
+    session.connect();
+    session.post('Profiler.enable');
+    session.post('Profiler.setSamplingInterval', { interval: 1000 });
+    session.post('Profiler.start');
+    let stretch = 0;
+    setInterval(() => {
+      session.post('Profiler.stop', (error, result) => {
+        if (!error) writeFileSync(\${JSON.stringify(dir)} + '/' + process.pid + '-' + threadId + '-' + stretch++ + '.cpuprofile', JSON.stringify(result.profile));
+        session.post('Profiler.start');
+      });
+    }, 5000).unref();
+  \`;
+  threads.Worker = class extends Original {
+    constructor(filename, options) {
+      if (typeof filename !== 'string' || (options && options.eval)) super(filename, options);
+      else super(inThread + 'require(' + JSON.stringify(filename) + ');', { ...options, eval: true });
+    }
+  };
 }
 `;
 

@@ -15,6 +15,7 @@ import { describeBreakdown } from '../sustained';
 import { runEngineLoad } from './engineLoad';
 import { benchPlaybook } from './playbooks';
 import { CpuMeter, cpuPerUnit, describePerUnit } from './procStats';
+import { sampleThreads, threadCpuBetween } from './threadCpu';
 
 async function main(): Promise<void> {
   const rate = Number(process.argv[2] ?? 10);
@@ -35,9 +36,15 @@ async function main(): Promise<void> {
       worker: bench.worker().child.pid,
       bench: process.pid,
     }));
+    const workerPid = bench.worker().child.pid;
+    const threadsBefore = workerPid === undefined ? undefined : sampleThreads(workerPid);
     meter.start();
     const figures = await runEngineLoad(bench, { prefix: 'diag', rate, durationMs: seconds * 1000 });
     const cpu = meter.stop();
+    const threads =
+      workerPid === undefined || threadsBefore === undefined
+        ? []
+        : threadCpuBetween(workerPid, threadsBefore, sampleThreads(workerPid));
     const { load: _load, ...shown } = figures;
     console.log(JSON.stringify({ ...shown, cpu }, null, 1));
     const ids = figures.load.events.flatMap((e) =>
@@ -45,6 +52,13 @@ async function main(): Promise<void> {
     );
     console.log(describeBreakdown(await latencyBreakdown(bench.client.temporal, spacedSample(ids, 20))));
     console.log(`CPU ms per journey: ${describePerUnit(cpuPerUnit(cpu, figures.delivered))}`);
+    const perJourney = (ms: number) => Math.round((ms / Math.max(1, figures.delivered)) * 10) / 10;
+    console.log(
+      `worker CPU ms per journey by thread: ${threads
+        .slice(0, 8)
+        .map((t) => `${t.thread} ${perJourney(t.cpuMs)}`)
+        .join(', ')}`,
+    );
     // Where a slow run spent its time, from its history: the slowest event's run and the last one's.
     const slowest = [...figures.load.events].sort(
       (a, b) => (b.ackedAt ?? 0) - b.sentAt - ((a.ackedAt ?? 0) - a.sentAt),
