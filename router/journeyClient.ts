@@ -29,6 +29,7 @@ import type { HoldoutSource } from './holdoutSource';
 import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSource';
 import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
 import { recentRuns, recordEntryRun } from '../store/entryRuns';
+import { findRunSummary } from '../store/runSummaries';
 import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, consentState, findProfile, type ConsentState } from '../store/profiles';
 import { applyCatalogEvent } from '../store/products';
@@ -219,10 +220,15 @@ export class JourneyClient implements EventPublisher, ConsentReader {
         case 'readLastEntry': {
           const { entryHeads } = this.deps.collections;
           const head = await lastEntry(entryHeads, playbook.id, customerId, target.keyValue);
+          // Whether that run recorded its end: an ended run is not signalled (routingPlan.ts).
+          const run =
+            head &&
+            (await findRunSummary(this.deps.collections.runSummaries, head.journeyId, head.entryEventId));
           facts.lastEntry = head && {
             journeyId: head.journeyId,
             enteredAt: head.enteredAt.getTime(),
             entryEventId: head.entryEventId,
+            ...(run?.outcome !== undefined && { closed: true }),
           };
           break;
         }

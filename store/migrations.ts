@@ -3,7 +3,9 @@ import { isDuplicateKeyError } from './duplicateKey';
 import { collections } from './collections';
 import { backfillLedgerHeads } from './contactLedger';
 import { backfillEntryHeads } from './entries';
-import { backfillEntryRuns } from './entryRuns';
+import { backfillEntryRuns, backfillFullEntryRuns } from './entryRuns';
+import { CounterWriter } from './consoleCounts';
+import { backfillRunSummaries } from './runSummaries';
 import { clampFutureStamps } from './futureStamps';
 import { backfillGrantTallies, completeGrantTallies } from './offerGrants';
 import { backfillCustomerOrders } from './orderHistory';
@@ -74,6 +76,23 @@ const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<num
     },
   },
   { id: 'rekey-offers', run: (db) => rekeyByBusinessKey(db, 'offers', 'offerId') },
+  {
+    // `journeys explain` reads a customer's entries from these lists (issue 16).
+    id: 'entry-runs-full',
+    run: (db) => {
+      const { entries, entryRuns } = collections(db);
+      return backfillFullEntryRuns(entries, entryRuns);
+    },
+  },
+  {
+    // Run summaries (explain's decision counts, the router's "run ended") and the console counts.
+    id: 'run-summaries',
+    run: (db, now) => {
+      const { decisions, runSummaries, counterShards, counterWriters } = collections(db);
+      const counters = new CounterWriter({ shards: counterShards, writers: counterWriters });
+      return backfillRunSummaries({ decisions, runSummaries, counters }, now);
+    },
+  },
 ];
 
 /** Runs the migrations this database has not had yet, in order: the worker and the client do at start-up. */
