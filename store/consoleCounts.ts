@@ -146,3 +146,85 @@ export async function readCounters(
   );
   return sums;
 }
+
+/** A playbook's runs by step, and its sends and suppressions by day, as a console shows them. */
+export interface PlaybookCounts {
+  playbookId: string;
+  /** Runs that entered (and recorded their entry decision). */
+  entered: number;
+  /** Runs that ended, by their exit reason (`completed`, `goal:order.placed`, …). */
+  ended: Record<string, number>;
+  /**
+   * By step: `at`, the runs whose latest decision was at this step and that have not ended (a run
+   * waiting after a send is still "at" that send: wait steps decide nothing); `passed`, the runs that
+   * made a decision at it. `(entered)` holds the runs that have decided nothing at a step yet.
+   */
+  steps: { step: string; at: number; passed: number }[];
+  /** One per UTC day in the period with anything counted, oldest first. */
+  days: DayCounts[];
+}
+
+export interface DayCounts {
+  day: string;
+  /** `send` decisions (a slot was taken and the message handed to the provider), by channel. */
+  sends: Record<string, number>;
+  /** `suppress` decisions by reason: blocked, stale, capped, or refused by the provider. */
+  suppressions: Record<string, number>;
+  /** What the holdout arm would have been sent, by channel. */
+  holdouts: Record<string, number>;
+  /** Sends put off (quiet hours, caps, arbitration), by reason. */
+  defers: Record<string, number>;
+}
+
+/** The UTC days from `from` to `to`, both included, as `YYYY-MM-DD`. */
+export function daysBetween(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  const end = to.toISOString().slice(0, 10);
+  for (let t = Date.parse(from.toISOString().slice(0, 10)); ; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    if (day > end) return days;
+    days.push(day);
+  }
+}
+
+/** A playbook's counts, with its days from `from` to `to` (UTC, both included). */
+export async function playbookCounts(
+  stores: CounterCollections,
+  playbookId: string,
+  period: { from: Date; to: Date },
+): Promise<PlaybookCounts> {
+  const days = daysBetween(period.from, period.to);
+  const sums = await readCounters(stores, [
+    stepsKey(playbookId),
+    ...days.map((day) => dayKey(playbookId, day)),
+  ]);
+  const steps = new Map<string, { step: string; at: number; passed: number }>();
+  const stepOf = (step: string) => steps.get(step) ?? steps.set(step, { step, at: 0, passed: 0 }).get(step)!;
+  const counts: PlaybookCounts = { playbookId, entered: 0, ended: {}, steps: [], days: [] };
+  for (const [field, value] of Object.entries(sums.get(stepsKey(playbookId)) ?? {})) {
+    const [kind, detail = ''] = splitField(field);
+    if (kind === 'entered') counts.entered += value;
+    else if (kind === 'ended') counts.ended[detail] = value;
+    else if (kind === 'at') stepOf(detail).at += value;
+    else if (kind === 'passed') stepOf(detail).passed += value;
+  }
+  counts.steps = [...steps.values()].filter((s) => s.at !== 0 || s.passed !== 0);
+  for (const day of days) {
+    const fields = Object.entries(sums.get(dayKey(playbookId, day)) ?? {}).filter(([, value]) => value !== 0);
+    if (fields.length === 0) continue;
+    const row: DayCounts = { day, sends: {}, suppressions: {}, holdouts: {}, defers: {} };
+    const into = { send: row.sends, suppress: row.suppressions, holdout: row.holdouts, defer: row.defers };
+    for (const [field, value] of fields) {
+      const [action, detail = ''] = splitField(field);
+      if (action in into) into[action as keyof typeof into][detail] = value;
+    }
+    counts.days.push(row);
+  }
+  return counts;
+}
+
+/** `at:reminder` → [`at`, `reminder`]; a reason may hold `:` itself (`cap:email ≤ 1 per day`). */
+function splitField(field: string): [string, string?] {
+  const colon = field.indexOf(':');
+  return colon < 0 ? [field] : [field.slice(0, colon), field.slice(colon + 1)];
+}
