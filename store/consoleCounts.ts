@@ -208,7 +208,10 @@ export async function playbookCounts(
     else if (kind === 'at') stepOf(detail).at += value;
     else if (kind === 'passed') stepOf(detail).passed += value;
   }
-  counts.steps = [...steps.values()].filter((s) => s.at !== 0 || s.passed !== 0);
+  // By name: the counters do not know the playbook's step order (`(entered)` sorts first).
+  counts.steps = [...steps.values()]
+    .filter((s) => s.at !== 0 || s.passed !== 0)
+    .sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0));
   for (const day of days) {
     const fields = Object.entries(sums.get(dayKey(playbookId, day)) ?? {}).filter(([, value]) => value !== 0);
     if (fields.length === 0) continue;

@@ -551,6 +551,47 @@ describe('decision records and journeys explain', () => {
     ]);
   });
 
+  it("report counts: runs by step and the day's sends and suppressions, each batch once", async () => {
+    // The first test recorded Ada's cart batch again: it is not counted twice.
+    const run = await runCli(
+      [
+        'report',
+        'counts',
+        '--playbook',
+        'cart-abandonment',
+        '--from',
+        '2026-11-21',
+        '--to',
+        '2026-11-22',
+        '--json',
+      ],
+      { uri, db: db.databaseName },
+    );
+    assert.equal(run.code, 0, run.err.join('\n'));
+    assert.deepEqual(JSON.parse(run.stdout), [
+      {
+        playbookId: 'cart-abandonment',
+        entered: 2, // Ada and Bob
+        ended: {},
+        steps: [
+          { step: '(entered)', at: 1, passed: 0 }, // Bob has decided nothing at a step
+          { step: 'last-chance', at: 1, passed: 1 },
+          { step: 'nudge', at: 0, passed: 1 },
+          { step: 'reminder', at: 0, passed: 1 },
+        ],
+        days: [
+          {
+            day: '2026-11-21',
+            sends: { email: 1, sms: 1 },
+            suppressions: { 'cap:sms ≤ 1 per day': 1 },
+            holdouts: {},
+            defers: {},
+          },
+        ],
+      },
+    ]);
+  });
+
   it('says so, and exits 0, for a customer with nothing recorded', async () => {
     const run = await explain('c-nobody');
     assert.equal(run.code, 0);
