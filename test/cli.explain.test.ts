@@ -14,7 +14,9 @@ import {
   type EntryRecord,
   type OfferGrantRecord,
 } from '../store/collections';
-import { recordDecisions, type DecisionRecord } from '../store/decisions';
+import { decisionRecordId, recordDecisions, type DecisionRecord } from '../store/decisions';
+import { runMigrations } from '../store/migrations';
+import { findRunSummary } from '../store/runSummaries';
 import { claimDelivery, recordSuppression, settleDelivery } from '../store/deliveries';
 import { CounterWriter } from '../store/consoleCounts';
 import { customerHistory } from '../store/customerHistory';
@@ -590,6 +592,43 @@ describe('decision records and journeys explain', () => {
         ],
       },
     ]);
+  });
+
+  it('a customer recorded before summaries and full entry lists is explained after the migrations', async () => {
+    // Written as the engine wrote them before issue 16: entries alone, decisions without summaries.
+    const dee = 'c-dee';
+    const run = 'journey:cart-abandonment:c-dee';
+    await recordEntry(cols.entries, {
+      journeyId: run,
+      playbookId: 'cart-abandonment',
+      playbookVersion: 2,
+      playbookLabel: 'v2@519149765061',
+      customerId: dee,
+      entryEventId: 'e-dee',
+      arm: 'treatment',
+      enteredAt: date('06:00:00.000'),
+    });
+    await cols.entryRuns.insertOne({
+      _id: JSON.stringify(['cart-abandonment', dee]),
+      runs: [{ journeyId: run, enteredAt: date('06:00:00.000') }],
+    });
+    const legacy = cartDecisions.slice(0, 2).map((d, seq): DecisionRecord => ({
+      ...d,
+      customerId: dee,
+      _id: decisionRecordId(run, 'e-dee', seq),
+      journeyId: run,
+      entryEventId: 'e-dee',
+      seq,
+      playbookVersion: 2,
+      recordedAt: date('06:00:00.000'),
+    }));
+    await recordDecisions(cols.decisions, legacy);
+    const ids = ['cart-abandonment'];
+    assert.equal((await customerHistory(cols, ids, dee, 100)).totals.entries, 0);
+    await runMigrations(db);
+    const history = await customerHistory(cols, ids, dee, 100);
+    assert.deepEqual(history.totals, { entries: 1, decisions: 2, deliveries: 0, offers: 0 });
+    assert.equal((await findRunSummary(cols.runSummaries, run, 'e-dee'))?.step, 'reminder');
   });
 
   it('says so, and exits 0, for a customer with nothing recorded', async () => {
