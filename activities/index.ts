@@ -13,6 +13,7 @@ import { OfferModelCache } from './offerModelCache';
 import { withImpressions } from './offerImpressions';
 import { withDecisions } from './decisionsWithSend';
 import { createRecordDecisions } from './recordDecisions';
+import { CounterWriter } from '../store/consoleCounts';
 import { createLoadProducts } from './loadProducts';
 import { createReserveSlot } from './reserveSlot';
 import { createSendEmail } from './sendEmail';
@@ -51,7 +52,17 @@ export function createActivities(deps: ActivityDeps) {
   const impressions = { outcomes: offerOutcomes, now };
   const store = { deliveries, attempts: deps.collections.deliveryAttempts };
   const failures = { store, ledger, profiles, now };
-  const recordDecisions = createRecordDecisions({ decisions: deps.collections.decisions, now });
+  const recordDecisions = createRecordDecisions({
+    decisions: deps.collections.decisions,
+    runSummaries: deps.collections.runSummaries,
+    runCountMarkers: deps.collections.runCountMarkers,
+    // One writer per worker process: its counter shards are its own (store/consoleCounts.ts).
+    counters: new CounterWriter({
+      shards: deps.collections.counterShards,
+      writers: deps.collections.counterWriters,
+    }),
+    now,
+  });
   return {
     async loadProfile(customerId: string): Promise<Profile> {
       return findProfile(profiles, customerId);

@@ -1,8 +1,9 @@
 import type { Collection } from 'mongodb';
 import type { Decision } from '../engine/interpreter/types';
 import { decisionRecordId, recordDecisions as storeDecisions, type DecisionRecord } from '../store/decisions';
+import { advanceRunSummary, type RunSummaryStores } from '../store/runSummaries';
 
-export interface RecordDecisionsDeps {
+export interface RecordDecisionsDeps extends Omit<RunSummaryStores, 'decisions'> {
   decisions: Collection<DecisionRecord>;
   now?: () => Date;
 }
@@ -20,7 +21,10 @@ export interface RecordDecisionsInput {
 
 /**
  * Persists a batch of the run's decisions. The workflow numbers them, so a retry of this activity
- * or a replay of the workflow writes the same `_id`s and nothing twice.
+ * or a replay of the workflow writes the same `_id`s and nothing twice. Then moves the run's summary
+ * past them (store/runSummaries.ts): its decision count, its step and whether it ended, and the
+ * console counts the batch adds, all kept here rather than by new workflow commands, so recorded
+ * histories replay unchanged.
  */
 export function createRecordDecisions(deps: RecordDecisionsDeps) {
   const now = deps.now ?? (() => new Date());
@@ -39,5 +43,6 @@ export function createRecordDecisions(deps: RecordDecisionsDeps) {
       };
     });
     await storeDecisions(deps.decisions, records);
+    await advanceRunSummary({ ...deps, decisions: deps.decisions }, records, recordedAt);
   };
 }

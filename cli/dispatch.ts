@@ -5,6 +5,7 @@ import { playbooksValidate } from './playbooksCommand';
 import { eventsPublish, ingestServe } from './liveCommands';
 import { explainCommand } from './explainCommand';
 import { reportLiftCommand } from './reportLiftCommand';
+import { reportCountsCommand } from './reportCountsCommand';
 import {
   playbooksActivate,
   playbooksList,
@@ -31,6 +32,7 @@ export const COMMANDS: CliCommand[] = [
   ingestServe,
   explainCommand,
   reportLiftCommand,
+  reportCountsCommand,
   offersImport,
   holdoutsShow,
   holdoutsReshuffle,

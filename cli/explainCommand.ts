@@ -1,5 +1,6 @@
 import { collections } from '../store/collections';
 import { customerHistory } from '../store/customerHistory';
+import { knownPlaybookIds, playbookCollections } from '../store/playbookVersions';
 import { UsageError, type CliCommand } from './command';
 import { commandInput, parseOptions } from './options';
 import { explainHeader, formatTimeline, nothingRecorded } from './explainFormat';
@@ -33,8 +34,8 @@ function parseExplainOptions(args: readonly string[]): ExplainOptions {
 
 /**
  * `journeys explain <customerId>`: why a customer got (or did not get) a message, and which
- * offer it carried. Reads the entries, decision records, offer grants and delivery records, and
- * prints them as one timeline, oldest first. Nothing recorded is an answer, not an error: it prints
+ * offer it carried. Reads the entries, decision records, offer grants and delivery records, by `_id`
+ * alone (store/customerHistory.ts), and prints them as one timeline, oldest first. Nothing recorded is an answer, not an error: it prints
  * so and exits 0. Needs only MONGODB_URI.
  */
 export const explainCommand: CliCommand = {
@@ -45,8 +46,8 @@ export const explainCommand: CliCommand = {
   async run(args, io) {
     const options = parseExplainOptions(args);
     return withMongoDb(io, async (db) => {
-      const stores = collections(db);
-      const history = await customerHistory(stores, options.customerId, options.limit);
+      const playbookIds = await knownPlaybookIds(playbookCollections(db));
+      const history = await customerHistory(collections(db), playbookIds, options.customerId, options.limit);
       const items = explainTimeline(history, options.limit);
       if (options.json) io.out(JSON.stringify(items, null, 2));
       else if (items.length === 0) io.out(nothingRecorded(options.customerId));

@@ -30,6 +30,7 @@ import { fixedPlaybooks, versionLabel, type PlaybookSource } from './playbookSou
 import { lastEntry, recordEntry, recordEntryHead } from '../store/entries';
 import { recentRuns, recordEntryRun } from '../store/entryRuns';
 import { LiftMaintainer } from '../store/liftAttributions';
+import { findRunSummary } from '../store/runSummaries';
 import { acceptEvent, markRouted } from '../store/events';
 import { applyProfileEvent, consentState, findProfile, type ConsentState } from '../store/profiles';
 import { applyCatalogEvent } from '../store/products';
@@ -224,10 +225,15 @@ export class JourneyClient implements EventPublisher, ConsentReader {
         case 'readLastEntry': {
           const { entryHeads } = this.deps.collections;
           const head = await lastEntry(entryHeads, playbook.id, customerId, target.keyValue);
+          // Whether that run recorded its end: an ended run is not signalled (routingPlan.ts).
+          const run =
+            head &&
+            (await findRunSummary(this.deps.collections.runSummaries, head.journeyId, head.entryEventId));
           facts.lastEntry = head && {
             journeyId: head.journeyId,
             enteredAt: head.enteredAt.getTime(),
             entryEventId: head.entryEventId,
+            ...(run?.outcome !== undefined && { closed: true }),
           };
           break;
         }

@@ -11,6 +11,8 @@ import { ensureLiftCellIndexes, type LiftCellRecord, type LiftPlaybookRecord } f
 import type { OfferRecord } from './offers';
 import type { ProductRecord } from './products';
 import type { ReorderPopulationRecord, ReorderSampleRecord } from './reorderSamples';
+import type { CounterShardRecord, CounterWriterRecord } from './consoleCounts';
+import type { RunCountMarker, RunSummaryRecord } from './runSummaries';
 
 /**
  * `sending`: an attempt holds the key (under a lease) and may be calling the provider. `pending`: the
@@ -117,8 +119,16 @@ export interface EntryHeadRecord {
  */
 export interface EntryRunsRecord {
   _id: string;
-  runs: { journeyId: string; enteredAt: Date }[];
+  runs: EntryRun[];
 }
+
+/**
+ * One entry in EntryRunsRecord: the entry itself but for the playbook and customer its list is of,
+ * so `journeys explain` reads a customer's entries with one point read per playbook. Lists written
+ * before that hold `journeyId` and `enteredAt` alone, beside the full form the backfill adds.
+ */
+export type EntryRun = Pick<EntryRecord, 'journeyId' | 'enteredAt'> &
+  Partial<Omit<EntryRecord, 'journeyId' | 'enteredAt' | 'playbookId' | 'customerId'>>;
 
 export type EventStatus = 'received' | 'routed';
 
@@ -269,6 +279,13 @@ export interface Collections {
   reorderPopulations: Collection<ReorderPopulationRecord>;
   /** A customer's newest orders, one document per customer (`_id`): what their cadence is measured on. */
   customerOrders: Collection<CustomerOrdersRecord>;
+  /** Per run: decision count, step, whether it ended (store/runSummaries.ts). Read by `_id` only. */
+  runSummaries: Collection<RunSummaryRecord>;
+  runCountMarkers: Collection<RunCountMarker>;
+  /** Console counts, one shard per counter and writer process (store/consoleCounts.ts). */
+  counterShards: Collection<CounterShardRecord>;
+  /** The writers of counter shards: a small collection, read whole. */
+  counterWriters: Collection<CounterWriterRecord>;
 }
 
 export function collections(db: Db): Collections {
@@ -294,6 +311,10 @@ export function collections(db: Db): Collections {
     liftPlaybooks: db.collection<LiftPlaybookRecord>('lift_playbooks'),
     reorderPopulations: db.collection<ReorderPopulationRecord>('reorder_populations'),
     customerOrders: db.collection<CustomerOrdersRecord>('customer_orders'),
+    runSummaries: db.collection<RunSummaryRecord>('run_summaries'),
+    runCountMarkers: db.collection<RunCountMarker>('run_count_markers'),
+    counterShards: db.collection<CounterShardRecord>('counter_shards'),
+    counterWriters: db.collection<CounterWriterRecord>('counter_writers'),
   };
 }
 

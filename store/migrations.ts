@@ -3,7 +3,9 @@ import { isDuplicateKeyError } from './duplicateKey';
 import { collections } from './collections';
 import { backfillLedgerHeads } from './contactLedger';
 import { backfillEntryHeads } from './entries';
-import { backfillEntryRuns } from './entryRuns';
+import { backfillEntryRuns, backfillFullEntryRuns } from './entryRuns';
+import { CounterWriter } from './consoleCounts';
+import { backfillRunSummaries } from './runSummaries';
 import { clampFutureStamps } from './futureStamps';
 import { DEFAULT_COST_MODEL } from './liftAttributions';
 import { rebuildLift } from './liftRebuild';
@@ -81,6 +83,23 @@ const MIGRATIONS: readonly { id: string; run: (db: Db, now: Date) => Promise<num
     // Margins at the shipped cost ratios: `journeys report lift --rebuild` revalues at POLICY_FILE's.
     id: 'lift-rollup',
     run: (db) => rebuildLift({ ...collections(db), playbooks: playbookCollections(db) }, DEFAULT_COST_MODEL),
+  },
+  {
+    // `journeys explain` reads a customer's entries from these lists (issue 16).
+    id: 'entry-runs-full',
+    run: (db) => {
+      const { entries, entryRuns } = collections(db);
+      return backfillFullEntryRuns(entries, entryRuns);
+    },
+  },
+  {
+    // Run summaries (explain's decision counts, the router's "run ended") and the console counts.
+    id: 'run-summaries',
+    run: (db, now) => {
+      const { decisions, runSummaries, counterShards, counterWriters } = collections(db);
+      const counters = new CounterWriter({ shards: counterShards, writers: counterWriters });
+      return backfillRunSummaries({ decisions, runSummaries, counters }, now);
+    },
   },
 ];
 

@@ -295,3 +295,12 @@ export async function activeVersions(
   }
   return out;
 }
+
+/**
+ * Every playbook ever published (retired ones too): the playbooks a customer can have entered. A
+ * scan, of the playbook_states collection, which holds one small document per playbook.
+ */
+export async function knownPlaybookIds(collections: Pick<PlaybookCollections, 'states'>): Promise<string[]> {
+  const states = await collections.states.find({}, { projection: { _id: 1 } }).toArray();
+  return states.map((state) => state._id).sort();
+}

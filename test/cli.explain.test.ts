@@ -11,12 +11,19 @@ import {
   ensureIndexes,
   type Collections,
   type DeliveryIdentity,
+  type EntryRecord,
   type OfferGrantRecord,
 } from '../store/collections';
-import { recordDecisions, type DecisionRecord } from '../store/decisions';
+import { decisionRecordId, recordDecisions, type DecisionRecord } from '../store/decisions';
+import { runMigrations } from '../store/migrations';
+import { findRunSummary } from '../store/runSummaries';
 import { claimDelivery, recordSuppression, settleDelivery } from '../store/deliveries';
+import { CounterWriter } from '../store/consoleCounts';
+import { customerHistory } from '../store/customerHistory';
 import { recordEntry } from '../store/entries';
-import { recordGrant } from '../store/offerGrants';
+import { recordEntryRun } from '../store/entryRuns';
+import { recordGrant, tallyGrant } from '../store/offerGrants';
+import { knownPlaybookIds, playbookCollections } from '../store/playbookVersions';
 import { tempDir } from './support/servers';
 import { runCli, type CliRun } from './support/cli';
 
@@ -55,6 +62,8 @@ const cartDecisions: Decision[] = [
     rule: 'sms ≤ 1 per day',
     count: 1,
   }),
+  // The run decided to send its last chance, and its delivery is still under way.
+  decision('11:00:00.000', 'cart-abandonment', { action: 'send', step: 'last-chance', channel: 'sms' }),
 ];
 const browseDecisions: Decision[] = [
   decision('07:30:00.000', 'browse-abandonment', {
@@ -156,6 +165,28 @@ describe('decision records and journeys explain', () => {
   let db: Db;
   let cols: Collections;
 
+  /** The recordDecisions activity as the worker makes it, on this file's database. */
+  function recorder(now?: () => Date) {
+    return createRecordDecisions({
+      decisions: cols.decisions,
+      runSummaries: cols.runSummaries,
+      runCountMarkers: cols.runCountMarkers,
+      counters: new CounterWriter({ shards: cols.counterShards, writers: cols.counterWriters }),
+      ...(now && { now }),
+    });
+  }
+
+  /** An entry as the router records it: the entry, and its place in the customer's list. */
+  async function enter(entry: EntryRecord): Promise<void> {
+    await recordEntry(cols.entries, entry);
+    await recordEntryRun(cols.entryRuns, entry);
+  }
+
+  /** A grant as decideOffer records it: the grant, and its customer's tally. */
+  async function grantOffer(record: OfferGrantRecord): Promise<void> {
+    await tallyGrant(cols.offerGrantTallies, await recordGrant(cols.offerGrants, record));
+  }
+
   /** The CLI as a user runs it, against this file's database. */
   function explain(...args: string[]): Promise<CliRun> {
     return runCli(['explain', ...args], { uri, db: db.databaseName });
@@ -169,8 +200,18 @@ describe('decision records and journeys explain', () => {
     db = mongo.db(`test_explain_${Date.now()}`);
     await ensureIndexes(db);
     cols = collections(db);
+    // The playbooks are published: a customer can only have entered a published one.
+    const now = new Date();
+    await playbookCollections(db).states.insertMany(
+      ['cart-abandonment', 'browse-abandonment', 'post-purchase-offers'].map((_id) => ({
+        _id,
+        status: 'active' as const,
+        updatedAt: now,
+        log: [],
+      })),
+    );
 
-    await recordEntry(cols.entries, {
+    await enter({
       journeyId: CART,
       playbookId: 'cart-abandonment',
       playbookVersion: 2,
@@ -180,7 +221,7 @@ describe('decision records and journeys explain', () => {
       arm: 'treatment',
       enteredAt: date('07:00:00.000'),
     });
-    await recordEntry(cols.entries, {
+    await enter({
       journeyId: BROWSE,
       playbookId: 'browse-abandonment',
       playbookVersion: 1,
@@ -191,7 +232,7 @@ describe('decision records and journeys explain', () => {
       enteredAt: date('07:30:00.000'),
     });
 
-    const record = createRecordDecisions({ decisions: cols.decisions });
+    const record = recorder();
     await record({
       journeyId: CART,
       entryEventId: 'e-cart',
@@ -208,7 +249,7 @@ describe('decision records and journeys explain', () => {
     });
 
     // Ada's order: the post-purchase run chose an offer an hour later and sent it with its thanks.
-    await recordEntry(cols.entries, {
+    await enter({
       journeyId: ORDER,
       playbookId: 'post-purchase-offers',
       playbookVersion: 1,
@@ -225,7 +266,7 @@ describe('decision records and journeys explain', () => {
       firstSeq: 0,
       decisions: orderDecisions,
     });
-    await recordGrant(cols.offerGrants, grant(ADA, 'treatment'));
+    await grantOffer(grant(ADA, 'treatment'));
 
     const store = { deliveries: cols.deliveries, attempts: cols.deliveryAttempts };
     const reminder = identity(CART, 'cart-abandonment', 'reminder', 'e-cart');
@@ -272,7 +313,7 @@ describe('decision records and journeys explain', () => {
     );
 
     // Someone else's records, which must not show.
-    await recordEntry(cols.entries, {
+    await enter({
       journeyId: 'journey:cart-abandonment:c-bob',
       playbookId: 'cart-abandonment',
       playbookVersion: 2,
@@ -289,7 +330,7 @@ describe('decision records and journeys explain', () => {
       firstSeq: 0,
       decisions: [{ ...cartDecisions[0]!, customerId: 'c-bob' }],
     });
-    await recordGrant(cols.offerGrants, grant('c-bob', 'control'));
+    await grantOffer(grant('c-bob', 'control'));
   });
   after(async () => {
     await mongo?.close();
@@ -298,10 +339,10 @@ describe('decision records and journeys explain', () => {
   });
 
   it('records a retried or replayed batch once; a batch that partly repeats adds only what is new', async () => {
-    const record = createRecordDecisions({ decisions: cols.decisions, now: () => date('23:00:00.000') });
+    const record = recorder(() => date('23:00:00.000'));
     const count = () => cols.decisions.countDocuments({ journeyId: CART });
     const before = await cols.decisions.find({ journeyId: CART }).sort({ seq: 1 }).toArray();
-    assert.equal(before.length, 3);
+    assert.equal(before.length, 4);
 
     // The activity retried, or the workflow replayed: the same batch, the same _ids.
     await record({
@@ -311,11 +352,11 @@ describe('decision records and journeys explain', () => {
       firstSeq: 0,
       decisions: cartDecisions,
     });
-    assert.equal(await count(), 3);
+    assert.equal(await count(), 4);
     assert.deepEqual(await cols.decisions.find({ journeyId: CART }).sort({ seq: 1 }).toArray(), before);
 
     // A re-entry under the same workflow ID is another run: its seq 0 is a new record.
-    const reentry = createRecordDecisions({ decisions: cols.decisions });
+    const reentry = recorder();
     const other = { journeyId: 'journey:wishlist:c-carl', entryEventId: 'e-1', playbookVersion: 1 };
     const [first, second] = [0, 1].map(
       (i) => ({ ...cartDecisions[i]!, customerId: 'c-carl', playbookId: 'wishlist' }) satisfies Decision,
@@ -343,9 +384,36 @@ describe('decision records and journeys explain', () => {
     });
   });
 
-  it('creates the customer index the explain query reads', async () => {
-    assert.equal(await cols.decisions.indexExists('customer_timeline'), true);
-    assert.equal(await cols.entries.indexExists('customer_timeline'), true);
+  it('reads by `_id` alone, but for the small playbook_states collection', async () => {
+    // FerretDB 1.24 answers any other filter by reading the whole collection: explain would cost
+    // time in proportion to everything stored (issue 16).
+    const monitored = await MongoClient.connect(uri, { monitorCommands: true });
+    const reads: { collection: string; filter: unknown }[] = [];
+    monitored.on('commandStarted', (event) => {
+      const command = event.command as Record<string, unknown>;
+      const collection = command[event.commandName];
+      if (event.commandName === 'find')
+        reads.push({ collection: String(collection), filter: command.filter });
+      else if (['count', 'aggregate', 'distinct'].includes(event.commandName))
+        reads.push({ collection: String(collection), filter: event.commandName });
+    });
+    try {
+      const mdb = monitored.db(db.databaseName);
+      const ids = await knownPlaybookIds(playbookCollections(mdb));
+      const history = await customerHistory(collections(mdb), ids, ADA, 100);
+      assert.deepEqual(history.totals, { entries: 3, decisions: 8, deliveries: 4, offers: 1 });
+    } finally {
+      await monitored.close();
+    }
+    assert.ok(reads.length > 0);
+    for (const read of reads) {
+      if (read.collection === 'playbook_states') continue;
+      const filter = read.filter as Record<string, unknown>;
+      assert.ok(
+        typeof filter === 'object' && Object.keys(filter).join() === '_id' && typeof filter._id === 'string',
+        `${read.collection}: ${JSON.stringify(read.filter)} is not a point read by _id`,
+      );
+    }
   });
 
   it("prints the customer's entries, decisions, offers and deliveries as one timeline, oldest first", async () => {
@@ -353,7 +421,7 @@ describe('decision records and journeys explain', () => {
     assert.equal(run.code, 0, run.err.join('\n'));
     assert.deepEqual(run.err, []);
     assert.deepEqual(run.out, [
-      'customer c-ada: 3 entries, 7 decisions, 1 offer, 4 deliveries',
+      'customer c-ada: 3 entries, 8 decisions, 1 offer, 4 deliveries',
       '2026-11-21T07:00:00.000Z  entry     cart-abandonment      treatment   -            -      version=v2@519149765061 run=journey:cart-abandonment:c-ada event=e-cart',
       '2026-11-21T07:00:00.000Z  decision  cart-abandonment      enter       -            -      reason=trigger:cart.updated',
       '2026-11-21T07:30:00.000Z  entry     browse-abandonment    control     -            -      version=v1@0a1b2c3d4e5f run=journey:browse-abandonment:c-ada event=e-browse',
@@ -363,6 +431,7 @@ describe('decision records and journeys explain', () => {
       '2026-11-21T09:00:00.000Z  decision  browse-abandonment    suppress    suggest      email  reason=arbitration winner=cart-abandonment',
       '2026-11-21T10:00:00.000Z  decision  cart-abandonment      suppress    nudge        sms    reason="cap:sms ≤ 1 per day" rule="sms ≤ 1 per day" count=1',
       '2026-11-21T10:00:00.100Z  delivery  cart-abandonment      suppressed  nudge        sms    reason="cap:sms ≤ 1 per day" attempts=0',
+      '2026-11-21T11:00:00.000Z  decision  cart-abandonment      send        last-chance  sms',
       '2026-11-21T11:00:00.000Z  delivery  cart-abandonment      sending     last-chance  sms    to=+46701234567 reason="Twilio 429: Too Many Requests" attempts=2',
       '2026-11-21T12:00:00.000Z  entry     post-purchase-offers  treatment   -            -      version=v1@77aa00bb11cc run=journey:post-purchase-offers:c-ada event=e-order',
       '2026-11-21T12:00:00.000Z  decision  post-purchase-offers  enter       -            -      reason=trigger:order.placed',
@@ -389,6 +458,7 @@ describe('decision records and journeys explain', () => {
         '2026-11-21T09:00:00.000Z decision',
         '2026-11-21T10:00:00.000Z decision',
         '2026-11-21T10:00:00.100Z delivery',
+        '2026-11-21T11:00:00.000Z decision',
         '2026-11-21T11:00:00.000Z delivery',
         '2026-11-21T12:00:00.000Z entry',
         '2026-11-21T12:00:00.000Z decision',
@@ -439,7 +509,7 @@ describe('decision records and journeys explain', () => {
       rule: 'sms ≤ 1 per day',
       count: 1,
     });
-    assert.deepEqual(items[13], {
+    assert.deepEqual(items[14], {
       kind: 'offer',
       at: '2026-11-21T13:00:00.000Z',
       playbookId: 'post-purchase-offers',
@@ -465,7 +535,7 @@ describe('decision records and journeys explain', () => {
       rejected: { 'margin-floor': 1, inactive: 1 },
       decisionKey: 'post-purchase-offers:c-ada:e-order:choose',
     });
-    assert.deepEqual((items[14] as { offer?: unknown }).offer, {
+    assert.deepEqual((items[15] as { offer?: unknown }).offer, {
       offerId: 'own-fair',
       contextKey: 'kitchen',
     });
@@ -475,12 +545,90 @@ describe('decision records and journeys explain', () => {
     const run = await explain(ADA, '--limit', '2');
     assert.equal(run.code, 0, run.err.join('\n'));
     assert.deepEqual(run.out, [
-      'customer c-ada: 3 entries, 7 decisions, 1 offer, 4 deliveries; the latest 2 of 15 shown (--limit N for more)',
+      'customer c-ada: 3 entries, 8 decisions, 1 offer, 4 deliveries; the latest 2 of 16 shown (--limit N for more)',
       // Columns are as wide as the rows shown need.
       '2026-11-21T13:00:00.000Z  offer     post-purchase-offers  decide  choose  -      own-fair "10% off" (discount) EV 1.23 = 4.1% × 30.00, best of 3 eligible of 5',
       ...OFFER_NOTES,
       '2026-11-21T13:00:00.500Z  delivery  post-purchase-offers  sent    thanks  email  to=ada@example.test attempts=1 provider-id=<m2@journeys.local> offer=own-fair',
     ]);
+  });
+
+  it("report counts: runs by step and the day's sends and suppressions, each batch once", async () => {
+    // The first test recorded Ada's cart batch again: it is not counted twice.
+    const run = await runCli(
+      [
+        'report',
+        'counts',
+        '--playbook',
+        'cart-abandonment',
+        '--from',
+        '2026-11-21',
+        '--to',
+        '2026-11-22',
+        '--json',
+      ],
+      { uri, db: db.databaseName },
+    );
+    assert.equal(run.code, 0, run.err.join('\n'));
+    assert.deepEqual(JSON.parse(run.stdout), [
+      {
+        playbookId: 'cart-abandonment',
+        entered: 2, // Ada and Bob
+        ended: {},
+        steps: [
+          { step: '(entered)', at: 1, passed: 0 }, // Bob has decided nothing at a step
+          { step: 'last-chance', at: 1, passed: 1 },
+          { step: 'nudge', at: 0, passed: 1 },
+          { step: 'reminder', at: 0, passed: 1 },
+        ],
+        days: [
+          {
+            day: '2026-11-21',
+            sends: { email: 1, sms: 1 },
+            suppressions: { 'cap:sms ≤ 1 per day': 1 },
+            holdouts: {},
+            defers: {},
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('a customer recorded before summaries and full entry lists is explained after the migrations', async () => {
+    // Written as the engine wrote them before issue 16: entries alone, decisions without summaries.
+    const dee = 'c-dee';
+    const run = 'journey:cart-abandonment:c-dee';
+    await recordEntry(cols.entries, {
+      journeyId: run,
+      playbookId: 'cart-abandonment',
+      playbookVersion: 2,
+      playbookLabel: 'v2@519149765061',
+      customerId: dee,
+      entryEventId: 'e-dee',
+      arm: 'treatment',
+      enteredAt: date('06:00:00.000'),
+    });
+    await cols.entryRuns.insertOne({
+      _id: JSON.stringify(['cart-abandonment', dee]),
+      runs: [{ journeyId: run, enteredAt: date('06:00:00.000') }],
+    });
+    const legacy = cartDecisions.slice(0, 2).map((d, seq): DecisionRecord => ({
+      ...d,
+      customerId: dee,
+      _id: decisionRecordId(run, 'e-dee', seq),
+      journeyId: run,
+      entryEventId: 'e-dee',
+      seq,
+      playbookVersion: 2,
+      recordedAt: date('06:00:00.000'),
+    }));
+    await recordDecisions(cols.decisions, legacy);
+    const ids = ['cart-abandonment'];
+    assert.equal((await customerHistory(cols, ids, dee, 100)).totals.entries, 0);
+    await runMigrations(db);
+    const history = await customerHistory(cols, ids, dee, 100);
+    assert.deepEqual(history.totals, { entries: 1, decisions: 2, deliveries: 0, offers: 0 });
+    assert.equal((await findRunSummary(cols.runSummaries, run, 'e-dee'))?.step, 'reminder');
   });
 
   it('says so, and exits 0, for a customer with nothing recorded', async () => {

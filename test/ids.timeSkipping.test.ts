@@ -19,6 +19,7 @@ import { rearmSignal } from '../workflows/triggerMessages';
 import { customerEvent, orderPlaced, uniqueId } from './support/events';
 import { shippedPlaybook } from './support/shippedPlaybooks';
 import { startTimeSkippingHarness, type TimeSkippingHarness } from './support/timeSkipping';
+import { playbookCollections } from '../store/playbookVersions';
 
 /*
  * Issue 14, item 1: run IDs compose the customer and the entry key, and an unescaped `:` made
@@ -87,7 +88,14 @@ describe('run IDs of customers and keys holding a ":" on the time-skipping serve
       new RegExp(`^care-tips:${alice}%3A1:evt-order\\.delivered-[^:]+:care$`),
     );
 
-    // The CLI user names the customer as it is; explain shows that customer's own run.
+    // The CLI user names the customer as it is; explain shows that customer's own run. Explain
+    // reads a customer's runs per published playbook (playbook_states); this client routes to its
+    // playbook in memory, so the playbook is recorded as published here.
+    await playbookCollections(h.servers.db).states.updateOne(
+      { _id: 'care-tips' },
+      { $set: { status: 'active', updatedAt: new Date(), log: [] } },
+      { upsert: true },
+    );
     const explain = await runCli(['explain', '--customer', bob, '--json'], {
       uri: h.servers.mongodbUri,
       db: h.servers.db.databaseName,

@@ -13,6 +13,7 @@ import { runCli } from './support/cli';
 import { recordHistory } from './support/histories';
 import { Step } from '../workflows/searchAttributes';
 import { cartPlaybook, startTimeSkippingHarness, type TimeSkippingHarness } from './support/timeSkipping';
+import { playbookCollections } from '../store/playbookVersions';
 
 const HOUR = 3_600_000;
 
@@ -256,6 +257,12 @@ describe('journeys on the time-skipping test server', () => {
       ['pause', 'wait', 'ops:checking copy', 'mia@shop.example'],
       ['resume', 'wait', 'ops:copy fixed', 'mia@shop.example'],
     ]);
+    // Explain reads a customer's runs per published playbook; this client routes in memory.
+    await playbookCollections(h.servers.db).states.updateOne(
+      { _id: 'cart-abandonment' },
+      { $set: { status: 'active', updatedAt: new Date(), log: [] } },
+      { upsert: true },
+    );
     const explained = await runCli(['explain', '--customer', id], {
       uri: h.servers.mongodbUri,
       db: h.servers.db.databaseName,

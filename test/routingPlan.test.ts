@@ -77,12 +77,13 @@ const withEmail = (customerId: string): Profile => ({ customerId, email: `${cust
 describe('routing plan', () => {
   const cart = cartPlaybook();
   const ann = journeyId(cart.id, 'ann');
+  /** Ann's head: she entered yesterday, and nothing says that run ended. */
+  const annEntered: LastEntry = { journeyId: ann, enteredAt: NOW - DAY, entryEventId: 'evt-earlier' };
 
-  it('a new customer: signals the trigger run, finds no live one, reads, enters, starts', () => {
+  it('a new customer: no entry head, so no run to signal; reads, enters, starts', () => {
     const event = cartUpdated('ann');
     const { kinds, steps, done } = drive(routingTarget(cart, event, 'ann'), { profile: withEmail('ann') });
-    assert.deepEqual(kinds, ['signal', 'readLastEntry', 'readProfile', 'enter', 'done']);
-    assert.deepEqual(steps[0], { kind: 'signal', runs: [ann] });
+    assert.deepEqual(kinds, ['readLastEntry', 'readProfile', 'enter', 'done']);
     assert.deepEqual(enterStep(steps), {
       journeyId: ann,
       playbookId: cart.id,
@@ -95,19 +96,23 @@ describe('routing plan', () => {
     assert.deepEqual(done, { kind: 'done', reached: [ann], end: 'entered' });
   });
 
-  it('a live trigger run takes the repeat: no entry, and nothing is read', () => {
-    const { kinds, done } = drive(routingTarget(cart, cartUpdated('ann'), 'ann'), { live: [ann] });
-    assert.deepEqual(kinds, ['signal', 'done']);
+  it('a live trigger run takes the repeat: no entry, and nothing but its head is read', () => {
+    const { kinds, done } = drive(routingTarget(cart, cartUpdated('ann'), 'ann'), {
+      live: [ann],
+      lastEntry: annEntered,
+    });
+    assert.deepEqual(kinds, ['readLastEntry', 'signal', 'done']);
     assert.deepEqual(done, { kind: 'done', reached: [ann], end: 'live-run' });
   });
 
   it('a goal reaches the live run; it enters nothing, the trigger does not match', () => {
     const { kinds, done } = drive(routingTarget(cart, orderPlaced('ann'), 'ann'), {
       live: [ann],
+      lastEntry: annEntered,
       profile: withEmail('ann'),
     });
     // The run of this customer is the trigger run, so it is taken as handled.
-    assert.deepEqual(kinds, ['signal', 'done']);
+    assert.deepEqual(kinds, ['readLastEntry', 'signal', 'done']);
     assert.deepEqual(done, { kind: 'done', reached: [ann], end: 'live-run' });
   });
 
@@ -125,8 +130,36 @@ describe('routing plan', () => {
       lastEntry,
       profile: withEmail('ann'),
     });
-    assert.deepEqual(kinds, ['signal', 'readLastEntry', 'readProfile', 'done']);
+    assert.deepEqual(kinds, ['readLastEntry', 'signal', 'readProfile', 'done']);
     assert.deepEqual(done, { kind: 'done', reached: [], end: 'reentry' });
+  });
+
+  it('a run its head says ended is not signalled: a goal for it touches nothing', () => {
+    const closed = { ...annEntered, closed: true };
+    const { kinds, done } = drive(routingTarget(cart, orderPlaced('ann'), 'ann'), {
+      live: [ann], // were it signalled, it would count as reached
+      lastEntry: closed,
+      profile: withEmail('ann'),
+    });
+    assert.deepEqual(kinds, ['readLastEntry', 'readProfile', 'done']);
+    assert.deepEqual(done, { kind: 'done', reached: [], end: 'trigger' });
+  });
+
+  it('after an ended run, its trigger enters anew without a signal; refused re-entry touches no run', () => {
+    const closed = { ...annEntered, enteredAt: NOW - 30 * DAY, closed: true };
+    const again = drive(routingTarget(cart, cartUpdated('ann'), 'ann'), {
+      lastEntry: closed,
+      profile: withEmail('ann'),
+    });
+    assert.deepEqual(again.kinds, ['readLastEntry', 'readProfile', 'enter', 'done']);
+    assert.deepEqual(again.done, { kind: 'done', reached: [ann], end: 'entered' });
+    const never = cartPlaybook({ entry: { ...cart.entry, reentry: 'never' } });
+    const refused = drive(routingTarget(never, cartUpdated('ann'), 'ann'), {
+      lastEntry: closed,
+      profile: withEmail('ann'),
+    });
+    assert.deepEqual(refused.kinds, ['readLastEntry', 'readProfile', 'done']);
+    assert.deepEqual(refused.done, { kind: 'done', reached: [], end: 'reentry' });
   });
 
   it('the same event routed again after a failed publish enters again, not as a re-entry', () => {
@@ -170,8 +203,11 @@ describe('routing plan', () => {
     const o1 = journeyId(care.id, 'ann', 'o-1');
     const delivered = (orderId: string) =>
       customerEvent('order.delivered', 'ann', { orderId, categories: ['apparel'] });
-    const repeat = drive(routingTarget(care, delivered('o-1'), 'ann'), { live: [o1] });
-    assert.deepEqual(repeat.steps[0], { kind: 'signal', runs: [o1] });
+    const repeat = drive(routingTarget(care, delivered('o-1'), 'ann'), {
+      live: [o1],
+      lastEntry: { journeyId: o1, enteredAt: NOW - DAY, entryEventId: 'evt-o-1' },
+    });
+    assert.deepEqual(repeat.steps[1], { kind: 'signal', runs: [o1] });
     assert.deepEqual(repeat.done, { kind: 'done', reached: [o1], end: 'live-run' });
     const other = drive(routingTarget(care, delivered('o-2'), 'ann'), {
       live: [o1],
@@ -203,7 +239,7 @@ describe('routing plan', () => {
     const { kinds, done } = drive(routingTarget(cart, cartUpdated(customerId), customerId), {
       profile: withEmail(customerId),
     });
-    assert.deepEqual(kinds, ['readLastEntry', 'signal', 'readProfile', 'enter', 'done']);
+    assert.deepEqual(kinds, ['readLastEntry', 'readProfile', 'enter', 'done']);
     assert.deepEqual(done, { kind: 'done', reached: [escaped], end: 'entered' });
   });
 
@@ -221,7 +257,8 @@ describe('routing plan', () => {
 
     it('enters the customer under their own run of the product', () => {
       const { steps, done } = drive(routingTarget(playbook, event, 'ann'), { profile: withEmail('ann') });
-      assert.deepEqual(steps[0], { kind: 'signal', runs: [run] });
+      // Never entered: no head, so no run to signal.
+      assert.deepEqual(steps[0], { kind: 'readLastEntry' });
       assert.equal(enterStep(steps).customerId, 'ann');
       assert.deepEqual(done, { kind: 'done', reached: [run], end: 'entered' });
     });

@@ -46,7 +46,8 @@ describe('every store query is a point access or has its index', () => {
 
     const stores = harness.servers.collections;
     const customers = [...new Set(events.flatMap((e) => ('customerId' in e ? [e.customerId] : [])))];
-    for (const customerId of customers.slice(0, 3)) await customerHistory(stores, customerId, 50);
+    const ids = playbooks.map((p) => p.id);
+    for (const customerId of customers.slice(0, 3)) await customerHistory(stores, ids, customerId, 50);
     const lift = { ...stores, playbooks: playbookCollections(harness.servers.db) };
     await liftData(lift, {});
     await liftData(lift, { playbookId: 'cart-abandonment', from: new Date(0) });

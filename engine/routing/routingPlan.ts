@@ -59,6 +59,11 @@ export interface LastEntry {
   journeyId: string;
   enteredAt: number;
   entryEventId: string;
+  /**
+   * The run this entry started has recorded its end (its exit decision): it is signalled no more.
+   * Absent when unknown (the run's summary not read, or not written yet): the run is signalled.
+   */
+  closed?: boolean;
 }
 
 /** What the caller has found out so far; each field is set once the step that asks for it is done. */
@@ -117,8 +122,19 @@ export function nextRoutingStep(
       ? facts.lastEntry.journeyId
       : undefined;
   if (live !== undefined && facts.reached === undefined) {
+    // The one run that would hear it is read about first, so that an event that reaches no run
+    // never touches Temporal (issue 16): with no entry head, the customer never entered (every run
+    // is started after its head is written); a run whose head says it ended is not signalled.
+    if (live.kind === 'one' && facts.lastEntry === undefined) return { kind: 'readLastEntry' };
     const named = live.kind === 'one' ? [journeyId(playbook.id, customerId, live.keyValue)] : [];
-    const runs = legacyRun === undefined || named.includes(legacyRun) ? named : [...named, legacyRun];
+    const all = legacyRun === undefined || named.includes(legacyRun) ? named : [...named, legacyRun];
+    const head = facts.lastEntry;
+    const runs =
+      live.kind === 'one' && head === null
+        ? []
+        : all.filter((run) => !(head?.closed === true && run === head.journeyId));
+    if (live.kind === 'one' && runs.length === 0)
+      return nextRoutingStep(target, { ...facts, reached: [] }, now, scheme);
     return live.kind === 'one'
       ? { kind: 'signal', runs }
       : {

@@ -372,7 +372,8 @@ async function main(): Promise<void> {
 
     // What `npx journeys explain <customerId>` prints: why Bob got what he got (his cart
     // run ended with his order, which entered the offer journey).
-    const history = await customerHistory(connected.collections, bob, 50);
+    const shippedIds = shipped.map((definition) => definition.id);
+    const history = await customerHistory(connected.collections, shippedIds, bob, 50);
     const timeline = explainTimeline(history);
     log(`\n$ npx journeys explain ${bob}`);
     log(`  ${explainHeader(bob, history.totals, timeline.length)}`);
