@@ -16,7 +16,7 @@ import { populationDays, recordReorderSample } from '../store/reorderSamples';
 import type { computedTriggerWorkflow } from '../workflows/computedTrigger';
 import { CustomerId } from '../workflows/searchAttributes';
 import { rearmSignal } from '../workflows/triggerMessages';
-import { KeyedSerial } from './keyedSerial';
+import { KeyedSerial } from '../store/keyedSerial';
 
 /**
  * A computed moment this far in the past when its order arrives (a backfill of old orders) is not

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { isDuplicateKeyError } from './duplicateKey';
 import type { CountDeltas } from './runProgress';
 import { upsertRacing } from './upsert';
+import { KeyedSerial } from './keyedSerial';
 
 /*
  * The counts a console shows (runs per playbook per step, sends and suppressions per playbook per
@@ -62,7 +63,7 @@ function fieldValue(stored: string): string {
  * are chained, so no two of its own `$inc`s on a document ever overlap.
  */
 export class CounterWriter {
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly serial = new KeyedSerial();
   private registered: Promise<void> | undefined;
 
   constructor(
@@ -87,24 +88,15 @@ export class CounterWriter {
     if (Object.keys(inc).length === 0) return;
     await this.register();
     const _id = `${key}|${this.writer}`;
-    const previous = this.chains.get(_id) ?? Promise.resolve();
-    const write = previous
-      .catch(() => undefined) // an earlier failure is its own caller's; this write still goes
-      .then(() =>
-        upsertRacing(() =>
-          this.stores.shards.updateOne(
-            { _id },
-            { $inc: inc, $setOnInsert: { key, writer: this.writer } },
-            { upsert: true },
-          ),
+    await this.serial.run(_id, () =>
+      upsertRacing(() =>
+        this.stores.shards.updateOne(
+          { _id },
+          { $inc: inc, $setOnInsert: { key, writer: this.writer } },
+          { upsert: true },
         ),
-      );
-    this.chains.set(_id, write);
-    try {
-      await write;
-    } finally {
-      if (this.chains.get(_id) === write) this.chains.delete(_id);
-    }
+      ),
+    );
   }
 
   /** Lists this writer once, before its first shard exists, so no reader misses a shard. */

@@ -4,6 +4,7 @@ import type { Collection } from 'mongodb';
 import type { Arm } from '../engine/measurement/holdout';
 import type { CellParts } from '../engine/measurement/liftCells';
 import { isDuplicateKeyError } from './duplicateKey';
+import { KeyedSerial } from './keyedSerial';
 
 /*
  * The lift rollup's documents (engine/measurement/liftCells.ts says what they sum). A cell is
@@ -41,26 +42,10 @@ export interface LiftCellCollections {
 
 const cellKey = (playbookId: string, day: string) => `${playbookId}|${day}`;
 
-/** Runs tasks of one key one after another, in the order they were asked for. */
-class Serial {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return next;
-  }
-}
-
 /** One process's shards of the cells: the only writer of them and of its registry document. */
 export class LiftCellWriter {
   readonly writerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private readonly serial = new Serial();
+  private readonly serial = new KeyedSerial();
   private readonly listed = new Set<string>();
 
   constructor(private readonly collections: LiftCellCollections) {}

@@ -1,7 +1,8 @@
 /**
  * Runs tasks one at a time per key, in the order they were given, and tasks for different keys side
- * by side: a read-modify-write of one shared document (a product's population, written by every
- * customer who buys it) never loses a concurrent write from this process.
+ * by side: a read-modify-write or `$inc` of one shared document (a product's population, written by
+ * every customer who buys it; a lift cell's or a console counter's shard) never loses a concurrent
+ * write from this process. FerretDB's updates are a query then a write, so two in flight at once can.
  */
 export class KeyedSerial {
   private readonly tails = new Map<string, Promise<unknown>>();
