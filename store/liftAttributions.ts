@@ -17,6 +17,8 @@ import { OfferSettings } from '../schemas/policy/schema';
 import type { Playbook } from '../schemas/playbook/schema';
 import { LiftCellWriter, type LiftCellCollections } from './liftCells';
 import type { OfferRecord } from './offers';
+import { KeyedSerial } from './keyedSerial';
+import { upsertRacing } from './upsert';
 
 /*
  * Per customer, their entries into playbooks with the counted events of each entry's success
@@ -141,6 +143,12 @@ export function inWindow(
  */
 export class LiftMaintainer {
   private counted: { of: readonly Playbook[]; types: Set<string> } | undefined;
+  /**
+   * A customer's document is read, changed and written back: two publishes of one customer's events
+   * at once in this process (separate publishEvent calls, not one batch's lane) take turns here.
+   * Another process doing the same at the same instant is the documented exception: last writer wins.
+   */
+  private readonly perCustomer = new KeyedSerial();
 
   constructor(
     private readonly collections: LiftCollections,
@@ -163,7 +171,11 @@ export class LiftMaintainer {
   }
 
   /** A new entry: counted in its cell now, judged as its window's events arrive. */
-  async entered(playbook: Playbook, trigger: JourneyEvent, entry: NewEntry): Promise<void> {
+  entered(playbook: Playbook, trigger: JourneyEvent, entry: NewEntry): Promise<void> {
+    return this.perCustomer.run(entry.customerId, () => this.enter(playbook, trigger, entry));
+  }
+
+  private async enter(playbook: Playbook, trigger: JourneyEvent, entry: NewEntry): Promise<void> {
     const record = (await this.collections.liftAttributions.findOne({ _id: entry.customerId })) ?? {
       _id: entry.customerId,
       entries: [],
@@ -198,6 +210,10 @@ export class LiftMaintainer {
    */
   async routed(event: JourneyEvent, activePlaybooks: readonly Playbook[]): Promise<void> {
     if (!('customerId' in event) || !this.countedTypes(activePlaybooks).has(event.type)) return;
+    await this.perCustomer.run(event.customerId, () => this.count(event));
+  }
+
+  private async count(event: JourneyEvent & { customerId: string }): Promise<void> {
     const record = await this.collections.liftAttributions.findOne({ _id: event.customerId });
     if (!record) return;
     const occurredAt = new Date(event.occurredAt);
@@ -233,7 +249,7 @@ export class LiftMaintainer {
     );
     if (pending.length === 0) return;
     const { liftAttributions } = this.collections;
-    await liftAttributions.replaceOne({ _id: record._id }, record, { upsert: true });
+    await upsertRacing(() => liftAttributions.replaceOne({ _id: record._id }, record, { upsert: true }));
     for (const entry of pending) {
       const facts = { arm: entry.arm, holdoutEpoch: entry.holdoutEpoch, judgedBy: successKey(entry.success) };
       await this.cells.add(
@@ -246,6 +262,6 @@ export class LiftMaintainer {
       entry.applied = entry.outcome;
     }
     record.entries = keptEntries(record.entries, now);
-    await liftAttributions.replaceOne({ _id: record._id }, record, { upsert: true });
+    await upsertRacing(() => liftAttributions.replaceOne({ _id: record._id }, record, { upsert: true }));
   }
 }
